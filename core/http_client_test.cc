@@ -1,0 +1,193 @@
+// Tests CurlHttpClient against a real Pistache server on a loopback port chosen by the kernel:
+// statuses as values, no redirect following, timeouts and refused connections as error ids.
+#include "core/http_client.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <memory>
+#include <thread>
+
+namespace linkgate {
+namespace {
+
+using namespace Pistache;
+using namespace std::chrono_literals;
+
+// Pistache drops headers added with addRaw(); a custom name needs its own Header subclass.
+class XTest : public Http::Header::Header {
+ public:
+  NAME("X-Test")
+  XTest() = default;
+  explicit XTest(std::string value) : value_(std::move(value)) {}
+  void write(std::ostream& os) const override { os << value_; }
+
+ private:
+  std::string value_;
+};
+
+class TestHandler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(TestHandler)
+
+  void onRequest(const Http::Request& req, Http::ResponseWriter response) override {
+    const std::string& path = req.resource();
+    if (path == "/hello") {
+      response.headers().add<XTest>("hello-value");
+      response.headers().add<Http::Header::ContentType>(MIME(Text, Plain));
+      response.cookies().add(Http::Cookie("a", "1"));
+      response.cookies().add(Http::Cookie("b", "2"));
+      response.send(Http::Code::Ok, "hello world");
+    } else if (path == "/echo") {
+      const auto echo = req.headers().tryGetRaw("X-Echo");
+      response.headers().add<XTest>(std::string(Http::methodString(req.method())) + " " +
+                                    (echo ? echo->value() : "-"));
+      response.send(Http::Code::Ok, req.body());
+    } else if (path == "/redirect") {
+      response.headers().add<Http::Header::Location>("/hello");
+      response.send(Http::Code::Found, "moved");
+    } else if (path == "/fail") {
+      response.send(Http::Code::Internal_Server_Error, "boom");
+    } else if (path == "/slow") {
+      std::this_thread::sleep_for(900ms);  // deliberately past the client's 300 ms timeout
+      response.send(Http::Code::Ok, "late");
+    } else {
+      response.send(Http::Code::Not_Found, "");
+    }
+  }
+};
+
+class HttpClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::signal(SIGPIPE, SIG_IGN);
+    server_ = std::make_unique<Http::Endpoint>(Address(Ipv4::loopback(), Port(0)));
+    server_->init(Http::Endpoint::options().threads(2).maxRequestSize(1 << 20));
+    server_->setHandler(Http::make_handler<TestHandler>());
+    server_->serveThreaded();
+    base_ = "http://127.0.0.1:" + std::to_string(static_cast<uint16_t>(server_->getPort()));
+  }
+  void TearDown() override { server_->shutdown(); }
+
+  HttpRequest request(std::string method, std::string path) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.url = base_ + path;
+    return r;
+  }
+
+  std::unique_ptr<Http::Endpoint> server_;
+  std::string base_;
+  CurlHttpClient client_;
+};
+
+TEST_F(HttpClientTest, GetReturnsStatusBodyAndHeaders) {
+  const auto r = client_.send(request("GET", "/hello"));
+  ASSERT_TRUE(r.has_value()) << r.error().id << ": " << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "hello world");
+  EXPECT_EQ(r->header("x-test"), "hello-value");
+  EXPECT_EQ(r->header("X-TEST"), "hello-value");
+  EXPECT_EQ(r->header("Content-Type"), "text/plain");
+  EXPECT_EQ(r->header("Content-Length"), "11");
+  EXPECT_EQ(r->header("X-Missing"), std::nullopt);
+  EXPECT_EQ(r->headerValues("set-cookie").size(), 2u);
+}
+
+TEST_F(HttpClientTest, PostBodyIsEchoed) {
+  HttpRequest req = request("POST", "/echo");
+  req.headers = {{"X-Echo", "yes"}, {"Content-Type", "application/x-www-form-urlencoded"}};
+  req.body = std::string("grant_type=authorization_code&code=a%2Bb&bin=\0x", 47);
+  req.body += std::string(5000, 'z');  // larger than libcurl's Expect: 100-continue threshold
+  const auto r = client_.send(req);
+  ASSERT_TRUE(r.has_value()) << r.error().id << ": " << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, req.body);
+  EXPECT_EQ(r->header("X-Test"), "POST yes");
+}
+
+TEST_F(HttpClientTest, AnyMethodIsSent) {
+  for (const char* method : {"PUT", "DELETE", "PATCH", "GET"}) {
+    const auto r = client_.send(request(method, "/echo"));
+    ASSERT_TRUE(r.has_value()) << method << ": " << r.error().message;
+    EXPECT_EQ(r->header("X-Test"), std::string(method) + " -");
+  }
+}
+
+TEST_F(HttpClientTest, RedirectIsReturnedNotFollowed) {
+  const auto r = client_.send(request("GET", "/redirect"));
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->status, 302);
+  EXPECT_EQ(r->header("Location"), "/hello");
+  EXPECT_EQ(r->body, "moved");
+}
+
+TEST_F(HttpClientTest, ServerErrorIsAValue) {
+  const auto r = client_.send(request("GET", "/fail"));
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body, "boom");
+}
+
+TEST_F(HttpClientTest, SlowServerTimesOut) {
+  HttpRequest req = request("GET", "/slow");
+  req.total_timeout = 300ms;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = client_.send(req);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().id, "timeout") << r.error().message;
+  EXPECT_LT(elapsed, 850ms);  // gave up on its own, not because the server answered
+}
+
+TEST_F(HttpClientTest, ClosedPortIsConnectFailed) {
+  // A bound but non-listening socket: the kernel refuses connections and nobody can take the
+  // port while the test runs.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  HttpRequest req;
+  req.url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/";
+  const auto r = client_.send(req);
+  ::close(fd);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().id, "connect_failed") << r.error().message;
+}
+
+TEST_F(HttpClientTest, UnusableRequestsAreBadRequest) {
+  HttpRequest req = request("GET", "/hello");
+  req.method = "GE T";
+  EXPECT_EQ(client_.send(req).error().id, "bad_request");
+  req = request("GET", "/hello");
+  req.headers = {{"X-Bad", "a\r\nInjected: 1"}};
+  EXPECT_EQ(client_.send(req).error().id, "bad_request");
+  req = request("GET", "/hello");
+  req.url = "ftp://127.0.0.1/";
+  EXPECT_EQ(client_.send(req).error().id, "bad_request");
+  req.url = "";
+  EXPECT_EQ(client_.send(req).error().id, "bad_request");
+}
+
+TEST(FindHeaderTest, CaseInsensitiveFirstMatch) {
+  const HeaderList h = {{"Set-Cookie", "a"}, {"set-cookie", "b"}, {"X", ""}};
+  EXPECT_EQ(findHeader(h, "SET-COOKIE"), "a");
+  EXPECT_EQ(findHeader(h, "x"), "");
+  EXPECT_EQ(findHeader(h, "Set-Cookie2"), std::nullopt);
+  HttpResponse resp;
+  resp.headers = h;
+  EXPECT_EQ(resp.headerValues("Set-Cookie"), (std::vector<std::string>{"a", "b"}));
+}
+
+}  // namespace
+}  // namespace linkgate

@@ -1,0 +1,232 @@
+// The Pistache adapter: Pistache request → web::Request → Handler → web::Response → Pistache.
+// Nothing else lives here; every Pistache 0.0.5 work-around is commented with its reason.
+#include "web/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <mutex>
+#include <optional>
+#include <streambuf>
+
+#include <pistache/cookie.h>
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <pistache/http_header.h>
+#include <pistache/peer.h>
+
+#include "web/raw_request.h"
+
+namespace linkgate::web {
+namespace P = Pistache;
+
+namespace {
+
+// Pistache keeps the raw request bytes only in a private parser buffer. The explicit
+// instantiation below names that member legally ([temp.explicit]/12: access is not checked in
+// explicit instantiations); we read the bytes, never write them.
+using ParserBufferPtr = P::ArrayStreamBuf<char> P::Http::Private::ParserBase::*;
+struct ParserBufferTag {
+  friend ParserBufferPtr parserBuffer(ParserBufferTag);
+};
+template <ParserBufferPtr M>
+struct ParserBufferAccess {
+  friend ParserBufferPtr parserBuffer(ParserBufferTag) { return M; }
+};
+template struct ParserBufferAccess<&P::Http::Private::ParserBase::buffer>;
+
+// The get area of a streambuf (protected members, reached through a derived class).
+struct StreamPeek : std::streambuf {
+  static std::string_view all(std::streambuf& b) {
+    char* begin = (b.*&StreamPeek::eback)();
+    char* end = (b.*&StreamPeek::egptr)();
+    return {begin, static_cast<size_t>(end - begin)};
+  }
+};
+
+// Pistache drops headers added with addRaw(); a named header class is sent (PISTACHE.md).
+class NamedHeader final : public P::Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& os) const override { os << value_; }
+  // A hash that never equals a Pistache typed header's, so no typed get<> casts to us.
+  uint64_t hash() const override { return std::hash<std::string>{}("linkgate:" + name_); }
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+Response errorJson(int status, std::string error, std::string description) {
+  return Response::json(status, Json{{"error", std::move(error)},
+                                     {"error_description", std::move(description)}});
+}
+
+// One answer slot shared by every copy of a Responder.
+struct Slot {
+  std::mutex mu;
+  std::optional<P::Http::ResponseWriter> writer;
+  bool keep_alive = false;
+
+  void send(Response r) {
+    std::lock_guard lock(mu);
+    if (!writer) return;
+    P::Http::ResponseWriter w = std::move(*writer);
+    writer.reset();
+    if (r.drop_connection) {
+      if (auto peer = w.getPeer()) ::shutdown(peer->fd(), SHUT_RDWR);
+      return;
+    }
+    if (keep_alive) {
+      // Pistache answers "Connection: Close" to HTTP/1.1 requests without a Connection header
+      // (upstream #940); HTTP/1.1 means keep-alive.
+      w.headers().remove<P::Http::Header::Connection>();
+      w.headers().add<P::Http::Header::Connection>(P::Http::ConnectionControl::KeepAlive);
+    }
+    for (auto& [name, value] : r.headers) {
+      if (iequals(name, "set-cookie")) {
+        w.cookies().add(P::Http::Cookie::fromString(value));
+      } else if (!iequals(name, "content-length") && !iequals(name, "connection")) {
+        w.headers().add(std::make_shared<NamedHeader>(name, value));
+      }
+    }
+    w.send(static_cast<P::Http::Code>(r.status), r.body);
+  }
+  ~Slot() {
+    if (writer) send(errorJson(500, "server_error", "the request was not answered"));
+  }
+};
+
+class AdapterHandler final : public P::Http::Handler {
+ public:
+  HTTP_PROTOTYPE(AdapterHandler)
+  AdapterHandler(std::shared_ptr<web::Handler> handler, size_t max_body)
+      : handler_(std::move(handler)), max_body_(max_body) {}
+
+  void onRequest(const P::Http::Request& preq, P::Http::ResponseWriter writer) override {
+    auto slot = std::make_shared<Slot>();
+    auto raw = readHead(writer);
+    slot->keep_alive = preq.version() == P::Http::Version::Http11 &&
+                       !preq.headers().tryGet<P::Http::Header::Connection>();
+    slot->writer.emplace(std::move(writer));
+    Responder respond = [slot](Response r) { slot->send(std::move(r)); };
+    if (!raw) {
+      respond(errorJson(400, "invalid_request", raw.error().message));
+      return;
+    }
+    Request req = std::move(*raw);
+    req.body = preq.body();
+    req.remote_address = preq.address().host();
+    if (req.body.size() > max_body_) {
+      respond(errorJson(413, "invalid_request",
+                        "request body exceeds " + std::to_string(max_body_) + " bytes"));
+      return;
+    }
+    try {
+      (*handler_)(std::move(req), respond);
+    } catch (const std::exception&) {
+      // Pistache would answer 500 with e.what() as the body; internal text must not leak.
+      respond(errorJson(500, "server_error", "internal error"));
+    } catch (...) {
+      respond(errorJson(500, "server_error", "internal error"));
+    }
+  }
+
+ private:
+  static Result<Request> readHead(P::Http::ResponseWriter& writer) {
+    auto peer = writer.getPeer();
+    if (!peer) return fail("bad_request_line", "connection gone");
+    auto parser = P::Http::Handler::getParser(peer);
+    if (!parser) return fail("bad_request_line", "no parser");
+    auto& buffer = (*parser).*parserBuffer(ParserBufferTag{});
+    std::string_view bytes = StreamPeek::all(buffer);
+    size_t end = bytes.find("\r\n\r\n");
+    return parseRequestHead(bytes.substr(0, end == std::string_view::npos ? bytes.size() : end + 2));
+  }
+
+  std::shared_ptr<web::Handler> handler_;
+  size_t max_body_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  std::unique_ptr<P::Http::Endpoint> endpoint;
+  bool running = false;
+};
+
+Server::Server(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>()), options_(std::move(options)) {
+  handler_ = std::make_shared<Handler>(std::move(handler));
+}
+
+Server::~Server() { stop(); }
+
+Result<uint16_t> Server::start() {
+  try {
+    P::Address addr(options_.address, P::Port(options_.port));
+    impl_->endpoint = std::make_unique<P::Http::Endpoint>(addr);
+    auto opts = P::Http::Endpoint::options()
+                    .threads(options_.threads)
+                    .flags(P::Tcp::Options::ReuseAddr)
+                    .maxRequestSize(options_.max_request_bytes)
+                    .headerTimeout(std::chrono::seconds(10))
+                    .bodyTimeout(std::chrono::seconds(30));
+    impl_->endpoint->init(opts);
+    impl_->endpoint->setHandler(std::make_shared<AdapterHandler>(handler_, options_.max_body_bytes));
+    impl_->endpoint->serveThreaded();
+    impl_->running = true;
+    port_ = static_cast<uint16_t>(impl_->endpoint->getPort());
+    return port_;
+  } catch (const std::exception& e) {
+    impl_->endpoint.reset();
+    return fail("bind_failed", std::string("cannot listen on ") + options_.address + ":" +
+                                   std::to_string(options_.port) + ": " + e.what());
+  }
+}
+
+void Server::stop() {
+  if (impl_ && impl_->running) {
+    impl_->endpoint->shutdown();
+    impl_->running = false;
+  }
+}
+
+std::string Server::baseUrl() const {
+  std::string host = options_.address == "0.0.0.0" ? "127.0.0.1" : options_.address;
+  return "http://" + host + ":" + std::to_string(port_);
+}
+
+void prepareSignals() {
+  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int waitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace linkgate::web

@@ -1,0 +1,50 @@
+// The one Pistache adapter of Linkgate: converts Pistache requests to web::Request, runs the
+// Handler, sends the web::Response back. Works around Pistache 0.0.5 quirks (shared/PISTACHE.md):
+// keep-alive, dropped raw headers, lost raw query, 4 KiB request limit, throwing handlers.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "web/http.h"
+
+namespace linkgate::web {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;  // 0 = any free port; read it back from port()
+  int threads = 2;    // reactor threads
+  size_t max_body_bytes = 64 * 1024;         // larger bodies: 413 JSON (SPEC §7)
+  size_t max_request_bytes = 1024 * 1024;    // Pistache's own hard limit (413 from Pistache)
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  ~Server();  // stops if running
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and serves on background threads. Fails "bind_failed" when the address is taken.
+  Result<uint16_t> start();
+  void stop();
+  uint16_t port() const { return port_; }
+  // "http://127.0.0.1:PORT"
+  std::string baseUrl() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Handler> handler_;
+  ServerOptions options_;
+  uint16_t port_ = 0;
+};
+
+// Blocks SIGINT/SIGTERM in this thread (call first in main, before any thread starts), ignores
+// SIGPIPE; waitForShutdownSignal() then returns when one of them arrives.
+void prepareSignals();
+int waitForShutdownSignal();
+
+}  // namespace linkgate::web

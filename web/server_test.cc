@@ -1,0 +1,156 @@
+// The adapter over a real loopback socket, driven by the core libcurl client.
+#include "web/server.h"
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <strings.h>
+
+#include <thread>
+
+#include "core/http_client.h"
+
+namespace linkgate::web {
+namespace {
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ::signal(SIGPIPE, SIG_IGN); }
+  void serve(Handler h, ServerOptions o = {}) {
+    server_ = std::make_unique<Server>(o, std::move(h));
+    auto port = server_->start();
+    ASSERT_TRUE(port.has_value()) << port.error().message;
+    ASSERT_NE(*port, 0);
+  }
+  Result<HttpResponse> get(std::string target, HeaderList headers = {}) {
+    HttpRequest r;
+    r.url = server_->baseUrl() + target;
+    r.headers = std::move(headers);
+    r.total_timeout = std::chrono::milliseconds(5000);
+    return client_.send(r);
+  }
+  std::unique_ptr<Server> server_;
+  CurlHttpClient client_;
+};
+
+TEST_F(ServerTest, HandlerSeesRawQueryDuplicatesAndHeaders) {
+  serve([](Request req, Responder respond) {
+    Response r = Response::json(200, Json{{"query", req.raw_query},
+                                          {"path", req.path},
+                                          {"method", req.method},
+                                          {"x", req.header("x-test").value_or("")}});
+    respond(std::move(r));
+  });
+  auto r = get("/p%2Fq?a=1&a=2&s=%25+x", {{"X-Test", "yes"}});
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  auto j = parseJson(r->body);
+  ASSERT_TRUE(j.has_value());
+  EXPECT_EQ((*j)["query"], "a=1&a=2&s=%25+x");
+  EXPECT_EQ((*j)["path"], "/p%2Fq");
+  EXPECT_EQ((*j)["method"], "GET");
+  EXPECT_EQ((*j)["x"], "yes");
+}
+
+TEST_F(ServerTest, CustomHeadersCookiesAndKeepAliveAreSent) {
+  serve([](Request, Responder respond) {
+    Response r = Response::html(200, "<p>hi</p>");
+    r.addHeader("Set-Cookie", "a=1; Path=/; HttpOnly");
+    r.addHeader("Set-Cookie", "b=2; Path=/");
+    respond(std::move(r));
+  });
+  auto r = get("/");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->header("content-security-policy").value_or(""), "frame-ancestors 'none'");
+  EXPECT_EQ(r->header("referrer-policy").value_or(""), "no-referrer");
+  EXPECT_EQ(r->headerValues("set-cookie").size(), 2u);
+  EXPECT_TRUE(strcasecmp(r->header("connection").value_or("").c_str(), "keep-alive") == 0);
+  EXPECT_EQ(r->body, "<p>hi</p>");
+}
+
+TEST_F(ServerTest, AnswersFromAnotherThread) {
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  serve([&](Request, Responder respond) {
+    std::lock_guard lock(mu);
+    threads.emplace_back([respond] { respond(Response::text(202, "later")); });
+  });
+  auto r = get("/");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 202);
+  EXPECT_EQ(r->body, "later");
+  for (auto& t : threads) t.join();
+}
+
+TEST_F(ServerTest, ThrowingHandlerLeaksNothing) {
+  serve([](Request, Responder) { throw std::runtime_error("secret internal detail"); });
+  auto r = get("/");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->body.find("secret"), std::string::npos);
+  EXPECT_NE(r->body.find("server_error"), std::string::npos);
+}
+
+TEST_F(ServerTest, UnansweredRequestGets500) {
+  serve([](Request, Responder) {});
+  auto r = get("/");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 500);
+}
+
+TEST_F(ServerTest, OversizedBodyIs413AndHandlerNotCalled) {
+  std::atomic<int> calls{0};
+  serve([&](Request, Responder respond) {
+    ++calls;
+    respond(Response::text(200, "ok"));
+  });
+  HttpRequest req;
+  req.method = "POST";
+  req.url = server_->baseUrl() + "/";
+  req.body = std::string(64 * 1024 + 1, 'a');
+  auto r = client_.send(req);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("error_description"), std::string::npos);
+  req.body = std::string(64 * 1024, 'a');
+  auto ok = client_.send(req);
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST_F(ServerTest, LongQueryBeyondPistacheDefaultIsServed) {
+  serve([](Request req, Responder respond) {
+    respond(Response::text(200, std::to_string(req.raw_query.size())));
+  });
+  auto r = get("/?state=" + std::string(12000, 'x'));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "12006");
+}
+
+TEST_F(ServerTest, DroppedConnectionIsATransportError) {
+  serve([](Request, Responder respond) {
+    Response r;
+    r.drop_connection = true;
+    respond(std::move(r));
+  });
+  auto r = get("/");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().id, "transport");
+}
+
+TEST(ServerStart, TakenPortIsAnErrorValue) {
+  Server a({}, [](Request, Responder respond) { respond(Response::text(200, "")); });
+  auto port = a.start();
+  ASSERT_TRUE(port.has_value());
+  ServerOptions o;
+  o.port = *port;
+  Server b(o, [](Request, Responder respond) { respond(Response::text(200, "")); });
+  auto second = b.start();
+  // ReuseAddr does not allow two listeners on one port on Linux.
+  EXPECT_FALSE(second.has_value());
+}
+
+}  // namespace
+}  // namespace linkgate::web
