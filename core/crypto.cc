@@ -42,8 +42,8 @@ std::string sha256(std::string_view data) {
 std::string hmacSha256(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), bytesOf(key), static_cast<int>(key.size()), bytesOf(data), data.size(),
-           md, &len) == nullptr) {
+  if (HMAC(EVP_sha256(), bytesOf(key), static_cast<int>(key.size()), bytesOf(data), data.size(), md,
+           &len) == nullptr) {
     die("HMAC");
   }
   return std::string(reinterpret_cast<char*>(md), len);

@@ -21,8 +21,8 @@ TEST(JsonTest, ParseErrorsAreValues) {
 }
 
 TEST(JsonTest, DottedPaths) {
-  const Json j = parseJson(R"({"authed_user":{"access_token":"xoxp","n":5},"a":[1],"":{"":7}})")
-                     .value();
+  const Json j =
+      parseJson(R"({"authed_user":{"access_token":"xoxp","n":5},"a":[1],"":{"":7}})").value();
   ASSERT_NE(jsonAt(j, "authed_user.access_token"), nullptr);
   EXPECT_EQ(jsonString(j, "authed_user.access_token"), "xoxp");
   EXPECT_EQ(jsonAt(j, "authed_user.missing"), nullptr);

@@ -74,8 +74,8 @@ RC_GTEST_PROP(ParamsProperty, CountMatchesItems,
               (const std::vector<std::pair<std::string, std::string>>& items)) {
   const Params p = fromItems(items);
   for (const auto& [n, v] : items) {
-    const auto expected = std::count_if(items.begin(), items.end(),
-                                        [&](const auto& i) { return i.first == n; });
+    const auto expected =
+        std::count_if(items.begin(), items.end(), [&](const auto& i) { return i.first == n; });
     RC_ASSERT(p.count(n) == static_cast<size_t>(expected));
     RC_ASSERT(p.firstDuplicate().has_value() || expected == 1);
   }

@@ -109,7 +109,8 @@ TEST(KeyRingTest, EveryBitFlipIsRejected) {
   }
 }
 
-RC_GTEST_PROP(KeyRingProperty, OpenInvertsSeal, (const std::string& plain, const std::string& aad)) {
+RC_GTEST_PROP(KeyRingProperty, OpenInvertsSeal,
+              (const std::string& plain, const std::string& aad)) {
   SeededRandom random(*rc::gen::arbitrary<uint64_t>());
   KeyRing ring(random);
   RC_ASSERT(ring.addKey("k1", kKeyA).has_value());

@@ -58,11 +58,13 @@ TEST(UrlTest, IpLiteralsAndRelativeRefs) {
 
 TEST(UrlTest, RejectsMalformed) {
   for (const char* bad :
-       {"http://exa mple.com/", "http://h/a b", "http://h:99999/", "http://h:65536/", "http://h:8a/",
-        "http://[::1", "http://[::1]x/", "http://[zz]/", "http://h/%G1", "http://h/%4",
-        "http://h/?q=%", "http://h/#%4g", "1http://h/", ":x", "a b:c", "http://h/\x01",
-        "http://h/\xc3\xa9", "http://h/<x>", "http://h/a\\b", "http://a@b@c/", "http://h/#a#b",
-        "http://h/[x]", "ht!tp://h", "http://h\t/", "http://h/{x}", "http://h/a|b"}) {
+       {"http://exa mple.com/", "http://h/a b", "http://h:99999/", "http://h:65536/",
+        "http://h:8a/",         "http://[::1",  "http://[::1]x/",  "http://[zz]/",
+        "http://h/%G1",         "http://h/%4",  "http://h/?q=%",   "http://h/#%4g",
+        "1http://h/",           ":x",           "a b:c",           "http://h/\x01",
+        "http://h/\xc3\xa9",    "http://h/<x>", "http://h/a\\b",   "http://a@b@c/",
+        "http://h/#a#b",        "http://h/[x]", "ht!tp://h",       "http://h\t/",
+        "http://h/{x}",         "http://h/a|b"}) {
     const auto r = Url::parse(bad);
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().id, "bad_url") << bad;
@@ -85,9 +87,7 @@ TEST(UrlTest, OriginLeavesOutUserinfoAndEmptyPort) {
 
 // --- property: a grammar of URL components plus random mutations ---
 
-std::string pick(const std::vector<std::string>& options) {
-  return *rc::gen::elementOf(options);
-}
+std::string pick(const std::vector<std::string>& options) { return *rc::gen::elementOf(options); }
 
 std::string genUrlish() {
   std::string s;
@@ -95,8 +95,8 @@ std::string genUrlish() {
   if (*rc::gen::arbitrary<bool>()) {
     s += "//";
     s += pick({"", "user@", "u:p@", "%41@", "a@b@"});
-    s += pick({"", "example.com", "EXAMPLE.com", "127.0.0.1", "[::1]", "[2001:db8::7]",
-               "[v7.x:y]", "[::1", "h%2D", "h%zz", "b\xc3\xa9"});
+    s += pick({"", "example.com", "EXAMPLE.com", "127.0.0.1", "[::1]", "[2001:db8::7]", "[v7.x:y]",
+               "[::1", "h%2D", "h%zz", "b\xc3\xa9"});
     s += pick({"", ":", ":80", ":0443", ":65535", ":65536", ":99999", ":8x"});
   }
   const int segments = *rc::gen::inRange(0, 4);
@@ -109,12 +109,19 @@ std::string genUrlish() {
   // Random mutations: insert, delete or replace characters.
   const int mutations = *rc::gen::inRange(0, 3);
   for (int i = 0; i < mutations; ++i) {
-    const char c = *rc::gen::elementOf(std::string(":/?#[]@%!$&'()*+,;=aZ09-._~ \t\"<>\\^`{|}\x7f"));
+    const char c =
+        *rc::gen::elementOf(std::string(":/?#[]@%!$&'()*+,;=aZ09-._~ \t\"<>\\^`{|}\x7f"));
     const size_t pos = s.empty() ? 0 : *rc::gen::inRange<size_t>(0, s.size());
     switch (*rc::gen::inRange(0, 3)) {
-      case 0: s.insert(pos, 1, c); break;
-      case 1: if (!s.empty()) s.erase(pos, 1); break;
-      default: if (!s.empty()) s[pos] = c; break;
+      case 0:
+        s.insert(pos, 1, c);
+        break;
+      case 1:
+        if (!s.empty()) s.erase(pos, 1);
+        break;
+      default:
+        if (!s.empty()) s[pos] = c;
+        break;
     }
   }
   return s;

@@ -14,11 +14,12 @@ TEST(WorkerPoolTest, RunsJobsOnSeveralThreads) {
   std::mutex mu;
   std::set<std::thread::id> ids;
   std::atomic<int> done{0};
+  // Declared before the pool: the pool's destructor joins jobs that still use these.
+  std::promise<void> both_started;
+  std::shared_future<void> release = both_started.get_future().share();
+  std::atomic<int> started{0};
   {
     WorkerPool pool(2);
-    std::promise<void> both_started;
-    std::shared_future<void> release = both_started.get_future().share();
-    std::atomic<int> started{0};
     // Two jobs that wait for each other prove two threads run concurrently.
     for (int i = 0; i < 2; ++i) {
       ASSERT_TRUE(pool.post([&] {
