@@ -149,6 +149,8 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  // Loopback (the simulator, tests) never goes through a proxy set in the environment.
+  curl_easy_setopt(h, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, clampMillis(request.connect_timeout));
