@@ -1,0 +1,253 @@
+// Authorization endpoint and consent decision.
+#include "simulator/authorize_handler.h"
+
+#include <algorithm>
+
+#include "core/crypto.h"
+#include "core/params.h"
+#include "simulator/consent_page.h"
+#include "simulator/oauth_response.h"
+#include "simulator/template.h"
+
+namespace linkgate::sim {
+namespace {
+
+constexpr auto kConsentLifetime = std::chrono::minutes(10);
+
+std::vector<std::string> split(const std::string& text, std::string_view sep) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t next = text.find(sep, pos);
+    out.push_back(text.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+    if (next == std::string::npos) return out;
+    pos = next + sep.size();
+  }
+}
+
+bool isPkceChallenge(std::string_view s) {
+  // RFC 7636 §4.2: the same alphabet and length as a verifier.
+  return isValidPkceVerifier(s);
+}
+
+// The callback: 302 to the client's redirect URI with the given parameters, plus state and iss.
+web::Response callback(const SimContext& ctx, const Provider& p, const AuthorizationRequest& req,
+                       Params params) {
+  if (req.state) params.add("state", *req.state);
+  Behaviour b = ctx.behaviours.effective(p.profile);
+  if (auto iss = b.issValue(issuerOf(p, req.params), p.profile.authorize.send_iss)) {
+    params.add("iss", *iss);  // RFC 9207 §2
+  }
+  return web::Response::redirect(appendQuery(req.redirect_uri, params.toQuery()));
+}
+
+web::Response errorRedirect(const SimContext& ctx, const Provider& p,
+                            const AuthorizationRequest& req, const std::string& error,
+                            const std::string& description) {
+  // RFC 6749 §4.1.2.1: errors after the redirect URI is verified go back to the client.
+  return callback(ctx, p, req, Params{{"error", error}, {"error_description", description}});
+}
+
+web::Response approve(const SimContext& ctx, const Provider& p, const AuthorizationRequest& req,
+                      const User& user) {
+  Behaviour b = ctx.behaviours.effective(p.profile);
+  TimePoint now = ctx.clock.now();
+  CodeGrant grant{randomToken(ctx.random, 160), req, user.at("id"),
+                  now + std::chrono::seconds(b.code_ttl_seconds), false};
+  Params params{{p.profile.authorize.code_param, grant.code}};
+  TemplateValues values = baseValues(now, req.client_id, req.params, &user, req.scopes,
+                                     p.profile.authorize.scope_separator);
+  ctx.grants.addCode(std::move(grant));
+  web::Response r = callback(ctx, p, req, std::move(params));
+  // Callback extras come after code/state/iss (realmId, shop, ...), rendered per user.
+  if (!p.profile.authorize.callback_extras.empty()) {
+    Params extras;
+    for (const auto& [name, tmpl] : p.profile.authorize.callback_extras.items()) {
+      extras.add(name, renderText(tmpl.get<std::string>(), values));
+    }
+    r.setHeader("Location", appendQuery(*r.header("location"), extras.toQuery()));
+  }
+  return r;
+}
+
+// Scopes requested in `scope`, validated against the profile; error text on failure.
+std::variant<std::vector<std::string>, std::string> grantedScopes(const AuthorizeSpec& a,
+                                                                  const Params& query) {
+  if (a.scope_separator == ScopeSeparator::kNone) return a.default_scopes;
+  auto scope = query.get("scope");
+  if (!scope || scope->empty()) {
+    if (a.scope_required) return std::string("scope is required");
+    return a.default_scopes;
+  }
+  std::vector<std::string> out;
+  for (const auto& s : split(*scope, separatorText(a.scope_separator))) {
+    if (s.empty()) return std::string("empty scope (wrong separator?)");
+    if (std::find(a.scopes.begin(), a.scopes.end(), s) == a.scopes.end()) {
+      return "unknown scope \"" + s + "\"";
+    }
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string appendQuery(const std::string& uri, const std::string& encoded) {
+  if (encoded.empty()) return uri;
+  size_t hash = uri.find('#');
+  std::string base = uri.substr(0, hash);
+  std::string fragment = hash == std::string::npos ? "" : uri.substr(hash);
+  char joiner = '?';
+  if (base.find('?') != std::string::npos) {
+    joiner = (base.back() == '?' || base.back() == '&') ? '\0' : '&';
+  }
+  std::string out = base;
+  if (joiner) out += joiner;
+  return out + encoded + fragment;
+}
+
+std::string issuerOf(const Provider& p, const std::map<std::string, std::string>& params) {
+  if (p.profile.authorize.issuer) return *p.profile.authorize.issuer;
+  std::string host_path = p.authorize.fill(params);
+  return "https://" + host_path.substr(0, host_path.find('/'));
+}
+
+web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
+                              const web::Request& request, bool deny_consent) {
+  const Provider& p = *m.provider;
+  const AuthorizeSpec& a = p.profile.authorize;
+  if (request.method != "GET") {
+    return errorPage(request, 405, "invalid_request", "the authorization endpoint takes GET");
+  }
+  auto parsed = Params::parse(request.raw_query);
+  if (!parsed) return errorPage(request, 400, "invalid_request", "malformed query string");
+  const Params& query = *parsed;
+  // RFC 6749 §4.1.2.1: until client and redirect URI are verified, never redirect.
+  if (query.count(a.client_id_param) != 1) {
+    return errorPage(request, 400, "invalid_request",
+                     "exactly one " + a.client_id_param + " parameter is required");
+  }
+  auto client = ctx.clients.find(p.profile.slug, *query.get(a.client_id_param));
+  if (!client) return errorPage(request, 400, "invalid_client", "unknown client");
+  if (query.count("redirect_uri") > 1) {
+    return errorPage(request, 400, "invalid_request", "repeated redirect_uri");
+  }
+  AuthorizationRequest req;
+  req.provider = p.profile.slug;
+  req.client_id = client->client_id;
+  req.params = m.params;
+  if (auto uri = query.get("redirect_uri")) {
+    if (std::find(client->redirect_uris.begin(), client->redirect_uris.end(), *uri) ==
+        client->redirect_uris.end()) {
+      return errorPage(request, 400, "invalid_request",
+                       "redirect_uri is not registered for this client");
+    }
+    req.redirect_uri = *uri;
+    req.redirect_uri_sent = true;
+  } else if (a.redirect_uri_optional && client->redirect_uris.size() == 1) {
+    req.redirect_uri = client->redirect_uris.front();
+  } else {
+    return errorPage(request, 400, "invalid_request", "redirect_uri is required");
+  }
+  req.state = query.get("state");
+  for (const auto& [name, value] : query.items()) req.authorize_params.emplace(name, value);
+
+  if (auto dup = query.firstDuplicate()) {
+    return errorRedirect(ctx, p, req, "invalid_request", "repeated parameter " + *dup);
+  }
+  for (const auto& [name, value] : m.pattern->fixedQuery()) {
+    if (query.get(name) != value) {
+      return errorRedirect(ctx, p, req, "invalid_request", "parameter " + name + " must be " + value);
+    }
+  }
+  auto response_type = query.get("response_type");
+  if (a.response_type.empty()) {
+    if (response_type && !response_type->empty()) {
+      return errorRedirect(ctx, p, req, "unsupported_response_type",
+                           "this provider takes no response_type");
+    }
+  } else if (!response_type) {
+    return errorRedirect(ctx, p, req, "invalid_request", "response_type is required");
+  } else if (*response_type != a.response_type) {
+    return errorRedirect(ctx, p, req, "unsupported_response_type",
+                         "response_type must be " + a.response_type);
+  }
+  for (const auto& [name, value] : a.required_params) {
+    if (query.get(name) != value) {
+      return errorRedirect(ctx, p, req, "invalid_request", name + "=" + value + " is required");
+    }
+  }
+  auto scopes = grantedScopes(a, query);
+  if (auto* err = std::get_if<std::string>(&scopes)) {
+    return errorRedirect(ctx, p, req, "invalid_scope", *err);
+  }
+  req.scopes = std::get<std::vector<std::string>>(scopes);
+
+  Behaviour b = ctx.behaviours.effective(p.profile);
+  if (b.pkce != PkceMode::kNotSupported) {
+    auto challenge = query.get("code_challenge");
+    auto method = query.get("code_challenge_method");
+    if (challenge) {
+      std::string m_name = method.value_or("plain");  // RFC 7636 §4.3 default
+      if (m_name != "S256" && m_name != "plain") {
+        return errorRedirect(ctx, p, req, "invalid_request",
+                             "code_challenge_method must be S256 or plain");
+      }
+      if (!isPkceChallenge(*challenge)) {
+        return errorRedirect(ctx, p, req, "invalid_request", "malformed code_challenge");
+      }
+      req.code_challenge = *challenge;
+      req.code_challenge_method = m_name;
+    } else if (method) {
+      return errorRedirect(ctx, p, req, "invalid_request",
+                           "code_challenge_method without code_challenge");
+    } else if (b.pkce == PkceMode::kRequired) {
+      return errorRedirect(ctx, p, req, "invalid_request", "code_challenge is required (PKCE)");
+    }
+  }
+  if (deny_consent) return errorRedirect(ctx, p, req, "access_denied", "the user denied access");
+  if (ctx.auto_approve) return approve(ctx, p, req, p.profile.users.front());
+
+  std::string id = randomToken(ctx.random, 128);
+  ctx.grants.addConsent(PendingConsent{id, req, ctx.clock.now() + kConsentLifetime});
+  return consentPage(p.profile, id, req.client_id, req.scopes);
+}
+
+web::Response handleConsent(const SimContext& ctx, const RouteMatch& m,
+                            const web::Request& request) {
+  const Provider& p = *m.provider;
+  if (request.method != "POST") {
+    return errorPage(request, 405, "invalid_request", "the consent form is posted");
+  }
+  auto form = Params::parse(request.body);
+  if (!form) return errorPage(request, 400, "invalid_request", "malformed form body");
+  if (auto dup = form->firstDuplicate()) {
+    return errorPage(request, 400, "invalid_request", "repeated field " + *dup);
+  }
+  auto consent = form->get("consent");
+  auto decision = form->get("decision");
+  if (!consent || !decision) {
+    return errorPage(request, 400, "invalid_request", "consent and decision are required");
+  }
+  if (*decision != "approve" && *decision != "deny") {
+    return errorPage(request, 400, "invalid_request", "decision must be approve or deny");
+  }
+  const User* user = nullptr;
+  if (*decision == "approve") {
+    auto user_id = form->get("user");
+    if (!user_id) return errorPage(request, 400, "invalid_request", "user is required");
+    user = p.profile.findUser(*user_id);
+    if (!user) return errorPage(request, 400, "invalid_request", "unknown user");
+  }
+  auto pending = ctx.grants.takeConsent(*consent);
+  if (!pending || pending->request.provider != p.profile.slug) {
+    return errorPage(request, 400, "invalid_request", "unknown or already used consent");
+  }
+  if (ctx.clock.now() >= pending->expires_at) {
+    return errorPage(request, 400, "invalid_request", "the consent has expired");
+  }
+  if (!user) return errorRedirect(ctx, p, pending->request, "access_denied", "the user denied access");
+  return approve(ctx, p, pending->request, *user);
+}
+
+}  // namespace linkgate::sim

@@ -1,0 +1,300 @@
+// Control API.
+#include "simulator/control_handler.h"
+
+#include <charconv>
+
+#include "core/params.h"
+#include "core/percent.h"
+
+namespace linkgate::sim {
+namespace {
+
+web::Response bad(const std::string& reason) {
+  return web::Response::json(400, Json{{"error", "invalid_request"}, {"error_description", reason}});
+}
+web::Response notFound(const std::string& reason) {
+  return web::Response::json(404, Json{{"error", "not_found"}, {"error_description", reason}});
+}
+web::Response methodNotAllowed(const std::string& allow) {
+  web::Response r = web::Response::json(
+      405, Json{{"error", "method_not_allowed"}, {"error_description", "allowed: " + allow}});
+  r.setHeader("Allow", allow);
+  return r;
+}
+web::Response ok(Json body, int status = 200) { return web::Response::json(status, body); }
+
+std::vector<std::string> segments(std::string_view path) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t next = path.find('/', pos);
+    std::string_view seg = path.substr(pos, next == std::string_view::npos ? path.npos : next - pos);
+    auto decoded = percentDecode(seg);
+    out.push_back(decoded ? *decoded : std::string(seg));
+    if (next == std::string_view::npos) break;
+    pos = next + 1;
+  }
+  return out;
+}
+
+Result<Json> jsonBody(const web::Request& request) {
+  auto body = parseJson(request.body);
+  if (!body) return fail("invalid_request", "body must be JSON: " + body.error().message);
+  if (!body->is_object()) return fail("invalid_request", "body must be a JSON object");
+  return body;
+}
+
+Json stringsJson(const auto& values) {
+  Json out = Json::array();
+  for (const auto& v : values) out.push_back(std::string(wireName(v)));
+  return out;
+}
+
+std::string baseUrl(const web::Request& request) {
+  return "http://" + request.header("host").value_or("127.0.0.1");
+}
+
+}  // namespace
+
+Json ControlApi::providerJson(const Provider& p, const std::string& base, const Behaviour& b) {
+  const Profile& prof = p.profile;
+  Json params = Json::object();
+  for (const auto& [name, spec] : prof.params) {
+    params[name] = Json{{"pattern", spec.pattern}, {"example", spec.example}};
+  }
+  Json issued = std::string(wireName(prof.refresh.issued.kind));
+  if (prof.refresh.issued.kind == IssueKind::kScope) issued = Json{{"scope", prof.refresh.issued.scope}};
+  if (prof.refresh.issued.kind == IssueKind::kAuthorizeParam) {
+    issued = Json{{"authorize_param", prof.refresh.issued.authorize_param}};
+  }
+  Json extras = Json::array();
+  for (const auto& [name, tmpl] : prof.authorize.callback_extras.items()) extras.push_back(name);
+  Json methods = prof.token.methods;
+  Json dialect{
+      {"client_id_param", prof.authorize.client_id_param},
+      {"client_auth", stringsJson(prof.token.client_auth)},
+      {"token_client_id_param", prof.token.client_id_param},
+      {"encoding", stringsJson(prof.token.encoding)},
+      {"token_methods", methods},
+      {"response_format", wireName(prof.token.response.format)},
+      {"error_style", wireName(prof.token.errors.style)},
+      {"scope_separator", wireName(prof.authorize.scope_separator)},
+      {"scopes", prof.authorize.scopes},
+      {"default_scopes", prof.authorize.default_scopes},
+      {"pkce", wireName(b.pkce)},
+      {"required_authorize_params", prof.authorize.required_params},
+      {"code_param", prof.authorize.code_param},
+      {"send_iss", prof.authorize.send_iss},
+      {"callback_extras", extras},
+      {"refresh_issued", issued},
+      {"rotation", wireName(b.rotation)},
+      {"grace_seconds", b.grace_seconds},
+      {"refresh_grant_type", prof.refresh.grant_type},
+      {"refresh_token_param", prof.refresh.token_param},
+      {"refresh_client_auth", stringsJson(prof.refresh.client_auth)},
+      {"refresh_encoding", stringsJson(prof.refresh.encoding)},
+      {"expires_in", wireName(b.expires_in)},
+      {"code_ttl_seconds", b.code_ttl_seconds},
+      {"access_token_ttl_seconds", b.access_token_ttl_seconds},
+      {"api_token_in", wireName(prof.api.token_in)},
+  };
+  if (!prof.api.name.empty()) dialect["api_token_name"] = prof.api.name;
+  return Json{{"slug", prof.slug},
+              {"display_name", prof.display_name},
+              {"params", params},
+              {"authorize_url", Router::exampleUrl(base, p, p.authorize)},
+              {"token_url", Router::exampleUrl(base, p, p.token)},
+              {"refresh_url", Router::exampleUrl(base, p, p.refresh ? *p.refresh : p.token)},
+              {"api_me_url", Router::apiMeUrl(base, p)},
+              {"dialect", dialect}};
+}
+
+web::Response ControlApi::handle(const web::Request& request) {
+  auto seg = segments(request.path);  // "", "_sim", ...
+  if (seg.size() < 3 || seg[2].empty()) return notFound("no such control endpoint");
+  const std::string& what = seg[2];
+  std::vector<std::string> rest(seg.begin() + 3, seg.end());
+  const std::string& m = request.method;
+  if (what == "health" && rest.empty()) {
+    return m == "GET" ? ok(Json{{"status", "ok"}}) : methodNotAllowed("GET");
+  }
+  if (what == "providers" && rest.empty()) {
+    return m == "GET" ? providers(request) : methodNotAllowed("GET");
+  }
+  if (what == "providers" && rest.size() == 2 && rest[1] == "behaviour") {
+    return behaviour(request, rest[0]);
+  }
+  if (what == "clients") return clients(request, rest);
+  if (what == "reset" && rest.empty()) return m == "POST" ? reset(request) : methodNotAllowed("POST");
+  if (what == "journal" && rest.empty()) {
+    return m == "GET" ? journal(request) : methodNotAllowed("GET");
+  }
+  if (what == "faults" && rest.empty()) return faults(request);
+  if (what == "clock" && rest.empty()) return clock(request);
+  return notFound("no such control endpoint");
+}
+
+web::Response ControlApi::providers(const web::Request& request) {
+  Json list = Json::array();
+  for (const auto& p : d_.router.providers()) {
+    list.push_back(providerJson(*p, baseUrl(request), d_.behaviours.effective(p->profile)));
+  }
+  return ok(Json{{"providers", list}});
+}
+
+web::Response ControlApi::clients(const web::Request& request, const std::vector<std::string>& rest) {
+  const std::string& m = request.method;
+  if (rest.size() == 2) {
+    if (m != "DELETE") return methodNotAllowed("DELETE");
+    if (!d_.router.find(rest[0])) return notFound("unknown provider " + rest[0]);
+    if (!d_.clients.remove(rest[0], rest[1])) return notFound("unknown client");
+    return ok(Json{{"status", "deleted"}});
+  }
+  if (!rest.empty()) return notFound("no such control endpoint");
+  if (m == "GET") {
+    Json list = Json::array();
+    for (const auto& c : d_.clients.list()) {
+      list.push_back(Json{{"provider", c.provider},
+                          {"client_id", c.client_id},
+                          {"client_secret", c.client_secret},
+                          {"redirect_uris", c.redirect_uris}});
+    }
+    return ok(Json{{"clients", list}});
+  }
+  if (m != "POST") return methodNotAllowed("GET, POST");
+  auto body = jsonBody(request);
+  if (!body) return bad(body.error().message);
+  for (const auto& [key, value] : body->items()) {
+    if (key != "provider" && key != "client_id" && key != "client_secret" && key != "redirect_uris") {
+      return bad("unknown field " + key);
+    }
+  }
+  Client c;
+  for (auto [field, out] : {std::pair{"provider", &c.provider}, std::pair{"client_id", &c.client_id},
+                            std::pair{"client_secret", &c.client_secret}}) {
+    auto v = jsonString(*body, field);
+    if (!v || v->empty()) return bad(std::string(field) + ": required non-empty string");
+    *out = *v;
+  }
+  const Json* uris = jsonAt(*body, "redirect_uris");
+  if (!uris || !uris->is_array() || uris->empty()) {
+    return bad("redirect_uris: required non-empty array of strings");
+  }
+  for (const auto& u : *uris) {
+    if (!u.is_string() || u.get_ref<const std::string&>().empty()) {
+      return bad("redirect_uris: required non-empty array of strings");
+    }
+    c.redirect_uris.push_back(u.get<std::string>());
+  }
+  if (!d_.router.find(c.provider)) return notFound("unknown provider " + c.provider);
+  Json answer{{"provider", c.provider},
+              {"client_id", c.client_id},
+              {"client_secret", c.client_secret},
+              {"redirect_uris", c.redirect_uris}};
+  d_.clients.put(std::move(c));
+  return ok(answer, 201);
+}
+
+web::Response ControlApi::reset(const web::Request& request) {
+  bool clients = false;
+  if (!request.body.empty()) {
+    auto body = jsonBody(request);
+    if (!body) return bad(body.error().message);
+    for (const auto& [key, value] : body->items()) {
+      if (key != "clients") return bad("unknown field " + key);
+      if (!value.is_boolean()) return bad("clients: must be a boolean");
+      clients = value.get<bool>();
+    }
+  }
+  d_.grants.clear();
+  d_.journal.clear();
+  d_.faults.clear();
+  d_.behaviours.clear();
+  d_.clock.reset();
+  if (clients) d_.clients.clear();
+  return ok(Json{{"status", "ok"}, {"clients_cleared", clients}});
+}
+
+web::Response ControlApi::journal(const web::Request& request) {
+  auto query = Params::parse(request.raw_query);
+  if (!query) return bad("malformed query string");
+  if (auto dup = query->firstDuplicate()) return bad("repeated parameter " + *dup);
+  int64_t since = 0;
+  for (const auto& [name, value] : query->items()) {
+    if (name != "provider" && name != "since") return bad("unknown parameter " + name);
+  }
+  if (auto s = query->get("since")) {
+    auto [ptr, ec] = std::from_chars(s->data(), s->data() + s->size(), since);
+    if (ec != std::errc() || ptr != s->data() + s->size() || since < 0) {
+      return bad("since: must be a non-negative integer");
+    }
+  }
+  auto provider = query->get("provider");
+  if (provider && !d_.router.find(*provider)) return notFound("unknown provider " + *provider);
+  Json entries = Json::array();
+  for (const auto& e : d_.journal.list(provider, since)) entries.push_back(Journal::toJson(e));
+  return ok(Json{{"entries", entries}});
+}
+
+web::Response ControlApi::faults(const web::Request& request) {
+  const std::string& m = request.method;
+  if (m == "GET") {
+    Json list = Json::array();
+    for (const auto& f : d_.faults.list()) list.push_back(faultToJson(f));
+    return ok(Json{{"faults", list}});
+  }
+  if (m == "DELETE") {
+    d_.faults.clear();
+    return ok(Json{{"status", "ok"}});
+  }
+  if (m != "POST") return methodNotAllowed("GET, POST, DELETE");
+  auto body = jsonBody(request);
+  if (!body) return bad(body.error().message);
+  auto fault = parseFault(*body);
+  if (!fault) return bad(fault.error().message);
+  if (!d_.router.find(fault->provider)) return notFound("unknown provider " + fault->provider);
+  fault->id = d_.faults.add(*fault);
+  return ok(faultToJson(*fault), 201);
+}
+
+Json ControlApi::clockJson() const {
+  return Json{{"now", unixSeconds(d_.clock.now())},
+              {"offset_seconds",
+               std::chrono::duration_cast<std::chrono::seconds>(d_.clock.offset()).count()}};
+}
+
+web::Response ControlApi::clock(const web::Request& request) {
+  if (request.method == "GET") return ok(clockJson());
+  if (request.method != "POST") return methodNotAllowed("GET, POST");
+  auto body = jsonBody(request);
+  if (!body) return bad(body.error().message);
+  for (const auto& [key, value] : body->items()) {
+    if (key != "advance_seconds") return bad("unknown field " + key);
+  }
+  const Json* n = jsonAt(*body, "advance_seconds");
+  if (!n || !n->is_number_integer() || n->get<int64_t>() < 0 ||
+      n->get<int64_t>() > int64_t{100} * 365 * 86400) {
+    return bad("advance_seconds: required integer >= 0");
+  }
+  d_.clock.advance(std::chrono::seconds(n->get<int64_t>()));
+  return ok(clockJson());
+}
+
+web::Response ControlApi::behaviour(const web::Request& request, const std::string& slug) {
+  const Provider* p = d_.router.find(slug);
+  if (!p) return notFound("unknown provider " + slug);
+  const std::string& m = request.method;
+  if (m == "GET") return ok(d_.behaviours.effective(p->profile).toJson());
+  if (m == "DELETE") {
+    d_.behaviours.remove(slug);
+    return ok(d_.behaviours.effective(p->profile).toJson());
+  }
+  if (m != "POST") return methodNotAllowed("GET, POST, DELETE");
+  auto body = jsonBody(request);
+  if (!body) return bad(body.error().message);
+  auto o = parseBehaviour(*body);
+  if (!o) return bad(o.error().message);
+  return ok(d_.behaviours.update(p->profile, *o).toJson());
+}
+
+}  // namespace linkgate::sim

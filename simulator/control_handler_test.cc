@@ -1,0 +1,233 @@
+// The control API under /_sim/, through the simulator's handler.
+#include "simulator/control_handler.h"
+
+#include <gtest/gtest.h>
+
+#include "simulator/test_support.h"
+
+namespace linkgate::sim {
+namespace {
+
+using testing::GenericSim;
+
+Json bodyOf(const web::Response& r) {
+  auto doc = parseJson(r.body);
+  EXPECT_TRUE(doc) << r.body;
+  return doc ? *doc : Json();
+}
+
+void expectBad(const web::Response& r, const std::string& reason_part = "") {
+  EXPECT_EQ(r.status, 400) << r.body;
+  Json b = bodyOf(r);
+  EXPECT_EQ(b["error"], "invalid_request");
+  EXPECT_NE(b.value("error_description", "").find(reason_part), std::string::npos) << r.body;
+}
+
+TEST(Control, HealthUnknownPathsAndMethods) {
+  GenericSim s;
+  web::Response h = s.control("GET", "/_sim/health");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(bodyOf(h), (Json{{"status", "ok"}}));
+  EXPECT_EQ(s.control("GET", "/_sim/nope").status, 404);
+  EXPECT_EQ(s.control("GET", "/_sim").status, 404);
+  EXPECT_EQ(s.control("GET", "/_sim/health/x").status, 404);
+  web::Response wrong = s.control("POST", "/_sim/health", Json::object());
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.header("allow"), "GET");
+  EXPECT_EQ(s.control("PUT", "/_sim/faults", Json::object()).status, 405);
+  web::Response no_provider = s.call(testing::makeRequest("GET", "/nosuch/x"));
+  EXPECT_EQ(no_provider.status, 404);
+  EXPECT_EQ(bodyOf(no_provider)["error"], "not_found");
+  web::Response no_path = s.call(testing::makeRequest("GET", "/generic/generic.example/nope"));
+  EXPECT_EQ(no_path.status, 404);
+  EXPECT_EQ(bodyOf(no_path)["error"], "not_found");
+}
+
+TEST(Control, ProvidersListsEveryProfileWithMappedUrls) {
+  testing::TestSimulator s(testing::providerProfiles());
+  web::Response r = s.call(testing::makeRequest("GET", "/_sim/providers"));
+  ASSERT_EQ(r.status, 200);
+  Json list = bodyOf(r)["providers"];
+  ASSERT_EQ(list.size(), 56u);
+  for (const auto& p : list) {
+    for (const char* key : {"slug", "display_name", "params", "authorize_url", "token_url",
+                            "refresh_url", "api_me_url", "dialect"}) {
+      EXPECT_TRUE(p.contains(key)) << p.value("slug", "?") << " lacks " << key;
+    }
+    std::string prefix = "http://sim.test/" + p["slug"].get<std::string>() + "/";
+    EXPECT_TRUE(p["token_url"].get<std::string>().starts_with(prefix)) << p["token_url"];
+    EXPECT_EQ(p["token_url"].get<std::string>().find('{'), std::string::npos) << p["token_url"];
+    // Every advertised URL is routed to the right endpoint.
+    std::string path = p["authorize_url"].get<std::string>().substr(std::string("http://sim.test").size());
+    auto m = s.sim->router().match(path.substr(0, path.find('?')));
+    ASSERT_TRUE(m) << path;
+    EXPECT_EQ(m->route, Route::kAuthorize) << path;
+  }
+  auto zendesk = std::find_if(list.begin(), list.end(), [](const Json& p) { return p["slug"] == "zendesk"; });
+  ASSERT_NE(zendesk, list.end());
+  EXPECT_TRUE((*zendesk)["params"]["subdomain"].contains("pattern"));
+  EXPECT_TRUE((*zendesk)["params"]["subdomain"].contains("example"));
+  const Json& d = (*zendesk)["dialect"];
+  for (const char* key : {"client_auth", "encoding", "response_format", "error_style", "scope_separator",
+                          "pkce", "refresh_issued", "rotation", "expires_in", "api_token_in"}) {
+    EXPECT_TRUE(d.contains(key)) << key;
+  }
+}
+
+TEST(Control, ClientsCreateListReplaceDelete) {
+  GenericSim s;
+  Json c{{"provider", "generic"}, {"client_id", "new"}, {"client_secret", "sec"},
+         {"redirect_uris", Json::array({"https://a.example/cb"})}};
+  EXPECT_EQ(s.control("POST", "/_sim/clients", c).status, 201);
+  c["client_secret"] = "sec2";
+  EXPECT_EQ(s.control("POST", "/_sim/clients", c).status, 201);  // same id replaces
+  Json list = bodyOf(s.control("GET", "/_sim/clients"))["clients"];
+  int found = 0;
+  for (const auto& e : list) {
+    if (e["client_id"] == "new") {
+      ++found;
+      EXPECT_EQ(e["client_secret"], "sec2");
+    }
+  }
+  EXPECT_EQ(found, 1);
+  EXPECT_EQ(s.control("DELETE", "/_sim/clients/generic/new").status, 200);
+  EXPECT_EQ(s.control("DELETE", "/_sim/clients/generic/new").status, 404);
+  EXPECT_EQ(s.control("DELETE", "/_sim/clients/nosuch/new").status, 404);
+}
+
+TEST(Control, ClientValidation) {
+  GenericSim s;
+  Json good{{"provider", "generic"}, {"client_id", "x"}, {"client_secret", "y"},
+            {"redirect_uris", Json::array({"https://a/cb"})}};
+  auto with = [&](const char* key, Json value) {
+    Json j = good;
+    if (value.is_null()) {
+      j.erase(key);
+    } else {
+      j[key] = value;
+    }
+    return s.control("POST", "/_sim/clients", j);
+  };
+  expectBad(with("client_secret", nullptr), "client_secret");
+  expectBad(with("client_id", ""), "client_id");
+  expectBad(with("redirect_uris", "https://a/cb"), "redirect_uris");
+  expectBad(with("redirect_uris", Json::array()), "redirect_uris");
+  expectBad(with("extra", 1), "unknown field extra");
+  EXPECT_EQ(with("provider", "nosuch").status, 404);
+  expectBad(s.call(testing::makeRequest("POST", "/_sim/clients", {}, "{not json")), "JSON");
+  expectBad(s.control("POST", "/_sim/clients", Json::array()), "object");
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/clients"))["clients"].size(), 1u);  // nothing changed
+}
+
+TEST(Control, ResetClearsStateAndKeepsClientsUnlessAsked) {
+  GenericSim s;
+  std::string code = s.code();
+  Json tokens = s.exchange(s.code());
+  s.control("POST", "/_sim/faults", Json{{"provider", "generic"}, {"endpoint", "api_me"}, {"kind", "status"}, {"status", 500}});
+  s.control("POST", "/_sim/clock", Json{{"advance_seconds", 100}});
+  s.control("POST", "/_sim/providers/generic/behaviour", Json{{"expires_in", "zero"}});
+  ASSERT_EQ(s.control("POST", "/_sim/reset").status, 200);
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/journal"))["entries"].size(), 0u);
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/faults"))["faults"].size(), 0u);
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/clock"))["offset_seconds"], 0);
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/providers/generic/behaviour"))["expires_in"], "number");
+  EXPECT_EQ(s.apiMe(tokens["access_token"]).status, 401);  // tokens are gone
+  EXPECT_EQ(s.token("grant_type=authorization_code&code=" + code).status, 400);
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/clients"))["clients"].size(), 1u);
+  expectBad(s.control("POST", "/_sim/reset", Json{{"clients", "yes"}}), "clients");
+  ASSERT_EQ(s.control("POST", "/_sim/reset", Json{{"clients", true}}).status, 200);
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/clients"))["clients"].size(), 0u);
+}
+
+TEST(Control, JournalRecordsProviderRequestsInOrder) {
+  GenericSim s({testing::providerProfile("github")});
+  std::string code = s.code();
+  s.token("grant_type=authorization_code&code=" + code + "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb");
+  s.call(testing::makeRequest("GET", "/github/api/me", {{"X-Custom", "1"}}));
+  s.call(testing::makeRequest("GET", "/generic/nope"));
+  s.control("GET", "/_sim/health");  // not journaled
+  Json entries = bodyOf(s.control("GET", "/_sim/journal"))["entries"];
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0]["endpoint"], "authorize");
+  EXPECT_EQ(entries[0]["status"], 302);
+  EXPECT_EQ(entries[1]["endpoint"], "token");
+  EXPECT_EQ(entries[1]["method"], "POST");
+  EXPECT_TRUE(entries[1]["headers"]["authorization"].get<std::string>().starts_with("Basic "));
+  EXPECT_NE(entries[1]["body"].get<std::string>().find("grant_type=authorization_code"), std::string::npos);
+  EXPECT_EQ(entries[2]["provider"], "github");
+  EXPECT_EQ(entries[2]["endpoint"], "api_me");
+  EXPECT_EQ(entries[2]["headers"]["x-custom"], "1");
+  EXPECT_EQ(entries[3]["endpoint"], "unknown");
+  EXPECT_EQ(entries[3]["status"], 404);
+  EXPECT_LT(entries[0]["seq"], entries[1]["seq"]);
+  EXPECT_EQ(entries[0]["at"], int64_t{1'700'000'000'000});  // the simulator clock, ms
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/journal?provider=github"))["entries"].size(), 1u);
+  int64_t since = entries[1]["seq"];
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/journal?since=" + std::to_string(since)))["entries"].size(), 2u);
+  expectBad(s.control("GET", "/_sim/journal?since=-1"), "since");
+  expectBad(s.control("GET", "/_sim/journal?since=x"), "since");
+  expectBad(s.control("GET", "/_sim/journal?bogus=1"), "bogus");
+  EXPECT_EQ(s.control("GET", "/_sim/journal?provider=nosuch").status, 404);
+}
+
+TEST(Control, FaultValidation) {
+  GenericSim s;
+  auto post = [&](Json j) { return s.control("POST", "/_sim/faults", j); };
+  Json base{{"provider", "generic"}, {"endpoint", "token"}, {"kind", "status"}, {"status", 503}};
+  web::Response ok = post(base);
+  EXPECT_EQ(ok.status, 201);
+  EXPECT_TRUE(bodyOf(ok)["id"].is_number_integer());
+  expectBad(post(Json{{"provider", "generic"}, {"endpoint", "token"}, {"kind", "explode"}}), "kind");
+  expectBad(post(Json{{"provider", "generic"}, {"endpoint", "token"}, {"kind", "status"}}), "status");
+  expectBad(post(Json{{"provider", "generic"}, {"endpoint", "nope"}, {"kind", "status"}, {"status", 500}}), "endpoint");
+  expectBad(post(Json{{"provider", "generic"}, {"endpoint", "token"}, {"kind", "delay"}}), "delay_ms");
+  expectBad(post(Json{{"provider", "generic"}, {"endpoint", "api_me"}, {"kind", "invalid_grant"}}), "invalid_grant");
+  expectBad(post(Json{{"provider", "generic"}, {"endpoint", "token"}, {"kind", "deny_consent"}}), "deny_consent");
+  Json zero = base;
+  zero["count"] = 0;
+  expectBad(post(zero), "count");
+  Json extra = base;
+  extra["colour"] = "red";
+  expectBad(post(extra), "colour");
+  Json unknown = base;
+  unknown["provider"] = "nosuch";
+  EXPECT_EQ(post(unknown).status, 404);
+  Json faults = bodyOf(s.control("GET", "/_sim/faults"))["faults"];
+  ASSERT_EQ(faults.size(), 1u);  // only the valid one
+  EXPECT_EQ(faults[0]["status"], 503);
+  EXPECT_EQ(faults[0]["count"], 1);
+  EXPECT_EQ(s.control("DELETE", "/_sim/faults").status, 200);
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/faults"))["faults"].size(), 0u);
+}
+
+TEST(Control, ClockAdvancesAndValidates) {
+  GenericSim s;
+  Json before = bodyOf(s.control("GET", "/_sim/clock"));
+  EXPECT_EQ(before, (Json{{"now", 1'700'000'000}, {"offset_seconds", 0}}));
+  Json after = bodyOf(s.control("POST", "/_sim/clock", Json{{"advance_seconds", 3600}}));
+  EXPECT_EQ(after, (Json{{"now", 1'700'003'600}, {"offset_seconds", 3600}}));
+  expectBad(s.control("POST", "/_sim/clock", Json{{"advance_seconds", -1}}), "advance_seconds");
+  expectBad(s.control("POST", "/_sim/clock", Json{{"advance_seconds", "10"}}), "advance_seconds");
+  expectBad(s.control("POST", "/_sim/clock", Json{{"advance", 10}}), "advance");
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/clock"))["offset_seconds"], 3600);
+}
+
+TEST(Control, BehaviourPartialMergeAndReset) {
+  GenericSim s;
+  Json profile = bodyOf(s.control("GET", "/_sim/providers/generic/behaviour"));
+  EXPECT_EQ(profile["rotation"], "strict");
+  Json b1 = bodyOf(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"rotation", "grace"}, {"grace_seconds", 5}}));
+  EXPECT_EQ(b1["rotation"], "grace");
+  Json b2 = bodyOf(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"expires_in", "absent"}}));
+  EXPECT_EQ(b2["rotation"], "grace");  // merged
+  EXPECT_EQ(b2["expires_in"], "absent");
+  expectBad(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"rotation", "sometimes"}}), "rotation");
+  expectBad(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"ttl", 1}}), "ttl");
+  expectBad(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"code_ttl_seconds", 0}}), "code_ttl");
+  EXPECT_EQ(bodyOf(s.control("GET", "/_sim/providers/generic/behaviour"))["expires_in"], "absent");
+  EXPECT_EQ(s.control("POST", "/_sim/providers/nosuch/behaviour", Json::object()).status, 404);
+  EXPECT_EQ(bodyOf(s.control("DELETE", "/_sim/providers/generic/behaviour")), profile);
+}
+
+}  // namespace
+}  // namespace linkgate::sim

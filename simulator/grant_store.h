@@ -1,0 +1,134 @@
+// Pending consents, authorization codes, access and refresh tokens. Every token remembers the
+// code (grant) it descends from, so a reused code revokes the whole lineage (RFC 6749 §4.1.2).
+#pragma once
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/clock.h"
+#include "simulator/profile.h"
+
+namespace linkgate::sim {
+
+// What the user approved at the authorization endpoint.
+struct AuthorizationRequest {
+  std::string provider;
+  std::string client_id;
+  std::string redirect_uri;        // the effective one (sent, or the only registered one)
+  bool redirect_uri_sent = false;  // RFC 6749 §4.1.3: then the token request must repeat it
+  std::optional<std::string> state;
+  std::vector<std::string> scopes;  // granted
+  std::string code_challenge;       // "" = none sent
+  std::string code_challenge_method;
+  std::map<std::string, std::string> params;  // template params from the endpoint host
+  StringMap authorize_params;                 // the query, for refresh.issued authorize_param
+};
+
+struct PendingConsent {
+  std::string id;
+  AuthorizationRequest request;
+  TimePoint expires_at;
+};
+
+struct CodeGrant {
+  std::string code;
+  AuthorizationRequest request;
+  std::string user_id;
+  TimePoint expires_at;
+  bool used = false;
+};
+
+struct TokenRecord {  // access or refresh token
+  std::string token;
+  std::string provider;
+  std::string client_id;
+  std::string user_id;
+  std::vector<std::string> scopes;
+  std::map<std::string, std::string> params;
+  std::optional<TimePoint> expires_at;  // none = never
+  std::optional<TimePoint> revoked_at;  // valid while now < revoked_at
+  std::string grant;                    // the code the lineage started from
+  StringMap authorize_params;
+
+  bool validAt(TimePoint now) const {
+    return (!expires_at || now < *expires_at) && (!revoked_at || now < *revoked_at);
+  }
+};
+
+// Tokens to store when a code or refresh token is accepted.
+struct Issue {
+  TokenRecord access;
+  std::optional<TokenRecord> refresh;    // a new refresh token
+  std::optional<TimePoint> revoke_old_at;  // refresh grant: when the presented one stops working
+};
+
+// A rejection decided by a validation callback: RFC 6749 error code + description.
+struct Rejection {
+  std::string error;
+  std::string description;
+};
+
+enum class CodeStatus { kIssued, kUnknown, kReused, kExpired, kRejected };
+enum class RefreshStatus { kIssued, kUnknown, kRevoked, kExpired, kRejected };
+
+// Thread-safe; each operation is atomic under one lock.
+class GrantStore {
+ public:
+  using CodeDecision = std::function<std::variant<Issue, Rejection>(const CodeGrant&)>;
+  using RefreshDecision = std::function<std::variant<Issue, Rejection>(const TokenRecord&)>;
+
+  void addConsent(PendingConsent consent);
+  // Removes and returns the consent (single use); nullopt when unknown.
+  std::optional<PendingConsent> takeConsent(const std::string& id);
+
+  void addCode(CodeGrant code);
+  // Redeems a code: unknown → kUnknown; already used → kReused and every token of its lineage
+  // revoked; expired → kExpired; otherwise decide(code) either rejects (code unchanged) or
+  // gives tokens, stored at once, and the code is marked used.
+  struct CodeOutcome {
+    CodeStatus status;
+    std::optional<Rejection> rejection;
+    std::optional<Issue> issued;
+    std::optional<CodeGrant> code;
+  };
+  CodeOutcome redeemCode(const std::string& code, TimePoint now, const CodeDecision& decide);
+
+  // Uses a refresh token: unknown, revoked or expired → that status; otherwise decide(record)
+  // rejects or gives the new tokens (stored; the old refresh token is revoked at
+  // Issue::revoke_old_at when set).
+  struct RefreshOutcome {
+    RefreshStatus status;
+    std::optional<Rejection> rejection;
+    std::optional<Issue> issued;
+  };
+  // With exchange (providers that renew by exchanging the access token itself, e.g.
+  // fb_exchange_token), `token` is looked up among the access tokens instead.
+  RefreshOutcome useRefreshToken(const std::string& token, TimePoint now,
+                                 const RefreshDecision& decide, bool exchange = false);
+
+  std::optional<TokenRecord> findAccessToken(const std::string& token) const;
+  std::optional<TokenRecord> findRefreshToken(const std::string& token) const;
+  // Revokes every token descending from grant, now and in the future.
+  void revokeGrant(const std::string& grant, TimePoint now);
+
+  void clear();
+
+ private:
+  void storeIssue(const Issue& issue, TimePoint now);
+  void revokeLocked(const std::string& grant, TimePoint now);
+
+  mutable std::mutex mu_;
+  std::map<std::string, PendingConsent> consents_;
+  std::map<std::string, CodeGrant> codes_;
+  std::map<std::string, TokenRecord> access_;
+  std::map<std::string, TokenRecord> refresh_;
+  std::set<std::string> revoked_grants_;
+};
+
+}  // namespace linkgate::sim

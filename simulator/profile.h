@@ -1,0 +1,147 @@
+// Typed emulation profile of one provider. fixtures/providers/README.md is the contract; the
+// strict loader (profile_loader.h) is the only way to build one from a file.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+
+namespace linkgate::sim {
+
+enum class ScopeSeparator { kSpace, kComma, kPlus, kNone };
+enum class PkceMode { kRequired, kSupported, kNotSupported, kAcceptThenReject };
+enum class ClientAuth { kPost, kBasic, kQuery };
+enum class Encoding { kForm, kJson, kQuery };
+enum class ExpiresIn { kNumber, kString, kAbsent, kZero };
+enum class ResponseFormat { kJson, kForm, kFormUnlessAcceptJson };
+enum class ErrorStyle { kRfc, kHttp200, kProvider };
+enum class Rotation { kNone, kStrict, kGrace };
+enum class TokenIn { kBearer, kHeader, kQuery };
+enum class IssueKind { kAlways, kNever, kScope, kAuthorizeParam };
+
+// Wire names, as written in profiles and shown by /_sim/providers.
+std::string_view wireName(ScopeSeparator v);
+std::string_view wireName(PkceMode v);
+std::string_view wireName(ClientAuth v);
+std::string_view wireName(Encoding v);
+std::string_view wireName(ExpiresIn v);
+std::string_view wireName(ResponseFormat v);
+std::string_view wireName(ErrorStyle v);
+std::string_view wireName(Rotation v);
+std::string_view wireName(TokenIn v);
+std::string_view wireName(IssueKind v);
+// The character(s) scopes are joined with (space for kNone).
+std::string_view separatorText(ScopeSeparator v);
+
+using StringMap = std::map<std::string, std::string>;
+
+struct ParamSpec {
+  std::string pattern;  // ECMAScript, anchored by the simulator
+  std::string example;
+};
+
+struct Endpoints {
+  std::string authorize;               // https URL, may contain {param}
+  std::string token;
+  std::optional<std::string> refresh;  // separate URL for the refresh grant
+};
+
+struct AuthorizeSpec {
+  std::string client_id_param = "client_id";
+  std::string response_type = "code";  // "" = must be absent or empty
+  bool redirect_uri_optional = false;
+  ScopeSeparator scope_separator = ScopeSeparator::kSpace;
+  std::vector<std::string> scopes;
+  std::vector<std::string> default_scopes;
+  bool scope_required = false;
+  PkceMode pkce = PkceMode::kSupported;
+  StringMap required_params;
+  std::string code_param = "code";
+  bool send_iss = false;
+  std::optional<std::string> issuer;  // default: the authorize URL's origin
+  Json callback_extras = Json::object();  // name -> template string
+};
+
+struct ResponseSpec {
+  ResponseFormat format = ResponseFormat::kJson;
+  int status = 200;
+  Json body;  // TEMPLATE
+};
+
+struct ErrorSpec {
+  ErrorStyle style = ErrorStyle::kRfc;
+  int status = 400;
+  int invalid_client_status = 401;
+  StringMap codes;  // RFC error -> provider code
+  Json body;        // TEMPLATE
+};
+
+struct TokenSpec {
+  std::vector<ClientAuth> client_auth = {ClientAuth::kPost, ClientAuth::kBasic};
+  std::string client_id_param = "client_id";
+  std::vector<Encoding> encoding = {Encoding::kForm};
+  std::vector<std::string> methods = {"POST"};
+  bool redirect_uri_required = false;  // false = RFC 6749 §4.1.3 "if_sent"
+  StringMap required_params;
+  int64_t code_ttl_seconds = 600;
+  int64_t access_token_ttl_seconds = 3600;  // 0 = never expires
+  std::string access_token_prefix;
+  ExpiresIn expires_in = ExpiresIn::kNumber;
+  ResponseSpec response;
+  ErrorSpec errors;
+};
+
+struct IssuePolicy {
+  IssueKind kind = IssueKind::kAlways;
+  std::string scope;                // kScope
+  StringMap authorize_param;        // kAuthorizeParam
+};
+
+struct RefreshSpec {
+  IssuePolicy issued;
+  Rotation rotation = Rotation::kNone;
+  int64_t grace_seconds = 0;
+  int64_t ttl_seconds = 0;  // 0 = no lifetime
+  std::string grant_type = "refresh_token";
+  std::string token_param = "refresh_token";
+  StringMap required_params;  // "*" = any non-empty value
+  std::vector<ClientAuth> client_auth;  // defaults copied from token
+  std::vector<Encoding> encoding;
+  std::vector<std::string> methods;
+  ResponseSpec response;
+  ErrorSpec errors;
+};
+
+struct ApiSpec {
+  TokenIn token_in = TokenIn::kBearer;
+  std::string name;  // header name (kHeader) or query parameter (kQuery)
+  Json me;           // TEMPLATE
+  int error_status = 401;
+  Json error_body;   // TEMPLATE
+};
+
+using User = StringMap;  // has "id" and "login"
+
+struct Profile {
+  std::string file;  // where it was loaded from, for messages
+  std::string slug;
+  std::string display_name;
+  std::vector<std::string> sources;
+  std::vector<std::string> assumed;
+  std::string notes;
+  std::map<std::string, ParamSpec> params;
+  Endpoints endpoints;
+  AuthorizeSpec authorize;
+  TokenSpec token;
+  RefreshSpec refresh;
+  ApiSpec api;
+  std::vector<User> users;
+
+  const User* findUser(std::string_view id) const;
+};
+
+}  // namespace linkgate::sim

@@ -1,0 +1,487 @@
+// The strict profile loader. Internally a LoadError exception carries "field: reason" up to the
+// public functions, which turn it into an error value.
+#include "simulator/profile_loader.h"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "simulator/endpoint_pattern.h"
+#include "simulator/profile_fields.h"
+#include "simulator/template.h"
+
+namespace linkgate::sim {
+namespace {
+
+using namespace profile_fields;
+
+const EnumTable<ScopeSeparator> kSeparators = {{"space", ScopeSeparator::kSpace},
+                                               {"comma", ScopeSeparator::kComma},
+                                               {"plus", ScopeSeparator::kPlus},
+                                               {"none", ScopeSeparator::kNone}};
+const EnumTable<PkceMode> kPkce = {{"required", PkceMode::kRequired},
+                                   {"supported", PkceMode::kSupported},
+                                   {"not_supported", PkceMode::kNotSupported},
+                                   {"accept_then_reject", PkceMode::kAcceptThenReject}};
+const EnumTable<ClientAuth> kClientAuth = {{"client_secret_post", ClientAuth::kPost},
+                                           {"client_secret_basic", ClientAuth::kBasic},
+                                           {"client_secret_query", ClientAuth::kQuery}};
+const EnumTable<Encoding> kEncodings = {
+    {"form", Encoding::kForm}, {"json", Encoding::kJson}, {"query", Encoding::kQuery}};
+const EnumTable<ExpiresIn> kExpiresIn = {{"number", ExpiresIn::kNumber},
+                                         {"string", ExpiresIn::kString},
+                                         {"absent", ExpiresIn::kAbsent},
+                                         {"zero", ExpiresIn::kZero}};
+const EnumTable<ResponseFormat> kFormats = {
+    {"json", ResponseFormat::kJson},
+    {"form", ResponseFormat::kForm},
+    {"form_unless_accept_json", ResponseFormat::kFormUnlessAcceptJson}};
+const EnumTable<ErrorStyle> kStyles = {
+    {"rfc", ErrorStyle::kRfc}, {"http200", ErrorStyle::kHttp200}, {"provider", ErrorStyle::kProvider}};
+const EnumTable<Rotation> kRotations = {
+    {"none", Rotation::kNone}, {"strict", Rotation::kStrict}, {"grace", Rotation::kGrace}};
+const EnumTable<TokenIn> kTokenIn = {
+    {"bearer", TokenIn::kBearer}, {"header", TokenIn::kHeader}, {"query", TokenIn::kQuery}};
+const EnumTable<std::string> kMethods = {{"POST", "POST"}, {"GET", "GET"}};
+
+void checkTemplate(const Json& tmpl, const std::string& field, const PlaceholderRules& rules) {
+  auto st = validateTemplate(tmpl, rules);
+  if (!st) {
+    // message is "PATH: reason"
+    const std::string& m = st.error().message;
+    size_t colon = m.find(": ");
+    std::string inner = m.substr(0, colon);
+    throw LoadError{inner.empty() ? field : field + "." + inner, m.substr(colon + 2)};
+  }
+}
+
+Json rfcTokenBody() {
+  return Json{{"access_token", "{access_token}"}, {"token_type", "{token_type}"},
+              {"expires_in", "{expires_in}"},     {"refresh_token", "{refresh_token}"},
+              {"scope", "{scope}"}};
+}
+Json rfcErrorBody() {
+  return Json{{"error", "{error}"}, {"error_description", "{error_description}"}};
+}
+
+struct Context {
+  PlaceholderRules token_rules;  // token/refresh success bodies
+  PlaceholderRules error_rules;  // error bodies
+  PlaceholderRules me_rules;     // api.me
+  PlaceholderRules extras_rules; // callback extras
+};
+
+ResponseSpec readResponse(const Json& j, const std::string& path, const Context& ctx) {
+  Obj o(j, path, {"format", "status", "body"});
+  ResponseSpec r;
+  o.readEnum("format", kFormats, r.format);
+  o.readStatus("status", r.status);
+  if (r.status < 200 || r.status > 299) throw LoadError{o.field("status"), "must be 2xx"};
+  r.body = o.has("body") ? *o.get("body") : rfcTokenBody();
+  checkTemplate(r.body, o.field("body"), ctx.token_rules);
+  if (r.format != ResponseFormat::kJson && !isFlatTemplate(r.body)) {
+    throw LoadError{o.field("body"), "a form body must be a flat template"};
+  }
+  if (!r.body.is_object()) throw LoadError{o.field("body"), "must be an object"};
+  if (!usesPlaceholder(r.body, "access_token")) {
+    throw LoadError{o.field("body"), "must contain {access_token}"};
+  }
+  return r;
+}
+
+ErrorSpec readErrors(const Json& j, const std::string& path, const Context& ctx,
+                     ResponseFormat format) {
+  Obj o(j, path, {"style", "status", "invalid_client_status", "codes", "body"});
+  ErrorSpec e;
+  o.readEnum("style", kStyles, e.style);
+  o.readStatus("status", e.status);
+  o.readStatus("invalid_client_status", e.invalid_client_status);
+  o.readStringMap("codes", e.codes);
+  static const std::set<std::string, std::less<>> kRfcErrors = {
+      "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+      "unsupported_grant_type", "invalid_scope", "server_error"};
+  for (const auto& [code, mapped] : e.codes) {
+    if (!kRfcErrors.contains(code)) throw LoadError{o.field("codes") + "." + code, "not an RFC 6749 §5.2 error"};
+  }
+  if (o.has("body")) {
+    e.body = *o.get("body");
+  } else if (e.style == ErrorStyle::kProvider) {
+    throw LoadError{o.field("body"), "required with style provider"};
+  } else {
+    e.body = rfcErrorBody();
+  }
+  checkTemplate(e.body, o.field("body"), ctx.error_rules);
+  if (format != ResponseFormat::kJson && !isFlatTemplate(e.body)) {
+    throw LoadError{o.field("body"), "a form body must be a flat template"};
+  }
+  return e;
+}
+
+IssuePolicy readIssued(const Json& j, const std::string& f) {
+  IssuePolicy p;
+  if (j.is_string()) {
+    if (j == "always") return p;
+    if (j == "never") {
+      p.kind = IssueKind::kNever;
+      return p;
+    }
+    throw LoadError{f, "unknown value \"" + j.get<std::string>() +
+                           "\" (allowed: always, never, {\"scope\": ...}, {\"authorize_param\": {...}})"};
+  }
+  Obj o(j, f, {"scope", "authorize_param"});
+  if (o.has("scope") == o.has("authorize_param")) {
+    throw LoadError{f, "needs exactly one of scope, authorize_param"};
+  }
+  if (o.has("scope")) {
+    p.kind = IssueKind::kScope;
+    o.readNonEmptyString("scope", p.scope);
+  } else {
+    p.kind = IssueKind::kAuthorizeParam;
+    o.readStringMap("authorize_param", p.authorize_param);
+    if (p.authorize_param.empty()) throw LoadError{o.field("authorize_param"), "must not be empty"};
+  }
+  return p;
+}
+
+void readParams(const Obj& top, Profile& p) {
+  const Json* v = top.get("params");
+  if (!v) return;
+  if (!v->is_object()) throw LoadError{"params", "must be an object"};
+  for (const auto& [name, spec] : v->items()) {
+    std::string f = "params." + name;
+    if (!std::regex_match(name, std::regex("^[a-z][a-z0-9_]*$"))) {
+      throw LoadError{f, "name must match ^[a-z][a-z0-9_]*$"};
+    }
+    Obj o(spec, f, {"pattern", "example"});
+    ParamSpec ps{o.reqString("pattern"), o.reqString("example")};
+    try {
+      std::regex re("^(?:" + ps.pattern + ")$", std::regex::ECMAScript);
+      if (!std::regex_match(ps.example, re)) {
+        throw LoadError{o.field("example"), "does not match the pattern"};
+      }
+    } catch (const std::regex_error&) {
+      throw LoadError{o.field("pattern"), "not a valid ECMAScript regex"};
+    }
+    p.params.emplace(name, std::move(ps));
+  }
+}
+
+void readEndpoints(const Json& j, Profile& p) {
+  Obj o(j, "endpoints", {"authorize", "token", "refresh"});
+  p.endpoints.authorize = o.reqString("authorize");
+  p.endpoints.token = o.reqString("token");
+  p.endpoints.refresh = o.optString("refresh");
+  std::set<std::string> used;
+  auto check = [&](std::string_view key, const std::string& url) {
+    auto compiled = EndpointPattern::compile(url, p.params);
+    if (!compiled) throw LoadError{o.field(key), compiled.error().message};
+    for (const auto& n : compiled->paramNames()) used.insert(n);
+  };
+  check("authorize", p.endpoints.authorize);
+  check("token", p.endpoints.token);
+  if (p.endpoints.refresh) {
+    check("refresh", *p.endpoints.refresh);
+    if (*p.endpoints.refresh == p.endpoints.token) {
+      throw LoadError{o.field("refresh"), "equals endpoints.token; omit it"};
+    }
+  }
+  for (const auto& [name, spec] : p.params) {
+    if (!used.contains(name)) throw LoadError{"params." + name, "not used by any endpoint"};
+  }
+}
+
+void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
+  Obj o(j, "authorize",
+        {"client_id_param", "response_type", "redirect_uri", "scope_separator", "scopes",
+         "default_scopes", "scope_required", "pkce", "required_params", "code_param",
+         "send_iss", "issuer", "callback_extras"});
+  auto& a = p.authorize;
+  o.readNonEmptyString("client_id_param", a.client_id_param);
+  o.readString("response_type", a.response_type);
+  std::string redirect = "required";
+  o.readEnum("redirect_uri", EnumTable<std::string>{{"required", "required"}, {"optional", "optional"}},
+             redirect);
+  a.redirect_uri_optional = redirect == "optional";
+  o.readEnum("scope_separator", kSeparators, a.scope_separator);
+  a.scopes = o.stringArray("scopes", false);
+  a.default_scopes = o.stringArray("default_scopes", false);
+  o.readBool("scope_required", a.scope_required);
+  o.readEnum("pkce", kPkce, a.pkce);
+  o.readStringMap("required_params", a.required_params);
+  o.readNonEmptyString("code_param", a.code_param);
+  o.readBool("send_iss", a.send_iss);
+  a.issuer = o.optString("issuer");
+  if (a.issuer && !a.issuer->starts_with("https://")) {
+    throw LoadError{o.field("issuer"), "must be an https URL"};
+  }
+  if (a.issuer && !a.send_iss) throw LoadError{o.field("issuer"), "only with send_iss: true"};
+  std::string sep(separatorText(a.scope_separator));
+  for (size_t i = 0; i < a.scopes.size(); ++i) {
+    if (a.scope_separator != ScopeSeparator::kNone && a.scopes[i].find(sep) != std::string::npos) {
+      throw LoadError{o.field("scopes") + "[" + std::to_string(i) + "]", "contains the separator"};
+    }
+  }
+  for (size_t i = 0; i < a.default_scopes.size(); ++i) {
+    if (a.scope_separator != ScopeSeparator::kNone &&
+        std::find(a.scopes.begin(), a.scopes.end(), a.default_scopes[i]) == a.scopes.end()) {
+      throw LoadError{o.field("default_scopes") + "[" + std::to_string(i) + "]",
+                      "not one of authorize.scopes"};
+    }
+  }
+  if (const Json* extras = o.get("callback_extras")) {
+    if (!extras->is_object()) throw LoadError{o.field("callback_extras"), "must be an object"};
+    static const std::set<std::string, std::less<>> kReserved = {"code", "state", "iss",
+                                                                 "error", "error_description"};
+    for (const auto& [name, value] : extras->items()) {
+      std::string f = o.field("callback_extras") + "." + name;
+      if (!value.is_string()) throw LoadError{f, "must be a template string"};
+      if (kReserved.contains(name) || name == a.code_param) throw LoadError{f, "reserved name"};
+    }
+    checkTemplate(*extras, o.field("callback_extras"), ctx.extras_rules);
+    a.callback_extras = *extras;
+  }
+}
+
+void readToken(const Json& j, Profile& p, const Context& ctx) {
+  Obj o(j, "token",
+        {"client_auth", "client_id_param", "encoding", "methods", "redirect_uri",
+         "required_params", "code_ttl_seconds", "access_token_ttl_seconds",
+         "access_token_prefix", "expires_in", "response", "errors"});
+  auto& t = p.token;
+  o.readEnumArray("client_auth", kClientAuth, t.client_auth);
+  o.readNonEmptyString("client_id_param", t.client_id_param);
+  o.readEnumArray("encoding", kEncodings, t.encoding);
+  o.readEnumArray("methods", kMethods, t.methods);
+  std::string redirect = "if_sent";
+  o.readEnum("redirect_uri", EnumTable<std::string>{{"required", "required"}, {"if_sent", "if_sent"}},
+             redirect);
+  t.redirect_uri_required = redirect == "required";
+  o.readStringMap("required_params", t.required_params);
+  o.readInt("code_ttl_seconds", 1, 86400 * 365, t.code_ttl_seconds);
+  o.readInt("access_token_ttl_seconds", 0, int64_t{1} << 40, t.access_token_ttl_seconds);
+  o.readString("access_token_prefix", t.access_token_prefix);
+  o.readEnum("expires_in", kExpiresIn, t.expires_in);
+  t.response.body = rfcTokenBody();
+  if (const Json* r = o.get("response")) t.response = readResponse(*r, o.field("response"), ctx);
+  t.errors.body = rfcErrorBody();
+  if (const Json* e = o.get("errors")) {
+    t.errors = readErrors(*e, o.field("errors"), ctx, t.response.format);
+  }
+}
+
+void readRefresh(const Json& j, Profile& p, const Context& ctx) {
+  Obj o(j, "refresh",
+        {"issued", "rotation", "grace_seconds", "ttl_seconds", "grant_type", "token_param",
+         "required_params", "client_auth", "encoding", "methods", "response", "errors"});
+  auto& r = p.refresh;
+  if (const Json* issued = o.get("issued")) r.issued = readIssued(*issued, o.field("issued"));
+  o.readEnum("rotation", kRotations, r.rotation);
+  o.readInt("grace_seconds", 0, 86400 * 365, r.grace_seconds);
+  o.readInt("ttl_seconds", 0, int64_t{1} << 40, r.ttl_seconds);
+  if (r.rotation == Rotation::kGrace && r.grace_seconds == 0) {
+    throw LoadError{o.field("grace_seconds"), "must be > 0 with rotation grace"};
+  }
+  if (r.rotation != Rotation::kGrace && o.has("grace_seconds")) {
+    throw LoadError{o.field("grace_seconds"), "only with rotation grace"};
+  }
+  o.readNonEmptyString("grant_type", r.grant_type);
+  o.readNonEmptyString("token_param", r.token_param);
+  o.readStringMap("required_params", r.required_params);
+  r.client_auth = p.token.client_auth;
+  r.encoding = p.token.encoding;
+  r.methods = p.token.methods;
+  o.readEnumArray("client_auth", kClientAuth, r.client_auth);
+  o.readEnumArray("encoding", kEncodings, r.encoding);
+  o.readEnumArray("methods", kMethods, r.methods);
+  r.response = p.token.response;
+  if (const Json* resp = o.get("response")) r.response = readResponse(*resp, o.field("response"), ctx);
+  r.errors = p.token.errors;
+  if (const Json* e = o.get("errors")) {
+    r.errors = readErrors(*e, o.field("errors"), ctx, r.response.format);
+  } else if (r.response.format != p.token.response.format && !isFlatTemplate(r.errors.body)) {
+    throw LoadError{o.field("errors"), "the token errors body is not flat; give refresh.errors"};
+  }
+  if (r.grant_type == "authorization_code") {
+    throw LoadError{o.field("grant_type"), "must differ from authorization_code"};
+  }
+}
+
+void readApi(const Json& j, Profile& p, const Context& ctx) {
+  Obj o(j, "api", {"token_in", "name", "me", "error"});
+  auto& a = p.api;
+  o.readEnum("token_in", kTokenIn, a.token_in);
+  o.readString("name", a.name);
+  if (a.token_in == TokenIn::kBearer && o.has("name")) {
+    throw LoadError{o.field("name"), "only with token_in header or query"};
+  }
+  if (a.token_in != TokenIn::kBearer) {
+    if (a.name.empty()) throw LoadError{o.field("name"), "required with token_in header or query"};
+    if (a.token_in == TokenIn::kHeader &&
+        !std::regex_match(a.name, std::regex("^[A-Za-z0-9-]+$"))) {
+      throw LoadError{o.field("name"), "not a valid header name"};
+    }
+  }
+  a.me = Json{{"id", "{user.id}"}, {"login", "{user.login}"}};
+  if (const Json* me = o.get("me")) a.me = *me;
+  checkTemplate(a.me, o.field("me"), ctx.me_rules);
+  a.error_body = Json{{"error", "invalid_token"}};
+  if (const Json* e = o.get("error")) {
+    Obj eo(*e, o.field("error"), {"status", "body"});
+    int status = 401;
+    eo.readStatus("status", status);
+    a.error_status = status;
+    if (const Json* b = eo.get("body")) a.error_body = *b;
+    PlaceholderRules rules;
+    rules.errors = true;
+    checkTemplate(a.error_body, eo.field("body"), rules);
+  }
+}
+
+void readUsers(const Obj& top, Profile& p) {
+  const Json* v = top.get("users");
+  if (!v) throw LoadError{"users", "required"};
+  if (!v->is_array() || v->empty()) throw LoadError{"users", "must be a non-empty array"};
+  std::set<std::string> ids;
+  for (size_t i = 0; i < v->size(); ++i) {
+    std::string f = "users[" + std::to_string(i) + "]";
+    const Json& u = (*v)[i];
+    if (!u.is_object()) throw LoadError{f, "must be an object"};
+    User user;
+    for (const auto& [name, value] : u.items()) {
+      if (!value.is_string()) throw LoadError{f + "." + name, "must be a string"};
+      user[name] = value.get<std::string>();
+    }
+    for (const char* required : {"id", "login"}) {
+      if (!user.contains(required) || user[required].empty()) {
+        throw LoadError{f + "." + required, "required"};
+      }
+    }
+    if (!ids.insert(user["id"]).second) throw LoadError{f + ".id", "duplicate user id"};
+    p.users.push_back(std::move(user));
+  }
+}
+
+Context makeContext(const Profile& p) {
+  std::set<std::string, std::less<>> fields;
+  bool first = true;
+  for (const auto& u : p.users) {
+    std::set<std::string, std::less<>> mine;
+    for (const auto& [k, v] : u) mine.insert(k);
+    if (first) {
+      fields = mine;
+      first = false;
+    } else {
+      std::set<std::string, std::less<>> both;
+      std::set_intersection(fields.begin(), fields.end(), mine.begin(), mine.end(),
+                            std::inserter(both, both.begin()));
+      fields = both;
+    }
+  }
+  std::set<std::string, std::less<>> params;
+  for (const auto& [name, spec] : p.params) params.insert(name);
+  Context ctx;
+  ctx.token_rules = PlaceholderRules{true, true, false, true, fields, params};
+  ctx.error_rules = PlaceholderRules{false, false, true, false, {}, params};
+  ctx.me_rules = PlaceholderRules{false, true, false, true, fields, params};
+  ctx.extras_rules = PlaceholderRules{false, true, false, true, fields, params};
+  return ctx;
+}
+
+const std::set<std::string, std::less<>> kSections = {
+    "slug", "display_name", "sources", "assumed", "notes", "params", "endpoints",
+    "authorize", "token", "refresh", "api", "users"};
+
+Profile parseOrThrow(const Json& doc, std::string_view file) {
+  Obj top(doc, "",
+          {"slug", "display_name", "sources", "assumed", "notes", "params", "endpoints",
+           "authorize", "token", "refresh", "api", "users"});
+  Profile p;
+  p.file = std::string(file);
+  p.slug = top.reqString("slug");
+  if (!std::regex_match(p.slug, std::regex("^[a-z0-9-]+$"))) {
+    throw LoadError{"slug", "must match ^[a-z0-9-]+$"};
+  }
+  std::string stem = std::filesystem::path(file).stem().string();
+  if (p.slug != stem) throw LoadError{"slug", "\"" + p.slug + "\" does not equal the file name"};
+  p.display_name = top.reqString("display_name");
+  if (p.display_name.empty()) throw LoadError{"display_name", "must not be empty"};
+  if (!top.has("sources")) throw LoadError{"sources", "required"};
+  p.sources = top.stringArray("sources", true);
+  p.assumed = top.stringArray("assumed", false);
+  for (size_t i = 0; i < p.assumed.size(); ++i) {
+    std::string section = p.assumed[i].substr(0, p.assumed[i].find('.'));
+    if (!kSections.contains(section)) {
+      throw LoadError{"assumed[" + std::to_string(i) + "]", "\"" + p.assumed[i] + "\" names no profile field"};
+    }
+  }
+  top.readString("notes", p.notes);
+  readParams(top, p);
+  readUsers(top, p);
+  Context ctx = makeContext(p);
+  for (const char* required : {"endpoints", "authorize", "token", "refresh", "api"}) {
+    if (!top.has(required)) throw LoadError{required, "required"};
+  }
+  readEndpoints(*top.get("endpoints"), p);
+  readAuthorize(*top.get("authorize"), p, ctx);
+  readToken(*top.get("token"), p, ctx);
+  readRefresh(*top.get("refresh"), p, ctx);
+  readApi(*top.get("api"), p, ctx);
+  if (p.refresh.issued.kind == IssueKind::kScope) {
+    const auto& a = p.authorize;
+    if (a.scope_separator == ScopeSeparator::kNone) {
+      throw LoadError{"refresh.issued.scope", "scopes are not used (scope_separator none)"};
+    }
+    if (std::find(a.scopes.begin(), a.scopes.end(), p.refresh.issued.scope) == a.scopes.end()) {
+      throw LoadError{"refresh.issued.scope", "not one of authorize.scopes"};
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+Result<Profile> parseProfile(const Json& doc, std::string_view file) {
+  try {
+    return parseOrThrow(doc, file);
+  } catch (const LoadError& e) {
+    return fail("bad_profile", std::string(file) + ": " + e.field + ": " + e.reason);
+  } catch (const std::exception& e) {  // nlohmann type errors we did not foresee
+    return fail("bad_profile", std::string(file) + ": (root): " + e.what());
+  }
+}
+
+Result<Profile> loadProfileFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string name = path.filename().string();
+  if (!in) return fail("bad_profile", name + ": (file): cannot be read");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  auto doc = parseJson(buffer.str());
+  if (!doc) return fail("bad_profile", name + ": (json): " + doc.error().message);
+  return parseProfile(*doc, name);
+}
+
+Result<std::vector<Profile>> loadProfileDir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return fail("bad_profile", dir.string() + ": not a directory");
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) return fail("bad_profile", dir.string() + ": no *.json profiles");
+  std::vector<Profile> out;
+  for (const auto& f : files) {
+    auto p = loadProfileFile(f);
+    if (!p) return std::unexpected(p.error());
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+}  // namespace linkgate::sim

@@ -1,0 +1,95 @@
+// Router: slug lookup, then the provider's endpoint patterns in a fixed order.
+#include "simulator/router.h"
+
+#include "core/params.h"
+
+namespace linkgate::sim {
+
+Result<Router> Router::build(std::vector<Profile> profiles) {
+  Router r;
+  for (auto& profile : profiles) {
+    auto compile = [&](const std::string& url) -> Result<EndpointPattern> {
+      auto p = EndpointPattern::compile(url, profile.params);
+      if (!p) return fail("bad_profile", profile.file + ": endpoints: " + p.error().message);
+      return p;
+    };
+    auto authorize = compile(profile.endpoints.authorize);
+    if (!authorize) return std::unexpected(authorize.error());
+    auto token = compile(profile.endpoints.token);
+    if (!token) return std::unexpected(token.error());
+    std::optional<EndpointPattern> refresh;
+    if (profile.endpoints.refresh) {
+      auto p = compile(*profile.endpoints.refresh);
+      if (!p) return std::unexpected(p.error());
+      refresh = std::move(*p);
+    }
+    std::string slug = profile.slug;
+    if (r.by_slug_.contains(slug)) return fail("bad_profile", "duplicate slug " + slug);
+    r.providers_.push_back(std::make_unique<Provider>(
+        Provider{std::move(profile), std::move(*authorize), std::move(*token), std::move(refresh)}));
+    r.by_slug_[slug] = r.providers_.back().get();
+  }
+  return r;
+}
+
+const Provider* Router::find(std::string_view slug) const {
+  auto it = by_slug_.find(slug);
+  return it == by_slug_.end() ? nullptr : it->second;
+}
+
+std::optional<RouteMatch> Router::match(std::string_view path) const {
+  if (!path.starts_with('/')) return std::nullopt;
+  std::string_view rest = path.substr(1);
+  size_t slash = rest.find('/');
+  std::string_view slug = rest.substr(0, slash);
+  const Provider* p = find(slug);
+  if (!p) return std::nullopt;
+  RouteMatch m;
+  m.provider = p;
+  if (slash == std::string_view::npos) return m;  // "/{slug}": unknown path
+  std::string_view host_path = rest.substr(slash + 1);
+  if (host_path == "_consent") {
+    m.route = Route::kConsent;
+    return m;
+  }
+  if (host_path == "api/me") {
+    m.route = Route::kApiMe;
+    return m;
+  }
+  // The token URL first: a refresh URL equal to it is then served by the token route.
+  struct Candidate {
+    const EndpointPattern* pattern;
+    Route route;
+  };
+  std::vector<Candidate> candidates = {{&p->token, Route::kToken}};
+  if (p->refresh) candidates.push_back({&*p->refresh, Route::kRefreshUrl});
+  candidates.push_back({&p->authorize, Route::kAuthorize});
+  for (const auto& c : candidates) {
+    if (auto params = c.pattern->match(host_path)) {
+      m.route = c.route;
+      m.params = std::move(*params);
+      m.pattern = c.pattern;
+      return m;
+    }
+  }
+  return m;
+}
+
+std::string Router::exampleUrl(const std::string& base, const Provider& p,
+                               const EndpointPattern& e) {
+  std::map<std::string, std::string> examples;
+  for (const auto& [name, spec] : p.profile.params) examples[name] = spec.example;
+  std::string url = base + "/" + p.profile.slug + "/" + e.fill(examples);
+  if (!e.fixedQuery().empty()) {
+    Params q;
+    for (const auto& [k, v] : e.fixedQuery()) q.add(k, v);
+    url += "?" + q.toQuery();
+  }
+  return url;
+}
+
+std::string Router::apiMeUrl(const std::string& base, const Provider& p) {
+  return base + "/" + p.profile.slug + "/api/me";
+}
+
+}  // namespace linkgate::sim

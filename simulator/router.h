@@ -1,0 +1,54 @@
+// The URL mapping rule: a real provider URL https://HOST/PATH is served at /{slug}/HOST/PATH;
+// plus /{slug}/_consent (the consent form) and /{slug}/api/me (the resource endpoint).
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "simulator/endpoint_pattern.h"
+#include "simulator/profile.h"
+
+namespace linkgate::sim {
+
+// A loaded profile with its compiled endpoint patterns.
+struct Provider {
+  Profile profile;
+  EndpointPattern authorize;
+  EndpointPattern token;
+  std::optional<EndpointPattern> refresh;
+};
+
+enum class Route { kAuthorize, kConsent, kToken, kRefreshUrl, kApiMe, kUnknownPath };
+
+struct RouteMatch {
+  const Provider* provider = nullptr;
+  Route route = Route::kUnknownPath;
+  std::map<std::string, std::string> params;  // template params matched from the host/path
+  const EndpointPattern* pattern = nullptr;   // for kAuthorize, kToken, kRefreshUrl
+};
+
+class Router {
+ public:
+  // Compiles every profile's endpoints; fails on a duplicate slug or a bad URL template.
+  static Result<Router> build(std::vector<Profile> profiles);
+
+  // nullopt when the first path segment is no known provider (or the path has none).
+  std::optional<RouteMatch> match(std::string_view path) const;
+  const Provider* find(std::string_view slug) const;
+  const std::vector<std::unique_ptr<Provider>>& providers() const { return providers_; }
+
+  // The simulator URL of an endpoint for base "http://host:port", params from the examples.
+  static std::string exampleUrl(const std::string& base, const Provider& p,
+                                const EndpointPattern& e);
+  static std::string apiMeUrl(const std::string& base, const Provider& p);
+
+ private:
+  std::vector<std::unique_ptr<Provider>> providers_;  // stable addresses
+  std::map<std::string, const Provider*, std::less<>> by_slug_;
+};
+
+}  // namespace linkgate::sim

@@ -1,0 +1,125 @@
+// Simulator: journal, faults, dispatch.
+#include "simulator/simulator.h"
+
+#include <exception>
+
+#include "simulator/api_handler.h"
+#include "simulator/authorize_handler.h"
+#include "simulator/oauth_response.h"
+#include "simulator/token_handler.h"
+
+namespace linkgate::sim {
+
+std::string endpointName(const RouteMatch& m, const web::Request& request) {
+  switch (m.route) {
+    case Route::kAuthorize: return "authorize";
+    case Route::kConsent: return "consent";
+    case Route::kToken:
+    case Route::kRefreshUrl: return isRefreshRequest(m, request) ? "refresh" : "token";
+    case Route::kApiMe: return "api_me";
+    case Route::kUnknownPath: return "unknown";
+  }
+  return "unknown";
+}
+
+Simulator::Simulator(Router router, OffsetClock& clock, RandomSource& random, DelayQueue& delays,
+                     Options options)
+    : router_(std::move(router)),
+      clock_(clock),
+      delays_(delays),
+      ctx_{clock, random, clients_, grants_, behaviours_, options.auto_approve},
+      control_(ControlApi::Deps{router_, clients_, grants_, journal_, faults_, behaviours_, clock}) {}
+
+void Simulator::registerDevClients(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  for (const auto& p : router_.providers()) {
+    const std::string& slug = p->profile.slug;
+    clients_.put(Client{slug, "dev-" + slug, "dev-" + slug + "-secret",
+                        {url + "/link/oauth2/callback/" + slug}});
+  }
+}
+
+web::Response Simulator::dispatch(const RouteMatch& m, const web::Request& request,
+                                  bool force_invalid_grant, bool deny_consent) {
+  try {
+    switch (m.route) {
+      case Route::kAuthorize: return handleAuthorize(ctx_, m, request, deny_consent);
+      case Route::kConsent: return handleConsent(ctx_, m, request);
+      case Route::kToken:
+      case Route::kRefreshUrl: return handleToken(ctx_, m, request, force_invalid_grant);
+      case Route::kApiMe: return handleApiMe(ctx_, m, request);
+      case Route::kUnknownPath: break;
+    }
+    return web::Response::json(404, Json{{"error", "not_found"},
+                                         {"error_description", "no such endpoint of " +
+                                                                   m.provider->profile.slug}});
+  } catch (const std::exception&) {
+    return web::Response::json(500, Json{{"error", "server_error"},
+                                         {"error_description", "internal simulator error"}});
+  }
+}
+
+void Simulator::handle(web::Request request, web::Responder respond) {
+  if (request.path == "/_sim" || request.path.starts_with("/_sim/")) {
+    respond(control_.handle(request));
+    return;
+  }
+  auto match = router_.match(request.path);
+  if (!match) {
+    respond(web::Response::json(404, Json{{"error", "not_found"},
+                                          {"error_description", "no such provider"}}));
+    return;
+  }
+  std::string endpoint = endpointName(*match, request);
+  JournalEntry entry;
+  entry.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    clock_.now().time_since_epoch()).count();
+  entry.provider = match->provider->profile.slug;
+  entry.endpoint = endpoint;
+  entry.method = request.method;
+  entry.target = request.target;
+  entry.headers = request.headers;
+  entry.body = request.body;
+  int64_t seq = journal_.append(std::move(entry));
+  auto answer = [this, seq, respond](web::Response r) {
+    journal_.setStatus(seq, r.drop_connection ? 0 : r.status);
+    respond(std::move(r));
+  };
+
+  std::optional<Fault> fault;
+  if (endpoint == "authorize" || endpoint == "token" || endpoint == "refresh" ||
+      endpoint == "api_me") {
+    fault = faults_.take(match->provider->profile.slug, endpoint);
+  }
+  if (!fault) {
+    answer(dispatch(*match, request, false, false));
+    return;
+  }
+  switch (fault->kind) {
+    case FaultKind::kStatus:
+      answer(web::Response::json(fault->status,
+                                 Json{{"error", "simulated_fault"},
+                                      {"error_description",
+                                       "simulated status " + std::to_string(fault->status)}}));
+      return;
+    case FaultKind::kMalformedBody: answer(malformedBody()); return;
+    case FaultKind::kDropConnection: {
+      web::Response r;
+      r.drop_connection = true;
+      answer(std::move(r));
+      return;
+    }
+    case FaultKind::kDelay: {
+      // The request takes effect now; only the answer is late, from the delay thread, so no
+      // reactor thread waits.
+      web::Response r = dispatch(*match, request, false, false);
+      delays_.schedule(std::chrono::milliseconds(fault->delay_ms),
+                       [answer, r = std::move(r)]() mutable { answer(std::move(r)); });
+      return;
+    }
+    case FaultKind::kInvalidGrant: answer(dispatch(*match, request, true, false)); return;
+    case FaultKind::kDenyConsent: answer(dispatch(*match, request, false, true)); return;
+  }
+}
+
+}  // namespace linkgate::sim

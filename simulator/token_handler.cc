@@ -1,0 +1,313 @@
+// Code exchange and refresh.
+#include "simulator/token_handler.h"
+
+#include <algorithm>
+
+#include "core/crypto.h"
+#include "simulator/oauth_response.h"
+#include "simulator/token_request.h"
+
+namespace linkgate::sim {
+namespace {
+
+template <class T>
+bool contains(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+bool issuesRefresh(const IssuePolicy& policy, const AuthorizationRequest& req) {
+  switch (policy.kind) {
+    case IssueKind::kAlways: return true;
+    case IssueKind::kNever: return false;
+    case IssueKind::kScope: return contains(req.scopes, policy.scope);
+    case IssueKind::kAuthorizeParam:
+      for (const auto& [name, value] : policy.authorize_param) {
+        auto it = req.authorize_params.find(name);
+        if (it == req.authorize_params.end() || it->second != value) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+std::optional<Rejection> checkRequired(const StringMap& required, const Params& params) {
+  for (const auto& [name, value] : required) {
+    auto got = params.get(name);
+    bool ok = value == "*" ? (got && !got->empty()) : got == value;
+    if (!ok) {
+      return Rejection{"invalid_request",
+                       value == "*" ? name + " is required" : name + "=" + value + " is required"};
+    }
+  }
+  return std::nullopt;
+}
+
+// Token placeholders of an issued answer.
+void addTokenValues(TemplateValues& v, const Issue& issue, const std::string& refresh_token,
+                    const Behaviour& b, TimePoint now) {
+  v["access_token"] = issue.access.token;
+  if (!refresh_token.empty()) v["refresh_token"] = refresh_token;
+  v["token_type"] = "Bearer";
+  int64_t ttl = b.access_token_ttl_seconds;
+  switch (b.expires_in) {
+    case ExpiresIn::kNumber:
+      if (ttl > 0) v["expires_in"] = ttl;
+      break;
+    case ExpiresIn::kString:
+      if (ttl > 0) v["expires_in"] = std::to_string(ttl);
+      break;
+    case ExpiresIn::kAbsent: break;
+    case ExpiresIn::kZero: v["expires_in"] = 0; break;
+  }
+  if (ttl > 0) v["expires_at"] = unixSeconds(now) + ttl;
+}
+
+// Template params of the authorization plus those matched at this endpoint.
+std::map<std::string, std::string> mergeParams(std::map<std::string, std::string> a,
+                                               const std::map<std::string, std::string>& b) {
+  for (const auto& [k, v] : b) a[k] = v;
+  return a;
+}
+
+// A code or token used at another tenant / region than it was issued for.
+std::optional<Rejection> paramConflict(const std::map<std::string, std::string>& issued,
+                                       const std::map<std::string, std::string>& here) {
+  for (const auto& [k, v] : here) {
+    auto it = issued.find(k);
+    if (it != issued.end() && it->second != v) {
+      return Rejection{"invalid_grant", "issued for another " + k};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<TimePoint> expiry(TimePoint now, int64_t ttl) {
+  if (ttl <= 0) return std::nullopt;
+  return now + std::chrono::seconds(ttl);
+}
+
+std::vector<std::string> splitScopes(const std::string& text, std::string_view sep) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t next = text.find(sep, pos);
+    out.push_back(text.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+    if (next == std::string::npos) return out;
+    pos = next + sep.size();
+  }
+}
+
+// Shared front half of both grants: parse, authenticate, check grant_type and fixed params.
+struct Front {
+  std::optional<TokenRequest> request;
+  std::optional<web::Response> error;
+};
+
+Front front(const SimContext& ctx, const RouteMatch& m, const web::Request& request,
+            const EndpointRules& rules, const std::string& grant_type, const StringMap& required,
+            const std::function<web::Response(const Rejection&, ErrorOptions)>& error) {
+  const Profile& p = m.provider->profile;
+  auto parsed = parseTokenRequest(request, rules);
+  if (auto* e = std::get_if<TokenRequestError>(&parsed)) {
+    return {std::nullopt, error(e->rejection, ErrorOptions{e->status, std::nullopt})};
+  }
+  TokenRequest tr = std::get<TokenRequest>(std::move(parsed));
+  auto client = ctx.clients.find(p.slug, tr.client_id);
+  // Secrets compared in constant time; an unknown client and a wrong secret look alike.
+  if (!client || !constantTimeEqual(client->client_secret, tr.client_secret)) {
+    return {std::nullopt, error(Rejection{"invalid_client", "client authentication failed"}, {})};
+  }
+  auto url_query = Params::parse(request.raw_query);
+  for (const auto& [name, value] : m.pattern->fixedQuery()) {
+    if (!url_query || url_query->get(name) != value) {
+      return {std::nullopt,
+              error(Rejection{"invalid_request", "parameter " + name + " must be " + value}, {})};
+    }
+  }
+  auto gt = tr.params.get("grant_type");
+  if (!gt) return {std::nullopt, error(Rejection{"invalid_request", "grant_type is required"}, {})};
+  if (*gt != grant_type) {
+    return {std::nullopt,
+            error(Rejection{"unsupported_grant_type", "grant_type must be " + grant_type}, {})};
+  }
+  if (auto r = checkRequired(required, tr.params)) return {std::nullopt, error(*r, {})};
+  return {std::move(tr), std::nullopt};
+}
+
+web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::Request& request,
+                        bool force_invalid_grant) {
+  const Profile& p = m.provider->profile;
+  const TokenSpec& t = p.token;
+  TimePoint now = ctx.clock.now();
+  Behaviour b = ctx.behaviours.effective(p);
+  TemplateValues base = baseValues(now, "", m.params, nullptr, {}, p.authorize.scope_separator);
+  auto error = [&](const Rejection& r, ErrorOptions o) {
+    return oauthError(t.errors, t.response.format, request, r, base, o);
+  };
+  Front f = front(ctx, m, request, {t.client_auth, t.encoding, t.methods, t.client_id_param},
+                  "authorization_code", t.required_params, error);
+  if (f.error) return *f.error;
+  const TokenRequest& tr = *f.request;
+  base["client_id"] = tr.client_id;
+  auto code = tr.params.get("code");
+  if (!code) return error({"invalid_request", "code is required"}, {});
+  if (force_invalid_grant) return error({"invalid_grant", "simulated invalid_grant fault"}, {});
+
+  auto decide = [&](const CodeGrant& g) -> std::variant<Issue, Rejection> {
+    if (g.request.provider != p.slug || g.request.client_id != tr.client_id) {
+      return Rejection{"invalid_grant", "the code was issued to another client"};
+    }
+    if (auto bad = paramConflict(g.request.params, m.params)) return *bad;
+    auto redirect = tr.params.get("redirect_uri");
+    // RFC 6749 §4.1.3: required and equal iff it was in the authorization request.
+    if ((t.redirect_uri_required || g.request.redirect_uri_sent) && !redirect) {
+      return Rejection{"invalid_request", "redirect_uri is required"};
+    }
+    if (redirect && *redirect != g.request.redirect_uri) {
+      return Rejection{"invalid_grant", "redirect_uri does not match the authorization request"};
+    }
+    auto verifier = tr.params.get("code_verifier");
+    if (b.pkce == PkceMode::kAcceptThenReject) {
+      if (verifier) return Rejection{"invalid_grant", "code_verifier is not accepted"};
+    } else if (b.pkce != PkceMode::kNotSupported) {
+      if (!g.request.code_challenge.empty()) {
+        if (!verifier) return Rejection{"invalid_grant", "code_verifier is required"};
+        // RFC 7636 §4.6
+        std::string expected = g.request.code_challenge_method == "S256"
+                                   ? pkceS256Challenge(*verifier)
+                                   : *verifier;
+        if (!isValidPkceVerifier(*verifier) || !constantTimeEqual(expected, g.request.code_challenge)) {
+          return Rejection{"invalid_grant", "code_verifier does not match the code_challenge"};
+        }
+      } else if (verifier) {
+        return Rejection{"invalid_grant", "code_verifier sent but no code_challenge was"};
+      }
+    }
+    Issue issue;
+    issue.access = TokenRecord{t.access_token_prefix + randomToken(ctx.random, 192),
+                               p.slug, tr.client_id, g.user_id, g.request.scopes,
+                               mergeParams(g.request.params, m.params),
+                               expiry(now, b.access_token_ttl_seconds), std::nullopt, g.code,
+                               g.request.authorize_params};
+    if (issuesRefresh(p.refresh.issued, g.request)) {
+      TokenRecord refresh = issue.access;
+      refresh.token = randomToken(ctx.random, 192);
+      refresh.expires_at = expiry(now, p.refresh.ttl_seconds);
+      issue.refresh = refresh;
+    }
+    return issue;
+  };
+  auto outcome = ctx.grants.redeemCode(*code, now, decide);
+  switch (outcome.status) {
+    case CodeStatus::kUnknown: return error({"invalid_grant", "unknown authorization code"}, {});
+    case CodeStatus::kReused:
+      return error({"invalid_grant", "authorization code already used; its tokens are revoked"}, {});
+    case CodeStatus::kExpired: return error({"invalid_grant", "authorization code expired"}, {});
+    case CodeStatus::kRejected: return error(*outcome.rejection, {});
+    case CodeStatus::kIssued: break;
+  }
+  const Issue& issue = *outcome.issued;
+  TemplateValues values = baseValues(now, tr.client_id, issue.access.params,
+                                     p.findUser(outcome.code->user_id), issue.access.scopes,
+                                     p.authorize.scope_separator);
+  addTokenValues(values, issue, issue.refresh ? issue.refresh->token : "", b, now);
+  return tokenSuccess(t.response, request, values);
+}
+
+web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web::Request& request,
+                           bool force_invalid_grant) {
+  const Profile& p = m.provider->profile;
+  const RefreshSpec& r = p.refresh;
+  TimePoint now = ctx.clock.now();
+  Behaviour b = ctx.behaviours.effective(p);
+  TemplateValues base = baseValues(now, "", m.params, nullptr, {}, p.authorize.scope_separator);
+  auto error = [&](const Rejection& rej, ErrorOptions o) {
+    o.http200 = b.refresh_errors_http200;  // defaults to the profile's style
+    return oauthError(r.errors, r.response.format, request, rej, base, o);
+  };
+  Front f = front(ctx, m, request, {r.client_auth, r.encoding, r.methods, p.token.client_id_param},
+                  r.grant_type, r.required_params, error);
+  if (f.error) return *f.error;
+  const TokenRequest& tr = *f.request;
+  base["client_id"] = tr.client_id;
+  auto token = tr.params.get(r.token_param);
+  if (!token) return error({"invalid_request", r.token_param + " is required"}, {});
+  if (force_invalid_grant) return error({"invalid_grant", "simulated invalid_grant fault"}, {});
+  std::optional<std::vector<std::string>> requested;
+  auto scope = tr.params.get("scope");
+  if (p.authorize.scope_separator != ScopeSeparator::kNone && scope && !scope->empty()) {
+    requested = splitScopes(*scope, separatorText(p.authorize.scope_separator));
+  }
+
+  // Providers without refresh tokens renew by exchanging the access token (D13).
+  bool exchange = r.issued.kind == IssueKind::kNever;
+  std::string refresh_out;
+  auto decide = [&](const TokenRecord& old) -> std::variant<Issue, Rejection> {
+    if (old.provider != p.slug || old.client_id != tr.client_id) {
+      return Rejection{"invalid_grant", "the token was issued to another client"};
+    }
+    if (auto bad = paramConflict(old.params, m.params)) return *bad;
+    std::vector<std::string> scopes = old.scopes;
+    if (requested) {
+      // RFC 6749 §6: the new scope must not exceed the original grant.
+      for (const auto& s : *requested) {
+        if (!contains(old.scopes, s)) {
+          return Rejection{"invalid_scope", "scope \"" + s + "\" exceeds the original grant"};
+        }
+      }
+      scopes = *requested;
+    }
+    Issue issue;
+    issue.access = old;
+    issue.access.token = p.token.access_token_prefix + randomToken(ctx.random, 192);
+    issue.access.scopes = scopes;
+    issue.access.expires_at = expiry(now, b.access_token_ttl_seconds);
+    issue.access.revoked_at.reset();
+    issue.access.params = mergeParams(old.params, m.params);
+    if (exchange) return issue;
+    refresh_out = old.token;
+    if (b.rotation != Rotation::kNone) {
+      TokenRecord fresh = old;
+      fresh.token = randomToken(ctx.random, 192);
+      fresh.scopes = scopes;
+      fresh.expires_at = expiry(now, r.ttl_seconds);
+      fresh.revoked_at.reset();
+      issue.refresh = fresh;
+      refresh_out = fresh.token;
+      issue.revoke_old_at = b.rotation == Rotation::kStrict
+                                ? now
+                                : now + std::chrono::seconds(b.grace_seconds);
+    }
+    return issue;
+  };
+  auto outcome = ctx.grants.useRefreshToken(*token, now, decide, exchange);
+  switch (outcome.status) {
+    case RefreshStatus::kUnknown: return error({"invalid_grant", "unknown token"}, {});
+    case RefreshStatus::kRevoked: return error({"invalid_grant", "token revoked"}, {});
+    case RefreshStatus::kExpired: return error({"invalid_grant", "token expired"}, {});
+    case RefreshStatus::kRejected: return error(*outcome.rejection, {});
+    case RefreshStatus::kIssued: break;
+  }
+  const Issue& issue = *outcome.issued;
+  TemplateValues values = baseValues(now, tr.client_id, issue.access.params,
+                                     p.findUser(issue.access.user_id), issue.access.scopes,
+                                     p.authorize.scope_separator);
+  addTokenValues(values, issue, refresh_out, b, now);
+  return tokenSuccess(r.response, request, values);
+}
+
+}  // namespace
+
+bool isRefreshRequest(const RouteMatch& m, const web::Request& request) {
+  if (m.route == Route::kRefreshUrl) return true;
+  if (m.provider->profile.endpoints.refresh) return false;
+  return peekParam(request, "grant_type") == m.provider->profile.refresh.grant_type;
+}
+
+web::Response handleToken(const SimContext& ctx, const RouteMatch& m, const web::Request& request,
+                          bool force_invalid_grant) {
+  if (isRefreshRequest(m, request)) return refreshGrant(ctx, m, request, force_invalid_grant);
+  return codeGrant(ctx, m, request, force_invalid_grant);
+}
+
+}  // namespace linkgate::sim
