@@ -1,0 +1,43 @@
+// Command-line options of the conformance binary (SPEC §6), parsed after GoogleTest has taken
+// its own --gtest_* flags.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace linkgate::conformance {
+
+struct Options {
+  // A running stack; all three or none (none: the suite launches build/bin binaries itself).
+  std::optional<std::string> gateway_url;
+  std::optional<std::string> simulator_url;
+  std::optional<std::string> api_key;
+  std::vector<std::string> providers;      // empty: every provider both sides know
+  std::optional<int> code_ttl_seconds;     // the gateway's code lifetime, when known
+  std::optional<std::string> report_path;  // JSON report
+  uint64_t seed = 0;
+  bool seed_was_random = false;
+  int max_success = 0;  // RapidCheck successes per property; 0 = the suite's default per check
+  std::string bin_dir;
+  std::string profiles_dir;
+  std::string expected_failures_path;
+  // Launched stacks only: a command put in front of the gateway (a broken proxy, conformance/
+  // broken/). It must print "listening on URL" and read the gateway URL from its stdin.
+  std::optional<std::string> proxy_command;
+  bool keep_files = false;
+  bool help = false;
+
+  bool attached() const { return gateway_url.has_value(); }
+};
+
+// Parses our flags (argv[0] excluded). Defaults for the directories come from the environment
+// (LINKGATE_BIN_DIR, LINKGATE_SOURCE_DIR) or the build's compile definitions. Fails "bad_flag"
+// with a one-line reason.
+Result<Options> parseOptions(const std::vector<std::string>& args);
+
+std::string usage();
+
+}  // namespace linkgate::conformance

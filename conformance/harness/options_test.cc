@@ -1,0 +1,59 @@
+// Tests of the conformance flags: values, defaults, and one-line refusals.
+#include "conformance/harness/options.h"
+
+#include <gtest/gtest.h>
+
+namespace linkgate::conformance {
+namespace {
+
+TEST(OptionsTest, ParsesEveryFlag) {
+  auto o = parseOptions({"--gateway", "http://g:1/", "--simulator=http://s:2", "--api-key", "k",
+                         "--providers", "github,,slack", "--code-ttl", "5", "--report", "r.json",
+                         "--seed", "42", "--max-success", "7", "--keep-files"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->gateway_url, "http://g:1");
+  EXPECT_EQ(o->simulator_url, "http://s:2");
+  EXPECT_EQ(o->api_key, "k");
+  EXPECT_EQ(o->providers, (std::vector<std::string>{"github", "slack"}));
+  EXPECT_EQ(o->code_ttl_seconds, 5);
+  EXPECT_EQ(o->report_path, "r.json");
+  EXPECT_EQ(o->seed, 42u);
+  EXPECT_FALSE(o->seed_was_random);
+  EXPECT_EQ(o->max_success, 7);
+  EXPECT_TRUE(o->keep_files);
+  EXPECT_TRUE(o->attached());
+}
+
+TEST(OptionsTest, DefaultsLaunchTheStack) {
+  auto o = parseOptions({});
+  ASSERT_TRUE(o);
+  EXPECT_FALSE(o->attached());
+  EXPECT_FALSE(o->code_ttl_seconds);
+  EXPECT_FALSE(o->bin_dir.empty());
+  EXPECT_TRUE(o->expected_failures_path.ends_with("conformance/expected_failures.json"));
+  auto r = parseOptions({"--seed", "random"});
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->seed_was_random);
+}
+
+TEST(OptionsTest, RefusesBadFlags) {
+  for (const std::vector<std::string>& bad :
+       std::vector<std::vector<std::string>>{{"--nope"},
+                                             {"--nope", "value"},
+                                             {"--seed"},
+                                             {"--seed", "x"},
+                                             {"--code-ttl", "0"},
+                                             {"--max-success", "-1"},
+                                             {"--gateway", "http://g"},
+                                             {"--gateway", "http://g", "--simulator", "http://s"},
+                                             {"--gateway", "g", "--simulator", "s", "--api-key",
+                                              "k", "--proxy", "p"}}) {
+    auto o = parseOptions(bad);
+    ASSERT_FALSE(o) << bad[0];
+    EXPECT_EQ(o.error().id, "bad_flag");
+    EXPECT_EQ(o.error().message.find('\n'), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace linkgate::conformance

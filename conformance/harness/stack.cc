@@ -1,0 +1,167 @@
+// Launching and tearing down the simulator + gateway stack on free loopback ports.
+#include "conformance/harness/stack.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "core/base64.h"
+#include "core/crypto.h"
+#include "core/random.h"
+#include "core/url.h"
+
+namespace linkgate::conformance {
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(20);
+
+// "http://0.0.0.0:PORT" or "http://[::]:PORT" are bind addresses, not where to connect.
+Result<std::string> connectableUrl(const std::string& printed) {
+  auto url = Url::parseAbsolute(printed);
+  if (!url || !url->port) return fail("bad_listen_line", "cannot read a URL from '" + printed + "'");
+  std::string host = url->host;
+  if (host == "0.0.0.0" || host == "[::]" || host == "*") host = "127.0.0.1";
+  return url->scheme + "://" + host + ":" + *url->port;
+}
+
+Status waitHealthy(HttpClient& http, const std::string& url, ChildProcess& child) {
+  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+  std::string last = "no answer";
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!child.running()) return fail("exited", child.name() + " exited while starting");
+    HttpRequest req;
+    req.url = url;
+    req.total_timeout = std::chrono::milliseconds(2000);
+    auto resp = http.send(req);
+    if (resp && resp->status == 200) return {};
+    last = resp ? "HTTP " + std::to_string(resp->status) : resp.error().message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling a readiness probe
+  }
+  return fail("timeout", url + " not healthy within 20 s (" + last + ")");
+}
+
+std::vector<std::string> splitWords(const std::string& text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    const size_t start = i;
+    while (i < text.size() && text[i] != ' ') ++i;
+    if (i > start) out.push_back(text.substr(start, i - start));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient& http) {
+  std::unique_ptr<Stack> stack(new Stack());
+  stack->keep_files_ = options.keep_files;
+  char dir_template[] = "/tmp/linkgate-conformance-XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) return fail("tempdir", "mkdtemp failed");
+  stack->temp_dir_ = dir_template;
+  const std::string& dir = stack->temp_dir_;
+  auto failWithLog = [&](ChildProcess& child, const Error& e) -> Result<std::unique_ptr<Stack>> {
+    stack->keep_files_ = true;
+    return fail(e.id, e.message + "\n--- " + child.name() + " log (" + child.logPath() + ")\n" +
+                          child.logTail(4000));
+  };
+
+  // 1. Simulator: its URL is needed by the gateway. Clients are registered by the suite.
+  ChildSpec sim{options.bin_dir + "/simulator",
+                {"--port", "0", "--profiles", options.profiles_dir},
+                {},
+                dir + "/simulator.log"};
+  auto sim_child = ChildProcess::start(sim);
+  if (!sim_child) return std::unexpected(sim_child.error());
+  ChildProcess& sim_ref = **sim_child;
+  stack->children_.push_back(std::move(*sim_child));
+  auto sim_line = sim_ref.waitForLine("listening on ", kStartTimeout);
+  if (!sim_line) return failWithLog(sim_ref, sim_line.error());
+  auto sim_url = connectableUrl(*sim_line);
+  if (!sim_url) return failWithLog(sim_ref, sim_url.error());
+  if (auto ok = waitHealthy(http, *sim_url + "/_sim/health", sim_ref); !ok) {
+    return failWithLog(sim_ref, ok.error());
+  }
+
+  // 2. Optional proxy in front of the gateway: it owns the public URL.
+  ChildProcess* proxy = nullptr;
+  std::optional<std::string> proxy_url;
+  if (options.proxy_command) {
+    std::vector<std::string> words = splitWords(*options.proxy_command);
+    if (words.empty()) return fail("bad_flag", "--proxy is empty");
+    ChildSpec spec{words[0], {words.begin() + 1, words.end()}, {}, dir + "/proxy.log", true};
+    auto child = ChildProcess::start(spec);
+    if (!child) return std::unexpected(child.error());
+    proxy = child->get();
+    stack->children_.push_back(std::move(*child));
+    auto line = proxy->waitForLine("listening on ", kStartTimeout);
+    if (!line) return failWithLog(*proxy, line.error());
+    auto url = connectableUrl(*line);
+    if (!url) return failWithLog(*proxy, url.error());
+    proxy_url = *url;
+  }
+
+  // 3. Gateway with a fresh database, a generated master key and API key, short lifetimes.
+  SystemRandom random;
+  const std::string api_key = "conformance-" + randomToken(random, 192);
+  ChildSpec gw{options.bin_dir + "/gateway",
+               {"--port", "0", "--db", dir + "/gateway.db", "--provider-base-url", *sim_url,
+                "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl", "60"},
+               {"LINKGATE_MASTER_KEY=" + base64Encode(random.bytes(32)),
+                "LINKGATE_API_KEY=" + api_key},
+               dir + "/gateway.log"};
+  if (proxy_url) {
+    gw.args.push_back("--public-url");
+    gw.args.push_back(*proxy_url);
+  }
+  auto gw_child = ChildProcess::start(gw);
+  if (!gw_child) return std::unexpected(gw_child.error());
+  ChildProcess& gw_ref = **gw_child;
+  stack->children_.push_back(std::move(*gw_child));
+  auto gw_line = gw_ref.waitForLine("listening on ", kStartTimeout);
+  if (!gw_line) return failWithLog(gw_ref, gw_line.error());
+  auto gw_url = connectableUrl(*gw_line);
+  if (!gw_url) return failWithLog(gw_ref, gw_url.error());
+  if (auto ok = waitHealthy(http, *gw_url + "/healthz", gw_ref); !ok) {
+    return failWithLog(gw_ref, ok.error());
+  }
+  if (proxy != nullptr) {
+    if (auto ok = proxy->writeStdin(*gw_url + "\n"); !ok) return failWithLog(*proxy, ok.error());
+    if (auto ok = waitHealthy(http, *proxy_url + "/healthz", *proxy); !ok) {
+      return failWithLog(*proxy, ok.error());
+    }
+  }
+
+  stack->endpoints_ = {proxy_url.value_or(*gw_url), *sim_url, api_key, kLaunchedCodeTtl, true};
+  return stack;
+}
+
+std::unique_ptr<Stack> Stack::attach(const Options& options) {
+  std::unique_ptr<Stack> stack(new Stack());
+  stack->endpoints_ = {*options.gateway_url, *options.simulator_url, *options.api_key,
+                       options.code_ttl_seconds, false};
+  return stack;
+}
+
+Stack::~Stack() {
+  for (auto it = children_.rbegin(); it != children_.rend(); ++it) (*it)->stop();
+  if (!temp_dir_.empty() && !keep_files_) {
+    std::error_code ec;
+    std::filesystem::remove_all(temp_dir_, ec);
+  }
+}
+
+std::string Stack::logs(size_t max_bytes_each) const {
+  std::string out;
+  for (const auto& child : children_) {
+    out += "--- " + child->name() + " log (" + child->logPath() + ")\n";
+    out += child->logTail(max_bytes_each);
+    if (!out.ends_with("\n")) out += "\n";
+  }
+  return out;
+}
+
+}  // namespace linkgate::conformance

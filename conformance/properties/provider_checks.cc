@@ -1,0 +1,211 @@
+// Per-provider checks: a whole flow through each provider's dialect, refresh where the provider
+// issues refresh tokens, consent denied, connection-param validation, RFC 9207 iss checking.
+#include "conformance/properties/provider_checks.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "conformance/harness/check.h"
+#include "conformance/harness/flow.h"
+#include "conformance/model/redirect_model.h"
+#include "conformance/properties/support.h"
+
+namespace linkgate::conformance {
+namespace {
+
+using Body = std::function<void(CheckContext&)>;
+
+class ProviderCheck : public testing::Test {
+ public:
+  ProviderCheck(CheckInfo info, Body body) : info_(std::move(info)), body_(std::move(body)) {}
+  void TestBody() override { runCheck(info_, body_); }
+
+ private:
+  CheckInfo info_;
+  Body body_;
+};
+
+void add(const std::string& suite_name, const std::string& slug, CheckInfo info, Body body) {
+  testing::RegisterTest(suite_name.c_str(), slug.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                        [info, body]() -> testing::Test* { return new ProviderCheck(info, body); });
+}
+
+const ProviderUnderTest& under(CheckContext& c) { return *c.world().provider(c.provider()); }
+
+// The destination of the provider flows: a registered URI with ':provider' and a query.
+std::string destination(World& w, const std::string& slug) {
+  return model::substituteProvider(w.integratorTokenUri(), slug);
+}
+
+// start → consent → callback → §1.3 redirect → token → credential → api/me.
+Credential fullFlow(CheckContext& c, const App& app, Flow& flow) {
+  World& w = c.world();
+  const std::string state = "st " + app.provider + " +/%";
+  const std::string code = must(
+      approvedCode(flow, app, w.integratorTokenUri(), destination(w, app.provider), state), "flow");
+  const Credential cred = must(flow.exchange(app, code), "code exchange");
+  EXPECT_EQ(cred.provider, app.provider);
+  EXPECT_EQ(jsonString(cred.properties, "kind"), app.provider + "_oauth2");
+  EXPECT_TRUE(jsonString(cred.properties, "token_type")) << "no token_type";
+  return cred;
+}
+
+void expectApiMe(CheckContext& c, const std::string& token, const Flow& flow,
+                 const std::string& what) {
+  const HttpResponse me = must(c.world().sim().apiMe(under(c).sim, token), "api/me");
+  c.trace().add("GET " + c.provider() + "/api/me (" + what + ") -> " + std::to_string(me.status) +
+                " " + printable(me.body, 200));
+  EXPECT_EQ(me.status, 200) << what << " is not a token the provider accepts: "
+                            << printable(me.body, 300);
+  EXPECT_EQ(identityProblem(me.body, flow.user(), flow.offeredUsers()), "") << what;
+}
+
+void fullFlowCheck(CheckContext& c) {
+  const App app = must(c.world().app(c.provider()), "app set-up");
+  Flow flow(c.world(), &c.trace());
+  const Credential cred = fullFlow(c, app, flow);
+  expectApiMe(c, cred.access_token, flow, "access token");
+}
+
+std::optional<std::string> refreshedAccessToken(World& w, const std::string& credential_id,
+                                                const HttpResponse& answer) {
+  if (auto json = parseJsonObject(answer.body)) {
+    for (const char* path : {"credential.properties.access_token", "properties.access_token",
+                             "access_token"}) {
+      if (auto token = jsonString(*json, path)) return token;
+    }
+  }
+  auto cred = w.gateway().credential(credential_id, true);
+  if (!cred || cred->status != 200) return std::nullopt;
+  auto json = parseJsonObject(cred->body);
+  if (!json) return std::nullopt;
+  for (const char* path : {"credential.properties.access_token", "properties.access_token"}) {
+    if (auto token = jsonString(*json, path)) return token;
+  }
+  return std::nullopt;
+}
+
+void refreshCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = must(w.app(c.provider()), "app set-up");
+  Flow flow(w, &c.trace());
+  const Credential cred = fullFlow(c, app, flow);
+  if (!cred.refresh_token) {
+    const Json* issued = under(c).sim.dialectField({"refresh_issued", "refresh.issued"});
+    if (issued != nullptr && issued->is_string() && issued->get<std::string>() == "always") {
+      FAIL() << "the simulator issues refresh tokens for " << c.provider()
+             << " (refresh_issued=always) but the credential has none";
+    }
+    c.notRun("no refresh token issued (simulator refresh_issued=" +
+             (issued ? dumpJson(*issued) : std::string("?")) + ")");
+  }
+  // Twice: where the provider rotates refresh tokens (and revokes the old one), the second
+  // refresh only works if the gateway stored the rotated token (SPEC §3).
+  for (const char* round : {"first", "second"}) {
+    const int64_t mark = must(w.sim().mark(), "journal");
+    const HttpResponse answer = must(w.gateway().refreshCredential(cred.id), "refresh");
+    c.trace().add("POST /v1/credentials/" + cred.id + "/refresh -> " +
+                  std::to_string(answer.status) + " " + printable(answer.body, 200));
+    ASSERT_EQ(answer.status, 200) << round << " refresh: " << printable(answer.body, 300);
+    const int refreshes = must(countRequests(w, c.provider(), "refresh", mark), "journal") +
+                          must(countRequests(w, c.provider(), "token", mark), "journal");
+    EXPECT_GE(refreshes, 1) << round << " refresh answered without calling the provider";
+    const auto token = refreshedAccessToken(w, cred.id, answer);
+    ASSERT_TRUE(token) << "no access token after the " << round << " refresh";
+    expectApiMe(c, *token, flow, std::string(round) + " refreshed access token");
+  }
+}
+
+void accessDeniedCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = must(w.app(c.provider()), "app set-up");
+  Flow flow(w, &c.trace());
+  const std::string state = "denied " + c.provider();
+  const HttpResponse r = must(
+      flow.run({app.provider, app.id, w.integratorTokenUri(), state}, Decision::kDeny), "flow");
+  const std::string location = must(Flow::redirectTarget(r, "denied callback"), "deny");
+  auto params = flow.finalParams(location, destination(w, app.provider),
+                                 {"access_denied", state, w.publicUrl()});
+  EXPECT_TRUE(params) << (params ? "" : params.error().message);
+}
+
+void connectionParamsCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = must(w.app(c.provider()), "app set-up");
+  const ProviderUnderTest& p = under(c);
+  for (const auto& [name, example] : p.connection_params) {
+    for (const std::optional<std::string>& value :
+         {std::optional<std::string>("evil.example/x?"), std::optional<std::string>()}) {
+      StartParams params{app.provider, app.id, w.integratorUri(), "cp"};
+      params.connection_params = false;
+      for (const auto& [other, other_example] : p.connection_params) {
+        if (other != name) params.extra.emplace_back(other, other_example);
+      }
+      if (value) params.extra.emplace_back(name, *value);
+      const std::string what = name + (value ? "='" + *value + "'" : " missing");
+      const int64_t mark = must(w.sim().mark(), "journal");
+      Flow flow(w, &c.trace());
+      const HttpResponse r = must(flow.start(params), "/start");
+      const std::string location = must(Flow::redirectTarget(r, what), what);
+      auto final_params =
+          flow.finalParams(location, w.integratorUri(), {"invalid_request", "cp", w.publicUrl()});
+      EXPECT_TRUE(final_params) << what << ": " << (final_params ? "" : final_params.error().message);
+      EXPECT_EQ(providerUntouched(w, mark), "") << what;
+    }
+  }
+}
+
+void issCheckedCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = must(w.app(c.provider()), "app set-up");
+  for (const std::string mode : {"wrong", "absent"}) {
+    SimulatorGuard guard(w, app.provider);
+    must(w.sim().setBehaviour(app.provider, Json{{"iss", mode}}), "behaviour iss=" + mode);
+    Flow flow(w, &c.trace());
+    must(flow.start({app.provider, app.id, w.integratorUri(), "iss"}), "/start");
+    const std::string callback = must(flow.consent(Decision::kApprove), "consent");
+    // The simulator really did send a wrong / no iss (else the verdict would blame the gateway).
+    ASSERT_EQ(callback.find("iss=") != std::string::npos, mode == "wrong") << callback;
+    const int64_t mark = must(w.sim().mark(), "journal");
+    const HttpResponse response = must(flow.callback(callback), "callback with iss " + mode);
+    if (std::string p = refusedWithoutRedirect(response); !p.empty()) {
+      ADD_FAILURE() << "callback with iss " << mode << ": " << p;
+    }
+    EXPECT_EQ(must(countRequests(w, app.provider, "token", mark), "journal"), 0)
+        << "callback with iss " << mode << " was redeemed at the provider";
+  }
+}
+
+}  // namespace
+
+void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
+                            const std::vector<std::pair<std::string, std::string>>& unavailable) {
+  for (const ProviderUnderTest& p : providers) {
+    add("ProviderFullFlow", p.slug, {"provider.full_flow", "SPEC §1, §3, §4", p.slug}, fullFlowCheck);
+    // Where the simulator never issues refresh tokens the check does not apply ("-").
+    const Json* issued = p.sim.dialectField({"refresh_issued", "refresh.issued"});
+    if (issued == nullptr || *issued != Json("never")) {
+      add("ProviderRefresh", p.slug, {"provider.refresh", "SPEC §3 (refresh), §4", p.slug},
+          refreshCheck);
+    }
+    add("ProviderAccessDenied", p.slug,
+        {"provider.access_denied", "RFC 6749 §4.1.2.1, SPEC §1.2", p.slug}, accessDeniedCheck);
+    if (!p.connection_params.empty()) {
+      add("ProviderConnectionParams", p.slug,
+          {"provider.connection_params", "SPEC §1.1 (connection params)", p.slug},
+          connectionParamsCheck);
+    }
+    const Json* send_iss = p.sim.dialectField({"send_iss", "authorize.send_iss"});
+    if (send_iss != nullptr && send_iss->is_boolean() && send_iss->get<bool>()) {
+      add("ProviderIssChecked", p.slug, {"provider.iss_checked", "SPEC §1.2, RFC 9207 §2.4", p.slug},
+          issCheckedCheck);
+    }
+  }
+  for (const auto& [slug, reason] : unavailable) {
+    add("ProviderFullFlow", slug, {"provider.full_flow", "SPEC §1, §3, §4", slug},
+        [reason](CheckContext& c) { c.notRun(reason); });
+  }
+}
+
+}  // namespace linkgate::conformance

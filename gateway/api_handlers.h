@@ -1,0 +1,63 @@
+// The integrator's management API under /v1 (SPEC §3), bearer API keys, JSON in and out.
+// Every handler returns a plain response; refresh() and accessToken() call the provider.
+#pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "gateway/errors.h"
+#include "gateway/services.h"
+#include "web/http.h"
+
+namespace linkgate::gateway {
+
+class ApiHandlers {
+ public:
+  // env_api_key: LINKGATE_API_KEY, accepted for the "default" account.
+  ApiHandlers(Services& services, std::optional<std::string> env_api_key)
+      : s_(services), env_api_key_(std::move(env_api_key)) {}
+
+  // The account of the request's bearer key, or a 401 error.
+  GwResult<std::string> authenticate(const web::Request& request);
+
+  web::Response createApp(const web::Request& request, const std::string& account);
+  web::Response listApps(const web::Request& request, const std::string& account);
+  web::Response getApp(const web::Request& request, const std::string& account,
+                       const std::string& id);
+  web::Response patchApp(const web::Request& request, const std::string& account,
+                         const std::string& id);
+  web::Response deleteApp(const std::string& account, const std::string& id);
+
+  web::Response createRedirectUri(const web::Request& request, const std::string& account);
+  web::Response listRedirectUris(const std::string& account);
+  web::Response deleteRedirectUri(const std::string& account, const std::string& id);
+
+  web::Response listProviders();
+
+  web::Response startAuth(const web::Request& request, const std::string& account);
+  web::Response importCredential(const web::Request& request, const std::string& account);
+  web::Response listCredentials(const web::Request& request, const std::string& account);
+  web::Response getCredential(const web::Request& request, const std::string& account,
+                              const std::string& id);
+  web::Response deleteCredential(const std::string& account, const std::string& id);
+  web::Response exportCredentials(const std::string& account);
+  // Blocking: may call the provider.
+  web::Response refreshCredential(const std::string& account, const std::string& id);
+  web::Response accessToken(const std::string& account, const std::string& id);
+
+  static constexpr std::string_view kDefaultAccount = "default";
+
+ private:
+  // Refreshes the credential at the provider and stores the result (serialized per credential).
+  GwResult<Credential> refreshLocked(const Credential& credential);
+
+  Services& s_;
+  std::optional<std::string> env_api_key_;
+  std::mutex refresh_mu_;  // guards refresh_locks_
+  // One mutex per credential being refreshed: concurrent callers share one refresh.
+  std::map<std::string, std::weak_ptr<std::mutex>> refresh_locks_;
+};
+
+}  // namespace linkgate::gateway

@@ -1,0 +1,237 @@
+// The /v1 management API without sockets: apps, redirect URIs, providers, start links and
+// credentials (import, export, refresh, access-token).
+#include "gateway/api_handlers.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "gateway/test_support.h"
+
+namespace linkgate::gateway {
+namespace {
+
+using testing::jsonResponse;
+using testing::queryOf;
+using testing::TestGateway;
+
+Catalogue acmeOnly() {
+  Catalogue c;
+  c.add(testing::acmeDialect());
+  return c;
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  ApiTest() : catalogue_(acmeOnly()), gw_(catalogue_) {}
+  web::Response call(const std::string& method, const std::string& path, const Json& body = {}) {
+    return gw_.send(method, path, body.is_null() ? "" : dumpJson(body),
+                    {{"Authorization", std::string("Bearer ") + TestGateway::kApiKey},
+                     {"Content-Type", "application/json"}});
+  }
+  Json json(const web::Response& r) { return Json::parse(r.body); }
+  std::string importCredential(const Json& properties, const std::string& identity = "") {
+    Json body = {{"oauth_app_id", app_}, {"properties", properties}};
+    if (!identity.empty()) body["provider_account_id"] = identity;
+    auto r = call("POST", "/v1/credentials", body);
+    EXPECT_TRUE(r.status == 201 || r.status == 200) << r.body;
+    return json(r)["id"];
+  }
+
+  Catalogue catalogue_;
+  TestGateway gw_;
+  std::string app_ = gw_.createApp("acme", "acme-client", "acme-secret");
+};
+
+TEST_F(ApiTest, OAuthAppsMaskSecretsUnlessAsked) {
+  auto list = call("GET", "/v1/oauth-apps");
+  ASSERT_EQ(list.status, 200);
+  Json apps = json(list)["data"];
+  ASSERT_EQ(apps.size(), 1u);
+  EXPECT_EQ(apps[0]["client_secret"], "**********");
+  EXPECT_EQ(apps[0]["provider"], "acme");
+  EXPECT_EQ(list.body.find("acme-secret"), std::string::npos);
+  auto revealed = call("GET", "/v1/oauth-apps/" + app_ + "?truncate_secrets=false");
+  EXPECT_EQ(json(revealed)["client_secret"], "acme-secret");
+}
+
+TEST_F(ApiTest, PatchAndDeleteApp) {
+  auto patched = call("PATCH", "/v1/oauth-apps/" + app_,
+                      {{"name", "renamed"}, {"default_scopes", {"a", "b"}}, {"client_secret", "n"}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(json(patched)["name"], "renamed");
+  EXPECT_EQ(json(patched)["default_scopes"], (Json{"a", "b"}));
+  EXPECT_EQ((*gw_.store->findApp(app_))->client_secret, "n");
+  EXPECT_EQ(call("PATCH", "/v1/oauth-apps/" + app_, {{"provider", "x"}}).status, 400);
+  EXPECT_EQ(call("DELETE", "/v1/oauth-apps/" + app_).status, 204);
+  EXPECT_EQ(call("GET", "/v1/oauth-apps/" + app_).status, 404);
+  EXPECT_EQ(call("DELETE", "/v1/oauth-apps/" + app_).status, 404);
+}
+
+TEST_F(ApiTest, AppsOfAnotherAccountAreInvisible) {
+  ASSERT_TRUE(gw_.store->addApiKey("other-key", "other", 0));
+  auto r = gw_.send("GET", "/v1/oauth-apps/" + app_, "", {{"Authorization", "Bearer other-key"}});
+  EXPECT_EQ(r.status, 404);
+  auto list = gw_.send("GET", "/v1/oauth-apps", "", {{"Authorization", "Bearer other-key"}});
+  EXPECT_EQ(json(list)["data"].size(), 0u);
+}
+
+TEST_F(ApiTest, RedirectUrisRegisterListDeleteIdempotent) {
+  auto created = call("POST", "/v1/redirect-uris", {{"url", "https://app.example/:provider/cb"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json(created)["id"];
+  auto again = call("POST", "/v1/redirect-uris", {{"uri", "https://app.example/:provider/cb"}});
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(json(again)["id"], id);
+  EXPECT_EQ(json(call("GET", "/v1/redirect-uris"))["data"].size(), 1u);
+  EXPECT_EQ(call("DELETE", "/v1/redirect-uris/" + id).status, 204);
+  EXPECT_EQ(json(call("GET", "/v1/redirect-uris"))["data"].size(), 0u);
+}
+
+TEST_F(ApiTest, ProvidersListConnectionParams) {
+  TestGateway real(testing::realCatalogue());
+  auto r = real.send("GET", "/v1/providers", "",
+                     {{"Authorization", std::string("Bearer ") + TestGateway::kApiKey}});
+  ASSERT_EQ(r.status, 200);
+  Json data = json(r)["data"];
+  EXPECT_EQ(data.size(), testing::realCatalogue().size());
+  bool saw_params = false;
+  for (const auto& p : data) {
+    EXPECT_TRUE(p["slug"].is_string());
+    EXPECT_TRUE(p["display_name"].is_string());
+    for (const auto& cp : p["connection_params"]) {
+      saw_params = true;
+      EXPECT_TRUE(cp["pattern"].is_string());
+      EXPECT_TRUE(cp["example"].is_string());
+    }
+  }
+  EXPECT_TRUE(saw_params);
+}
+
+TEST_F(ApiTest, StartLinkIsSingleUseAndCarriesJsonState) {
+  call("POST", "/v1/redirect-uris", {{"url", "https://app.example/cb"}});
+  auto made = call("POST", "/v1/credentials/start-auth",
+                   {{"oauth_app_id", app_},
+                    {"redirect_uri", "https://app.example/cb"},
+                    {"state", {{"user", 42}}}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string url = json(made)["start_url"];
+  ASSERT_TRUE(url.starts_with("https://gw.example/link/oauth2/start/"));
+  const std::string path = url.substr(std::string("https://gw.example").size());
+  auto first = gw_.get(path);
+  ASSERT_EQ(first.status, 302) << first.body;
+  EXPECT_TRUE(first.header("Location")->starts_with("https://auth.acme.test/authorize?"));
+  EXPECT_EQ(gw_.get(path).status, 400);  // single use
+
+  gw_.http.answer([](const HttpRequest&) -> Result<HttpResponse> {
+    return jsonResponse(200, {{"access_token", "AT"}});
+  });
+  const std::string state = *queryOf(*first.header("Location")).get("state");
+  auto cb = gw_.get("/link/oauth2/callback/acme?code=c&state=" + state,
+                    {{"Cookie", testing::cookiePair(first)}});
+  ASSERT_EQ(cb.status, 302);
+  Params q = queryOf(*cb.header("Location"));
+  EXPECT_EQ(q.get("state"), R"({"user":42})");
+  auto token = gw_.send("POST", "/link/oauth2/token",
+                        "code=" + *q.get("code") + "&client_id=" + app_ +
+                            "&client_secret=acme-secret",
+                        {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(json(token)["state"], (Json{{"user", 42}}));
+}
+
+TEST_F(ApiTest, StartLinkExpiresAfterFiveMinutesAndChecksRedirectUri) {
+  call("POST", "/v1/redirect-uris", {{"url", "https://app.example/cb"}});
+  EXPECT_EQ(call("POST", "/v1/credentials/start-auth",
+                 {{"oauth_app_id", app_}, {"redirect_uri", "https://evil.example/cb"}})
+                .status,
+            400);
+  EXPECT_EQ(call("POST", "/v1/credentials/start-auth",
+                 {{"oauth_app_id", app_},
+                  {"redirect_uri", "https://app.example/cb"},
+                  {"state", std::string(6000, 'x')}})
+                .status,
+            400);
+  auto made = call("POST", "/v1/credentials/start-auth",
+                   {{"oauth_app_id", app_}, {"redirect_uri", "https://app.example/cb"}});
+  const std::string url = json(made)["start_url"];
+  gw_.clock.advance(std::chrono::seconds(301));
+  EXPECT_EQ(gw_.get(url.substr(std::string("https://gw.example").size())).status, 400);
+}
+
+TEST_F(ApiTest, ImportIsIdempotentAndExportUnmasks) {
+  const std::string a = importCredential({{"access_token", "AT1"}, {"refresh_token", "RT1"}}, "u1");
+  const std::string b = importCredential({{"access_token", "AT2"}, {"refresh_token", "RT2"}}, "u1");
+  EXPECT_EQ(a, b);
+  auto got = call("GET", "/v1/credentials/" + a);
+  EXPECT_EQ(json(got)["properties"]["access_token"], "**********");
+  EXPECT_EQ(got.body.find("AT2"), std::string::npos);
+  auto all = call("GET", "/v1/credentials/export");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_EQ(all.header("Content-Type"), "application/x-ndjson");
+  Json line = Json::parse(all.body.substr(0, all.body.find('\n')));
+  EXPECT_EQ(line["properties"]["access_token"], "AT2");
+  EXPECT_EQ(line["properties"]["kind"], "acme_oauth2");
+  EXPECT_EQ(call("DELETE", "/v1/credentials/" + a).status, 204);
+  EXPECT_EQ(call("GET", "/v1/credentials/" + a).status, 404);
+}
+
+TEST_F(ApiTest, RefreshStoresRotatedTokenAndInvalidGrantMarksError) {
+  const std::string id = importCredential({{"access_token", "AT1"}, {"refresh_token", "RT1"}});
+  gw_.http.answer([](const HttpRequest& req) -> Result<HttpResponse> {
+    auto body = Params::parse(req.body);
+    if (body->get("refresh_token") != "RT1") return jsonResponse(400, {{"error", "invalid_grant"}});
+    return jsonResponse(200, {{"access_token", "AT2"}, {"refresh_token", "RT2"}, {"expires_in", 60}});
+  });
+  auto refreshed = call("POST", "/v1/credentials/" + id + "/refresh");
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(json(refreshed)["properties"]["access_token"], "AT2");
+  EXPECT_EQ(json(refreshed)["properties"]["refresh_token"], "RT2");
+  auto again = call("POST", "/v1/credentials/" + id + "/refresh");  // RT2 is refused
+  EXPECT_EQ(json(again)["error"], "invalid_grant");
+  auto got = call("GET", "/v1/credentials/" + id);
+  EXPECT_EQ(json(got)["health"]["status"], "error");
+  EXPECT_EQ(gw_.http.requests().back().url, "https://auth.acme.test/token");
+}
+
+TEST_F(ApiTest, AccessTokenRefreshesWhenExpiringAndConcurrentCallersShareOne) {
+  const std::string id = importCredential(
+      {{"access_token", "OLD"},
+       {"refresh_token", "RT1"},
+       {"expires_at", formatRfc3339(gw_.clock.now() + std::chrono::seconds(120))}});
+  std::atomic<int> refreshes{0};
+  gw_.http.answer([&](const HttpRequest&) -> Result<HttpResponse> {
+    ++refreshes;
+    return jsonResponse(200, {{"access_token", "NEW"}, {"expires_in", 3600}});
+  });
+  std::vector<std::thread> threads;
+  std::atomic<int> fresh{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] {
+      auto r = call("GET", "/v1/credentials/" + id + "/access-token");
+      if (r.status == 200 && Json::parse(r.body)["access_token"] == "NEW") ++fresh;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(fresh.load(), 6);
+  EXPECT_EQ(refreshes.load(), 1);
+  // Far from expiry: no provider call.
+  EXPECT_EQ(json(call("GET", "/v1/credentials/" + id + "/access-token"))["access_token"], "NEW");
+  EXPECT_EQ(refreshes.load(), 1);
+  // The rotated-or-not refresh token was kept.
+  auto exported = call("GET", "/v1/credentials/" + id + "?truncate_secrets=false");
+  EXPECT_EQ(json(exported)["properties"]["refresh_token"], "RT1");
+}
+
+TEST_F(ApiTest, HealthReadyMetrics) {
+  EXPECT_EQ(gw_.get("/healthz").status, 200);
+  EXPECT_EQ(gw_.get("/readyz").status, 200);
+  gw_.get("/nope");
+  auto m = gw_.get("/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("linkgate_http_requests_total{route=\"not_found\",status=\"404\"} 1"),
+            std::string::npos)
+      << m.body;
+}
+
+}  // namespace
+}  // namespace linkgate::gateway

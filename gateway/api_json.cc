@@ -1,0 +1,105 @@
+// JSON shapes of the management API.
+#include "gateway/api_json.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include "core/clock.h"
+#include "core/params.h"
+#include "gateway/pages.h"
+#include "gateway/request_checks.h"
+
+namespace linkgate::gateway {
+
+std::string rfc3339(int64_t t) { return formatRfc3339(TimePoint(std::chrono::seconds(t))); }
+
+std::optional<int64_t> parseRfc3339(const std::string& s) {
+  std::tm tm{};
+  int y, mo, d, h, mi, sec;
+  char t = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &t, &h, &mi, &sec) != 7 ||
+      (t != 'T' && t != 't' && t != ' ')) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  int64_t out = timegm(&tm);
+  const size_t tz = s.find_first_of("+-", 19);
+  if (tz != std::string::npos && s.size() >= tz + 6) {
+    const int oh = std::atoi(s.substr(tz + 1, 2).c_str());
+    const int om = std::atoi(s.substr(tz + 4, 2).c_str());
+    out -= (s[tz] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+  }
+  return out;
+}
+
+bool revealSecrets(const web::Request& request) {
+  auto params = Params::parse(request.raw_query);
+  return params && params->get("truncate_secrets") == "false";
+}
+
+GwResult<Json> readJsonBody(const web::Request& request) {
+  const std::string type = lowerAscii(request.header("content-type").value_or(""));
+  if (!type.starts_with("application/json")) {
+    return gwFail(Code::kUnsupportedMediaType, "Content-Type must be application/json");
+  }
+  auto json = parseJsonObject(request.body);
+  if (!json) return gwFail(Code::kBadJson, "the body is not a JSON object: " + json.error().message);
+  return *json;
+}
+
+Json appJson(const OAuthApp& app, bool reveal) {
+  return Json{{"id", app.id},
+              {"provider", app.provider},
+              {"client_id", app.client_id},
+              {"client_secret", reveal ? app.client_secret : std::string(kSecretMask)},
+              {"name", app.name},
+              {"default_scopes", app.default_scopes},
+              {"metadata", app.metadata},
+              {"created_at", rfc3339(app.created_at)},
+              {"updated_at", rfc3339(app.updated_at)}};
+}
+
+Json redirectUriJson(const RedirectUri& uri) {
+  return Json{{"id", uri.id}, {"url", uri.url}, {"created_at", rfc3339(uri.created_at)}};
+}
+
+Json credentialJson(const Credential& c, bool reveal) {
+  Json props = c.properties;
+  if (!reveal) {
+    for (const char* secret : {"access_token", "refresh_token", "id_token"}) {
+      if (props.contains(secret)) props[secret] = kSecretMask;
+    }
+  }
+  return Json{{"id", c.id},
+              {"oauth_app_id", c.app_id},
+              {"provider", c.provider},
+              {"properties", props},
+              {"connection_params", c.connection_params},
+              {"health", {{"status", c.health_status}, {"detail", c.health_detail}}},
+              {"created_at", rfc3339(c.created_at)},
+              {"updated_at", rfc3339(c.updated_at)}};
+}
+
+web::Response jsonOk(int status, const Json& body) {
+  auto r = web::Response::json(status, body);
+  r.setHeader("Cache-Control", "no-store");
+  return r;
+}
+
+web::Response storageError() { return jsonError(gwError(Code::kInternal, "storage error")); }
+
+}  // namespace linkgate::gateway
+
+namespace linkgate::gateway {
+web::Response noContent() {
+  web::Response r;
+  r.status = 204;
+  return r;
+}
+}  // namespace linkgate::gateway

@@ -1,0 +1,172 @@
+// GET /link/oauth2/callback/{provider} (SPEC §1.2): check the flow (state, cookie, provider,
+// iss), use it once, redeem the provider code per the dialect, store the credential sealed and
+// durable, then send the browser back to the integrator with a one-time gateway code.
+#include "core/crypto.h"
+#include "gateway/dialect_engine.h"
+#include "gateway/flow_handlers.h"
+#include "gateway/request_checks.h"
+
+namespace linkgate::gateway {
+namespace {
+
+bool isSlug(std::string_view s) {
+  return !s.empty() && s.size() <= 64 &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
+
+}  // namespace
+
+web::Response FlowHandlers::callback(const web::Request& request, const std::string& provider) {
+  Diagnostics diag;
+  diag.stage = "callback";
+  auto page = [&](GatewayError error) { return errorPage(request, error); };
+  if (!isSlug(provider) || s_.catalogue.find(provider) == nullptr) {
+    return page(gwError(Code::kUnknownProvider, "unknown provider in the callback path"));
+  }
+  auto params = Params::parse(request.raw_query);
+  if (!params) {
+    return page(gwError(Code::kInvalidRequest, "the query string has a malformed % escape"));
+  }
+  auto state = cleanParam(*params, "state", 256);
+  if (!state) return page(state.error());
+  if (!*state) return page(gwError(Code::kUnknownFlow, "the callback carries no state"));
+  auto found = s_.store.findFlowByState(**state);
+  if (!found) return page(gwError(Code::kInternal, "storage error"));
+  if (!*found) return page(gwError(Code::kUnknownFlow, "unknown state: no such flow"));
+  Flow& flow = **found;
+  const int64_t now = s_.now();
+  if (flow.expires_at <= now) {
+    return page(gwError(Code::kUnknownFlow, "this flow expired; start again"));
+  }
+  // RFC 9700 §4.7.1: the browser that started the flow must be the one finishing it.
+  auto cookie = request.cookie(cookieName(flow.state));
+  if (!cookie || !constantTimeEqual(sha256Hex(*cookie), flow.cookie_hash)) {
+    return page(gwError(Code::kFlowCookieMismatch,
+                        "this browser did not start the flow (flow cookie missing or wrong)"));
+  }
+  // Mix-up defence (RFC 9700 §4.4): the answer must come back on the flow's provider path.
+  if (provider != flow.provider) {
+    return page(gwError(Code::kProviderMismatch, "the callback came for another provider"));
+  }
+  const Dialect& dialect = *s_.catalogue.find(flow.provider);
+  diag.provider = dialect.slug;
+  if (dialect.authorization.iss == IssCheck::kRequired) {
+    // RFC 9207 §2.4: a missing or different iss means a possible mix-up: stop here.
+    auto iss = cleanParam(*params, "iss", 2048);
+    const auto& issuer = dialect.authorization.issuer;
+    bool ok = iss && *iss && **iss == issuer;
+    if (!ok && iss && *iss && s_.urls.base() && issuer.starts_with("https://")) {
+      ok = **iss == *s_.urls.base() + "/" + dialect.slug + "/" + issuer.substr(8);
+    }
+    if (!ok) return page(gwError(Code::kIssMismatch, "iss is missing or not the provider's"));
+  }
+  // Use the flow exactly once: a double-submitting browser never redeems the code twice.
+  auto consumed = s_.store.consumeFlow(flow.id, now);
+  if (!consumed) return page(gwError(Code::kInternal, "storage error"));
+  if (!*consumed) {
+    return page(gwError(Code::kUnknownFlow, "this flow was already used or expired"));
+  }
+  const std::string clear_cookie =
+      cookieName(flow.state) + "=; Path=" + cookiePath() + "; Max-Age=0; HttpOnly; SameSite=Lax";
+  auto finish = [&](web::Response r) {
+    r.addHeader("Set-Cookie", clear_cookie);
+    return r;
+  };
+  auto fail = [&](GatewayError error) {
+    return finish(redirectError(request, flow.redirect_uri, flow.integrator_state, error,
+                                flow.debug, diag));
+  };
+  if (auto dup = params->firstDuplicate()) {
+    return fail(gwError(Code::kProviderExchangeFailed,
+                        "the provider's callback repeated parameter '" + *dup + "'"));
+  }
+  if (auto error = params->get("error")) {
+    GatewayError e = gwError(Code::kProviderDenied, "");
+    const std::string code = printableExcerpt(*error, 64);
+    if (isRfc6749AuthorizeError(code)) e.wire_override = code;
+    auto description = params->get("error_description");
+    e.description = description ? printableExcerpt(*description)
+                                : "the provider answered error=" + code;
+    diag.provider_answer = "error=" + code + (description ? ": " + printableExcerpt(*description) : "");
+    return fail(e);
+  }
+  auto code = params->get(dialect.authorization.callback_code_param);
+  if (!code || code->empty() || hasControlChars(*code) || code->size() > 4096) {
+    return fail(gwError(Code::kProviderExchangeFailed,
+                        "the provider's callback carried no usable '" +
+                            dialect.authorization.callback_code_param + "'"));
+  }
+  auto app = s_.store.findApp(flow.app_id);
+  if (!app || !*app) return fail(gwError(Code::kInternal, "the flow's OAuth app is gone"));
+  ConnectionValues values;
+  for (const auto& [name, value] : flow.connection_params.items()) {
+    if (value.is_string()) values[name] = value.get<std::string>();
+  }
+  TokenExchangeInput input;
+  input.client_id = (*app)->client_id;
+  input.client_secret = (*app)->client_secret;
+  input.code = *code;
+  input.redirect_uri = s_.callbackUrl(dialect.slug);
+  input.code_verifier = flow.provider_code_verifier;
+  input.scopes = flow.scopes;
+  input.params = values;
+  auto http_request = tokenExchangeRequest(dialect, s_.urls, input);
+  if (!http_request) return fail(gwError(Code::kProviderExchangeFailed, http_request.error().message));
+  http_request->connect_timeout = s_.config.provider_connect_timeout;
+  http_request->total_timeout = s_.config.provider_total_timeout;
+  auto http_response = s_.http.send(*http_request);
+  if (!http_response) {
+    diag.provider_answer = http_response.error().id;
+    return fail(gwError(Code::kProviderExchangeFailed,
+                        dialect.display_name + " token endpoint failed: " +
+                            http_response.error().id + " (" +
+                            printableExcerpt(http_response.error().message) + ")"));
+  }
+  auto tokens = parseTokenResponse(dialect, *http_response, s_.clock.now(), flow.scopes);
+  if (!tokens) {
+    diag.provider_answer = "HTTP " + std::to_string(http_response->status);
+    return fail(gwError(Code::kProviderExchangeFailed,
+                        dialect.display_name + ": " + tokens.error().message));
+  }
+
+  Credential credential;
+  credential.id = newUuid(s_.random);
+  credential.account_id = flow.account_id;
+  credential.app_id = flow.app_id;
+  credential.provider = dialect.slug;
+  credential.connection_params = flow.connection_params;
+  credential.created_at = credential.updated_at = now;
+  Json props = Json::object();
+  for (const auto& [name, value] : flow.connection_params.items()) props[name] = value;
+  const Json callback_fields = callbackExtraFields(dialect, *params);
+  for (const auto& [name, value] : callback_fields.items()) props[name] = value;
+  for (const auto& [name, value] : tokens->extra_fields.items()) props[name] = value;
+  props["kind"] = dialect.slug + "_oauth2";
+  props["access_token"] = tokens->access_token;
+  if (tokens->refresh_token) props["refresh_token"] = *tokens->refresh_token;
+  props["token_type"] = tokens->token_type;
+  props["scope"] = joinScopes(tokens->scopes, ' ');
+  if (tokens->expires_at) {
+    props["expires_at"] = formatRfc3339(TimePoint(std::chrono::seconds(*tokens->expires_at)));
+  }
+  credential.properties = std::move(props);
+
+  AuthCode auth_code;
+  auth_code.code = randomToken(s_.random, 256);
+  auth_code.credential_id = credential.id;
+  auth_code.app_id = flow.app_id;
+  auth_code.account_id = flow.account_id;
+  auth_code.code_challenge = flow.code_challenge;
+  auth_code.integrator_state = flow.integrator_state;
+  auth_code.state_is_json = flow.state_is_json;
+  auth_code.expires_at = now + s_.config.code_ttl.count();
+  // SPEC §1.2: durably stored before the redirect is answered.
+  if (auto ok = s_.store.saveCredentialWithCode(credential, auth_code); !ok) {
+    return fail(gwError(Code::kInternal, "the gateway could not store the credential"));
+  }
+  Params answer;
+  answer.add("code", auth_code.code);
+  return finish(redirectWith(flow.redirect_uri, std::move(answer), flow.integrator_state));
+}
+
+}  // namespace linkgate::gateway

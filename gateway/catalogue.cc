@@ -1,0 +1,426 @@
+// Strict catalogue loader: every field of gateway/catalogue/README.md typed, every unknown
+// field or enum value a load error naming the file and the field.
+#include "gateway/catalogue.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/url.h"
+
+namespace linkgate::gateway {
+namespace {
+
+// Internal to this file: thrown by the readers below, caught in parseDialect().
+struct LoadError {
+  std::string message;
+};
+
+[[noreturn]] void bad(const std::string& field, const std::string& reason) {
+  throw LoadError{field + ": " + reason};
+}
+
+// Reads one JSON object, remembering which keys were consumed so leftovers are errors.
+class ObjectReader {
+ public:
+  ObjectReader(const Json& json, std::string path) : json_(json), path_(std::move(path)) {
+    if (!json_.is_object()) bad(path_.empty() ? "(document)" : path_, "must be an object");
+  }
+  std::string field(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  const Json* get(std::string_view key) {
+    seen_.insert(std::string(key));
+    auto it = json_.find(key);
+    return it == json_.end() ? nullptr : &*it;
+  }
+  bool has(std::string_view key) const { return json_.contains(key); }
+  void str(std::string_view key, std::string& out, bool required = false) {
+    const Json* v = get(key);
+    if (v == nullptr) {
+      if (required) bad(field(key), "is required");
+      return;
+    }
+    if (!v->is_string()) bad(field(key), "must be a string");
+    out = v->get<std::string>();
+  }
+  void optStr(std::string_view key, std::optional<std::string>& out) {
+    std::string s;
+    if (!has(key)) {
+      get(key);
+      return;
+    }
+    str(key, s);
+    out = s;
+  }
+  void boolean(std::string_view key, bool& out) {
+    const Json* v = get(key);
+    if (v == nullptr) return;
+    if (!v->is_boolean()) bad(field(key), "must be a boolean");
+    out = v->get<bool>();
+  }
+  void strings(std::string_view key, std::vector<std::string>& out, bool required = false) {
+    const Json* v = get(key);
+    if (v == nullptr) {
+      if (required) bad(field(key), "is required");
+      return;
+    }
+    if (!v->is_array()) bad(field(key), "must be an array of strings");
+    out.clear();
+    for (const auto& e : *v) {
+      if (!e.is_string()) bad(field(key), "must be an array of strings");
+      out.push_back(e.get<std::string>());
+    }
+  }
+  void nameValues(std::string_view key, NameValues& out) {
+    const Json* v = get(key);
+    if (v == nullptr) return;
+    if (!v->is_object()) bad(field(key), "must be an object of strings");
+    out.clear();
+    for (const auto& [name, value] : v->items()) {
+      if (!value.is_string()) bad(field(key) + "." + name, "must be a string");
+      out.emplace_back(name, value.get<std::string>());
+    }
+  }
+  template <class E>
+  void enumeration(std::string_view key, E& out,
+                   std::initializer_list<std::pair<std::string_view, E>> values) {
+    const Json* v = get(key);
+    if (v == nullptr) return;
+    if (!v->is_string()) bad(field(key), "must be a string");
+    const auto s = v->get<std::string>();
+    std::string allowed;
+    for (const auto& [name, value] : values) {
+      if (name == s) {
+        out = value;
+        return;
+      }
+      allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+    }
+    bad(field(key), "unknown value \"" + s + "\" (expected one of " + allowed + ")");
+  }
+  void done() const {
+    for (const auto& [key, value] : json_.items()) {
+      if (!seen_.contains(key)) bad(field(key), "unknown field");
+    }
+  }
+
+ private:
+  const Json& json_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+const std::initializer_list<std::pair<std::string_view, ScopeSeparator>> kSeparators = {
+    {"space", ScopeSeparator::kSpace},
+    {"comma", ScopeSeparator::kComma},
+    {"plus", ScopeSeparator::kPlus},
+    {"none", ScopeSeparator::kNone}};
+const std::initializer_list<std::pair<std::string_view, PkceMode>> kPkce = {
+    {"required", PkceMode::kRequired}, {"supported", PkceMode::kSupported}, {"none", PkceMode::kNone}};
+const std::initializer_list<std::pair<std::string_view, ClientAuth>> kClientAuth = {
+    {"client_secret_post", ClientAuth::kPost},
+    {"client_secret_basic", ClientAuth::kBasic},
+    {"client_secret_query", ClientAuth::kQuery}};
+const std::initializer_list<std::pair<std::string_view, Encoding>> kEncodings = {
+    {"form", Encoding::kForm}, {"json", Encoding::kJson}, {"query", Encoding::kQuery}};
+const std::initializer_list<std::pair<std::string_view, ResponseFormat>> kFormats = {
+    {"json", ResponseFormat::kJson}, {"form", ResponseFormat::kForm}};
+const std::initializer_list<std::pair<std::string_view, RefreshIssued>> kIssued = {
+    {"always", RefreshIssued::kAlways},
+    {"never", RefreshIssued::kNever},
+    {"opt_in", RefreshIssued::kOptIn}};
+const std::initializer_list<std::pair<std::string_view, Rotation>> kRotation = {
+    {"none", Rotation::kNone}, {"rotating", Rotation::kRotating}, {"unknown", Rotation::kUnknown}};
+const std::initializer_list<std::pair<std::string_view, TokenIn>> kTokenIn = {
+    {"bearer", TokenIn::kBearer}, {"header", TokenIn::kHeader}, {"query", TokenIn::kQuery}};
+
+template <class E>
+std::string_view nameOf(const std::initializer_list<std::pair<std::string_view, E>>& values, E v) {
+  for (const auto& [name, value] : values) {
+    if (value == v) return name;
+  }
+  return "?";
+}
+
+void checkPath(const std::string& field, const std::string& path) {
+  if (path.empty() || path.front() == '.' || path.back() == '.' ||
+      path.find("..") != std::string::npos) {
+    bad(field, "must be a dotted path");
+  }
+}
+
+// A catalogue URL: https, absolute, every {placeholder} a declared connection param.
+void checkUrl(const std::string& field, const std::string& url,
+              const std::vector<ConnectionParam>& params) {
+  std::string filled;
+  for (size_t i = 0; i < url.size(); ++i) {
+    if (url[i] != '{') {
+      if (url[i] == '}') bad(field, "unbalanced '}'");
+      filled += url[i];
+      continue;
+    }
+    const size_t end = url.find('}', i);
+    if (end == std::string::npos) bad(field, "unterminated '{'");
+    const std::string name = url.substr(i + 1, end - i - 1);
+    auto it = std::find_if(params.begin(), params.end(),
+                           [&](const ConnectionParam& p) { return p.name == name; });
+    if (it == params.end()) bad(field, "placeholder {" + name + "} is not a connection param");
+    filled += it->example;
+    i = end;
+  }
+  auto parsed = Url::parseAbsolute(filled);
+  if (!parsed) bad(field, "not an absolute URL: " + parsed.error().message);
+  if (parsed->scheme != "https") bad(field, "must be an https URL");
+  if (parsed->fragment) bad(field, "must not have a fragment");
+  if (parsed->userinfo) bad(field, "must not have userinfo");
+}
+
+void readTokenRequest(ObjectReader& r, TokenRequestDialect& t, bool refresh) {
+  r.enumeration("method", t.method, {{"POST", TokenMethod::kPost}, {"GET", TokenMethod::kGet}});
+  r.enumeration("client_auth", t.client_auth, kClientAuth);
+  r.str("client_id_param", t.client_id_param);
+  r.enumeration("encoding", t.encoding, kEncodings);
+  r.str("accept", t.accept);
+  r.boolean("send_redirect_uri", t.send_redirect_uri);
+  r.boolean("send_scope", t.send_scope);
+  r.str("grant_type", t.grant_type);
+  if (refresh) {
+    r.str("token_param", t.token_param);
+  } else if (r.has("token_param")) {
+    bad(r.field("token_param"), "only allowed in refresh_request");
+  }
+  r.nameValues("extra_params", t.extra_params);
+  if (t.client_id_param.empty()) bad(r.field("client_id_param"), "must not be empty");
+  if (t.grant_type.empty()) bad(r.field("grant_type"), "must not be empty");
+  r.done();
+}
+
+Dialect parseOrThrow(const Json& doc, const std::string& slug) {
+  Dialect d;
+  ObjectReader top(doc, "");
+  top.str("slug", d.slug, true);
+  if (d.slug != slug) bad("slug", "\"" + d.slug + "\" does not equal the file name");
+  if (d.slug.empty() || d.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") !=
+                            std::string::npos) {
+    bad("slug", "must match ^[a-z0-9-]+$");
+  }
+  top.str("display_name", d.display_name, true);
+  top.strings("sources", d.sources, true);
+  if (d.sources.empty()) bad("sources", "must have at least one entry");
+  top.strings("assumed", d.assumed);
+
+  if (const Json* cps = top.get("connection_params")) {
+    if (!cps->is_array()) bad("connection_params", "must be an array");
+    for (size_t i = 0; i < cps->size(); ++i) {
+      const std::string path = "connection_params[" + std::to_string(i) + "]";
+      ObjectReader r((*cps)[i], path);
+      ConnectionParam p;
+      r.str("name", p.name, true);
+      r.str("pattern", p.pattern, true);
+      r.str("example", p.example, true);
+      r.str("description", p.description);
+      r.done();
+      if (p.name.empty() || p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                                std::string::npos) {
+        bad(path + ".name", "must match ^[a-z0-9_]+$");
+      }
+      static const std::set<std::string> kReserved = {
+          "client_id", "redirect_uri", "state", "scope", "debug", "code_challenge",
+          "code_challenge_method", "response_type"};
+      if (kReserved.contains(p.name)) bad(path + ".name", "collides with a /start parameter");
+      try {
+        p.regex = std::make_shared<const std::regex>(p.pattern, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        bad(path + ".pattern", std::string("bad regex: ") + e.what());
+      }
+      if (!p.matches(p.example)) bad(path + ".example", "does not match pattern");
+      for (const auto& other : d.connection_params) {
+        if (other.name == p.name) bad(path + ".name", "duplicate name");
+      }
+      d.connection_params.push_back(std::move(p));
+    }
+  }
+
+  top.str("authorization_url", d.authorization_url, true);
+  checkUrl("authorization_url", d.authorization_url, d.connection_params);
+  top.str("token_url", d.token_url, true);
+  checkUrl("token_url", d.token_url, d.connection_params);
+  top.optStr("refresh_url", d.refresh_url);
+  if (d.refresh_url) checkUrl("refresh_url", *d.refresh_url, d.connection_params);
+  top.optStr("api_base_url", d.api_base_url);
+  if (d.api_base_url) checkUrl("api_base_url", *d.api_base_url, d.connection_params);
+
+  {
+    const Json* a = top.get("authorization");
+    if (a == nullptr) bad("authorization", "is required");
+    ObjectReader r(*a, "authorization");
+    auto& az = d.authorization;
+    r.str("client_id_param", az.client_id_param);
+    r.str("response_type", az.response_type);
+    r.enumeration("scope_separator", az.scope_separator, kSeparators);
+    r.strings("default_scopes", az.default_scopes);
+    r.enumeration("pkce", az.pkce, kPkce);
+    r.nameValues("extra_params", az.extra_params);
+    r.boolean("send_redirect_uri", az.send_redirect_uri);
+    r.str("callback_code_param", az.callback_code_param);
+    r.enumeration("iss", az.iss, {{"none", IssCheck::kNone}, {"required", IssCheck::kRequired}});
+    r.str("issuer", az.issuer);
+    r.strings("callback_extra_fields", az.callback_extra_fields);
+    r.done();
+    if (az.client_id_param.empty()) bad("authorization.client_id_param", "must not be empty");
+    if (az.callback_code_param.empty()) {
+      bad("authorization.callback_code_param", "must not be empty");
+    }
+    if (az.iss == IssCheck::kRequired && az.issuer.empty()) {
+      bad("authorization.issuer", "is required when iss is \"required\"");
+    }
+  }
+  {
+    const Json* t = top.get("token_request");
+    if (t == nullptr) bad("token_request", "is required");
+    ObjectReader r(*t, "token_request");
+    readTokenRequest(r, d.token_request, false);
+  }
+  d.refresh_request = d.token_request;
+  d.refresh_request.send_redirect_uri = false;
+  d.refresh_request.grant_type = "refresh_token";
+  d.refresh_request.extra_params.clear();
+  if (const Json* t = top.get("refresh_request")) {
+    ObjectReader r(*t, "refresh_request");
+    readTokenRequest(r, d.refresh_request, true);
+  }
+  {
+    const Json* t = top.get("token_response");
+    if (t == nullptr) bad("token_response", "is required");
+    ObjectReader r(*t, "token_response");
+    auto& tr = d.token_response;
+    r.enumeration("format", tr.format, kFormats);
+    if (const Json* s = r.get("success_status")) {
+      if (!s->is_array() || s->empty()) bad(r.field("success_status"), "must be an array of ints");
+      tr.success_status.clear();
+      for (const auto& e : *s) {
+        if (!e.is_number_integer() || e.get<int>() < 100 || e.get<int>() > 599) {
+          bad(r.field("success_status"), "must be an array of HTTP status codes");
+        }
+        tr.success_status.push_back(e.get<int>());
+      }
+    }
+    for (auto [key, out] : {std::pair{"access_token", &tr.access_token},
+                            {"refresh_token", &tr.refresh_token},
+                            {"expires_in", &tr.expires_in},
+                            {"token_type", &tr.token_type},
+                            {"scope", &tr.scope},
+                            {"error", &tr.error},
+                            {"error_description", &tr.error_description}}) {
+      r.str(key, *out);
+      checkPath(r.field(key), *out);
+    }
+    r.optStr("expires_at", tr.expires_at);
+    if (tr.expires_at) checkPath(r.field("expires_at"), *tr.expires_at);
+    r.optStr("ok", tr.ok);
+    if (tr.ok) checkPath(r.field("ok"), *tr.ok);
+    r.nameValues("extra_fields", tr.extra_fields);
+    for (const auto& [name, path] : tr.extra_fields) {
+      checkPath(r.field("extra_fields." + name), path);
+      static const std::set<std::string> kReserved = {"kind", "access_token", "refresh_token",
+                                                      "token_type", "scope", "expires_at"};
+      if (kReserved.contains(name)) bad(r.field("extra_fields." + name), "reserved name");
+    }
+    r.done();
+  }
+  {
+    const Json* t = top.get("refresh");
+    if (t == nullptr) bad("refresh", "is required");
+    ObjectReader r(*t, "refresh");
+    r.enumeration("issued", d.refresh.issued, kIssued);
+    r.enumeration("rotation", d.refresh.rotation, kRotation);
+    r.done();
+  }
+  {
+    const Json* t = top.get("api");
+    if (t == nullptr) bad("api", "is required");
+    ObjectReader r(*t, "api");
+    r.enumeration("token_in", d.api.token_in, kTokenIn);
+    r.str("name", d.api.name);
+    r.done();
+    if (d.api.token_in != TokenIn::kBearer && d.api.name.empty()) {
+      bad("api.name", "is required for token_in header/query");
+    }
+  }
+  top.done();
+  return d;
+}
+
+}  // namespace
+
+bool ConnectionParam::matches(const std::string& value) const {
+  return regex && std::regex_match(value, *regex);
+}
+
+Result<Dialect> parseDialect(const Json& doc, const std::string& slug) {
+  try {
+    return parseOrThrow(doc, slug);
+  } catch (const LoadError& e) {
+    return fail("bad_catalogue", e.message);
+  } catch (const std::exception& e) {  // nlohmann type errors, regex complexity
+    return fail("bad_catalogue", std::string("unexpected: ") + e.what());
+  }
+}
+
+Result<Catalogue> Catalogue::load(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return fail("bad_catalogue", dir + ": not a directory");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  if (ec) return fail("bad_catalogue", dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  Catalogue catalogue;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    if (!in) return fail("bad_catalogue", file.string() + ": cannot read");
+    auto json = parseJson(buffer.str());
+    if (!json) return fail("bad_catalogue", file.string() + ": " + json.error().message);
+    auto dialect = parseDialect(*json, file.stem().string());
+    if (!dialect) return fail("bad_catalogue", file.string() + ": " + dialect.error().message);
+    catalogue.add(std::move(*dialect));
+  }
+  if (catalogue.size() == 0) return fail("bad_catalogue", dir + ": no *.json provider files");
+  return catalogue;
+}
+
+void Catalogue::add(Dialect dialect) {
+  std::string slug = dialect.slug;
+  dialects_.insert_or_assign(std::move(slug), std::move(dialect));
+}
+
+const Dialect* Catalogue::find(std::string_view slug) const {
+  auto it = dialects_.find(slug);
+  return it == dialects_.end() ? nullptr : &it->second;
+}
+
+std::string_view wireName(ScopeSeparator v) { return nameOf(kSeparators, v); }
+std::string_view wireName(PkceMode v) { return nameOf(kPkce, v); }
+std::string_view wireName(ClientAuth v) { return nameOf(kClientAuth, v); }
+std::string_view wireName(Encoding v) { return nameOf(kEncodings, v); }
+std::string_view wireName(ResponseFormat v) { return nameOf(kFormats, v); }
+std::string_view wireName(RefreshIssued v) { return nameOf(kIssued, v); }
+std::string_view wireName(Rotation v) { return nameOf(kRotation, v); }
+std::string_view wireName(TokenIn v) { return nameOf(kTokenIn, v); }
+
+char separatorChar(ScopeSeparator v) {
+  switch (v) {
+    case ScopeSeparator::kComma: return ',';
+    case ScopeSeparator::kPlus: return '+';
+    default: return ' ';
+  }
+}
+
+}  // namespace linkgate::gateway

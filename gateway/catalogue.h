@@ -1,0 +1,129 @@
+// The provider catalogue: one strictly validated Dialect per gateway/catalogue/{slug}.json
+// (schema: gateway/catalogue/README.md). Unknown fields or values are load errors.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json.h"
+
+namespace linkgate::gateway {
+
+enum class ScopeSeparator { kSpace, kComma, kPlus, kNone };
+enum class PkceMode { kRequired, kSupported, kNone };
+enum class IssCheck { kNone, kRequired };
+enum class TokenMethod { kPost, kGet };
+enum class ClientAuth { kPost, kBasic, kQuery };
+enum class Encoding { kForm, kJson, kQuery };
+enum class ResponseFormat { kJson, kForm };
+enum class RefreshIssued { kAlways, kNever, kOptIn };
+enum class Rotation { kNone, kRotating, kUnknown };
+enum class TokenIn { kBearer, kHeader, kQuery };
+
+using NameValues = std::vector<std::pair<std::string, std::string>>;
+
+struct ConnectionParam {
+  std::string name, pattern, example, description;
+  std::shared_ptr<const std::regex> regex;  // ECMAScript, matched in full
+  bool matches(const std::string& value) const;
+};
+
+struct AuthorizationDialect {
+  std::string client_id_param = "client_id";
+  std::string response_type = "code";  // "" = omit
+  ScopeSeparator scope_separator = ScopeSeparator::kSpace;
+  std::vector<std::string> default_scopes;
+  PkceMode pkce = PkceMode::kNone;
+  NameValues extra_params;
+  bool send_redirect_uri = true;
+  std::string callback_code_param = "code";
+  IssCheck iss = IssCheck::kNone;
+  std::string issuer;
+  std::vector<std::string> callback_extra_fields;
+};
+
+struct TokenRequestDialect {
+  TokenMethod method = TokenMethod::kPost;
+  ClientAuth client_auth = ClientAuth::kPost;
+  std::string client_id_param = "client_id";
+  Encoding encoding = Encoding::kForm;
+  std::string accept = "application/json";
+  bool send_redirect_uri = true;
+  bool send_scope = false;
+  std::string grant_type = "authorization_code";
+  std::string token_param = "refresh_token";
+  NameValues extra_params;
+};
+
+struct TokenResponseDialect {
+  ResponseFormat format = ResponseFormat::kJson;
+  std::vector<int> success_status = {200};
+  std::string access_token = "access_token";
+  std::string refresh_token = "refresh_token";
+  std::string expires_in = "expires_in";
+  std::optional<std::string> expires_at;
+  std::string token_type = "token_type";
+  std::string scope = "scope";
+  std::string error = "error";
+  std::string error_description = "error_description";
+  std::optional<std::string> ok;
+  NameValues extra_fields;  // credential field -> dotted path
+};
+
+struct RefreshPolicy {
+  RefreshIssued issued = RefreshIssued::kAlways;
+  Rotation rotation = Rotation::kUnknown;
+};
+
+struct ApiDialect {
+  TokenIn token_in = TokenIn::kBearer;
+  std::string name;
+};
+
+struct Dialect {
+  std::string slug, display_name;
+  std::vector<std::string> sources, assumed;
+  std::vector<ConnectionParam> connection_params;
+  std::string authorization_url, token_url;
+  std::optional<std::string> refresh_url, api_base_url;
+  AuthorizationDialect authorization;
+  TokenRequestDialect token_request;
+  TokenRequestDialect refresh_request;  // defaults from token_request when absent
+  TokenResponseDialect token_response;
+  RefreshPolicy refresh;
+  ApiDialect api;
+};
+
+// Parses one catalogue document; `slug` is the file's base name. Errors: id "bad_catalogue",
+// message "field: reason".
+Result<Dialect> parseDialect(const Json& doc, const std::string& slug);
+
+class Catalogue {
+ public:
+  // Loads every *.json of dir; the first bad file fails with "file: field: reason".
+  static Result<Catalogue> load(const std::string& dir);
+  void add(Dialect dialect);
+  const Dialect* find(std::string_view slug) const;
+  const std::map<std::string, Dialect, std::less<>>& all() const { return dialects_; }
+  size_t size() const { return dialects_.size(); }
+
+ private:
+  std::map<std::string, Dialect, std::less<>> dialects_;
+};
+
+std::string_view wireName(ScopeSeparator v);
+std::string_view wireName(PkceMode v);
+std::string_view wireName(ClientAuth v);
+std::string_view wireName(Encoding v);
+std::string_view wireName(ResponseFormat v);
+std::string_view wireName(RefreshIssued v);
+std::string_view wireName(Rotation v);
+std::string_view wireName(TokenIn v);
+char separatorChar(ScopeSeparator v);  // ' ' for kNone
+
+}  // namespace linkgate::gateway

@@ -1,0 +1,350 @@
+// /v1/credentials*: start links, import/export, refresh and access tokens (SPEC §3).
+#include <map>
+#include <memory>
+
+#include "core/crypto.h"
+#include "gateway/api_handlers.h"
+#include "gateway/api_json.h"
+#include "gateway/dialect_engine.h"
+#include "gateway/pages.h"
+#include "gateway/redirect_uri.h"
+#include "gateway/request_checks.h"
+
+namespace linkgate::gateway {
+namespace {
+
+constexpr int64_t kRefreshMargin = 300;  // SPEC §3: refreshed when expiring within 5 minutes
+constexpr size_t kMaxStartStateBytes = 5 * 1024;
+
+std::optional<int64_t> expiresAt(const Credential& c) {
+  auto it = c.properties.find("expires_at");
+  if (it == c.properties.end() || !it->is_string()) return std::nullopt;
+  return parseRfc3339(it->get<std::string>());
+}
+
+ConnectionValues valuesOf(const Json& params) {
+  ConnectionValues values;
+  for (const auto& [name, value] : params.items()) {
+    if (value.is_string()) values[name] = value.get<std::string>();
+  }
+  return values;
+}
+
+GwResult<Credential> ownedCredential(Store& store, const std::string& account,
+                                     const std::string& id) {
+  if (!isUuid(id)) return gwFail(Code::kInvalidUuid, "the credential id must be a UUID");
+  auto found = store.findCredential(lowerAscii(id));
+  if (!found) return gwFail(Code::kInternal, "storage error");
+  if (!*found || (*found)->account_id != account) {
+    return gwFail(Code::kNotFound, "credential not found");
+  }
+  return **found;
+}
+
+}  // namespace
+
+web::Response ApiHandlers::startAuth(const web::Request& request, const std::string& account) {
+  auto body = readJsonBody(request);
+  if (!body) return jsonError(body.error());
+  for (const auto& [name, value] : body->items()) {
+    if (name != "oauth_app_id" && name != "redirect_uri" && name != "state" && name != "scope" &&
+        name != "connection_params") {
+      return jsonError(gwError(Code::kInvalidRequest, "unknown field '" + name + "'"));
+    }
+  }
+  auto str = [&](const char* name) -> std::optional<std::string> {
+    auto it = body->find(name);
+    if (it == body->end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  auto app_id = str("oauth_app_id");
+  if (!app_id) return jsonError(gwError(Code::kMissingParameter, "oauth_app_id is required"));
+  if (!isUuid(*app_id)) {
+    return jsonError(gwError(Code::kInvalidUuid, "oauth_app_id must be a UUID"));
+  }
+  auto app = s_.store.findApp(lowerAscii(*app_id));
+  if (!app) return storageError();
+  if (!*app || (*app)->account_id != account) {
+    return jsonError(gwError(Code::kNotFound, "OAuth app not found"));
+  }
+  const Dialect* dialect = s_.catalogue.find((*app)->provider);
+  if (dialect == nullptr) return jsonError(gwError(Code::kUnknownProvider, "not in catalogue"));
+  auto redirect = str("redirect_uri");
+  if (!redirect || hasControlChars(*redirect) || redirect->size() > 4096) {
+    return jsonError(gwError(Code::kMissingParameter, "redirect_uri (a string) is required"));
+  }
+  auto registered = s_.store.listRedirectUris(account);
+  if (!registered) return storageError();
+  std::vector<std::string> urls;
+  for (const auto& r : *registered) urls.push_back(r.url);
+  auto target = matchRedirectUri(*redirect, dialect->slug, urls);
+  if (!target) {
+    return jsonError(gwError(Code::kRedirectUriMismatch,
+                             "redirect_uri does not match any registered redirect URI"));
+  }
+  StartLink link;
+  link.token = randomToken(s_.random, 256);
+  link.account_id = account;
+  link.app_id = (*app)->id;
+  link.redirect_uri = *target;
+  if (body->contains("state") && !(*body)["state"].is_null()) {
+    link.state = dumpJson((*body)["state"]);
+    if (link.state->size() > kMaxStartStateBytes) {
+      return jsonError(gwError(Code::kInvalidRequest, "state is larger than 5 KB"));
+    }
+  }
+  if (body->contains("scope")) {
+    auto scope = str("scope");
+    if (!scope || hasControlChars(*scope)) {
+      return jsonError(gwError(Code::kInvalidRequest, "scope must be a space-separated string"));
+    }
+    link.scope = *scope;
+  }
+  if (body->contains("connection_params")) {
+    if (!(*body)["connection_params"].is_object()) {
+      return jsonError(gwError(Code::kInvalidRequest, "connection_params must be an object"));
+    }
+    link.connection_params = (*body)["connection_params"];
+  }
+  if (auto checked = checkConnectionValues(*dialect, valuesOf(link.connection_params)); !checked) {
+    return jsonError(gwError(Code::kBadConnectionParam, checked.error().message));
+  }
+  link.expires_at = s_.now() + s_.config.start_link_ttl.count();
+  if (auto stored = s_.store.insertStartLink(link); !stored) return storageError();
+  return jsonOk(201, Json{{"start_url", s_.config.public_url + "/link/oauth2/start/" + link.token},
+                      {"expires_at", rfc3339(link.expires_at)}});
+}
+
+web::Response ApiHandlers::importCredential(const web::Request& request,
+                                            const std::string& account) {
+  auto body = readJsonBody(request);
+  if (!body) return jsonError(body.error());
+  for (const auto& [name, value] : body->items()) {
+    if (name != "oauth_app_id" && name != "properties" && name != "provider_account_id" &&
+        name != "connection_params") {
+      return jsonError(gwError(Code::kInvalidRequest, "unknown field '" + name + "'"));
+    }
+  }
+  auto app_it = body->find("oauth_app_id");
+  if (app_it == body->end() || !app_it->is_string() || !isUuid(app_it->get<std::string>())) {
+    return jsonError(gwError(Code::kInvalidUuid, "oauth_app_id (a UUID) is required"));
+  }
+  auto app = s_.store.findApp(lowerAscii(app_it->get<std::string>()));
+  if (!app) return storageError();
+  if (!*app || (*app)->account_id != account) {
+    return jsonError(gwError(Code::kNotFound, "OAuth app not found"));
+  }
+  auto props_it = body->find("properties");
+  if (props_it == body->end() || !props_it->is_object()) {
+    return jsonError(gwError(Code::kMissingParameter, "properties (an object) is required"));
+  }
+  Json props = *props_it;
+  if (!props.contains("access_token") || !props["access_token"].is_string() ||
+      props["access_token"].get<std::string>().empty()) {
+    return jsonError(gwError(Code::kMissingParameter, "properties.access_token is required"));
+  }
+  if (props.contains("expires_at") &&
+      (!props["expires_at"].is_string() || !parseRfc3339(props["expires_at"].get<std::string>()))) {
+    return jsonError(gwError(Code::kInvalidRequest, "properties.expires_at must be RFC 3339"));
+  }
+  const Dialect* dialect = s_.catalogue.find((*app)->provider);
+  props["kind"] = (*app)->provider + "_oauth2";
+  if (!props.contains("token_type")) props["token_type"] = "Bearer";
+  if (!props.contains("scope")) props["scope"] = "";
+  Json params = Json::object();
+  if (body->contains("connection_params")) {
+    params = (*body)["connection_params"];
+    if (!params.is_object() || !dialect ||
+        !checkConnectionValues(*dialect, valuesOf(params))) {
+      return jsonError(gwError(Code::kBadConnectionParam, "connection_params do not match"));
+    }
+  }
+  std::string identity;
+  if (auto it = body->find("provider_account_id"); it != body->end() && it->is_string()) {
+    identity = "id:" + it->get<std::string>();
+  } else if (props.contains("refresh_token") && props["refresh_token"].is_string()) {
+    identity = "rt:" + props["refresh_token"].get<std::string>();
+  } else {
+    identity = "at:" + props["access_token"].get<std::string>();
+  }
+  auto existing = s_.store.findCredentialByProviderAccount(account, (*app)->id, identity);
+  if (!existing) return storageError();
+  Credential c;
+  const int64_t now = s_.now();
+  if (*existing) {
+    c = **existing;
+  } else {
+    c.id = newUuid(s_.random);
+    c.account_id = account;
+    c.app_id = (*app)->id;
+    c.provider = (*app)->provider;
+    c.created_at = now;
+  }
+  c.properties = props;
+  c.connection_params = params;
+  c.provider_account = identity;
+  c.health_status = "ok";
+  c.health_detail.clear();
+  c.updated_at = now;
+  if (auto stored = s_.store.saveCredential(c); !stored) return storageError();
+  return jsonOk(*existing ? 200 : 201, credentialJson(c, false));
+}
+
+web::Response ApiHandlers::listCredentials(const web::Request& request,
+                                           const std::string& account) {
+  auto all = s_.store.listCredentials(account);
+  if (!all) return storageError();
+  Json data = Json::array();
+  const bool reveal = revealSecrets(request);
+  for (const auto& c : *all) data.push_back(credentialJson(c, reveal));
+  return jsonOk(200, Json{{"data", data}});
+}
+
+web::Response ApiHandlers::getCredential(const web::Request& request, const std::string& account,
+                                         const std::string& id) {
+  auto c = ownedCredential(s_.store, account, id);
+  if (!c) return jsonError(c.error());
+  return jsonOk(200, credentialJson(*c, revealSecrets(request)));
+}
+
+web::Response ApiHandlers::deleteCredential(const std::string& account, const std::string& id) {
+  if (!isUuid(id)) return jsonError(gwError(Code::kInvalidUuid, "the id must be a UUID"));
+  auto deleted = s_.store.deleteCredential(account, lowerAscii(id));
+  if (!deleted) return storageError();
+  if (!*deleted) return jsonError(gwError(Code::kNotFound, "credential not found"));
+  return noContent();
+}
+
+web::Response ApiHandlers::exportCredentials(const std::string& account) {
+  auto all = s_.store.listCredentials(account);
+  if (!all) return storageError();
+  std::string lines;
+  for (const auto& c : *all) lines += dumpJson(credentialJson(c, true)) + "\n";
+  web::Response r;
+  r.status = 200;
+  r.body = std::move(lines);
+  r.setHeader("Content-Type", "application/x-ndjson");
+  r.setHeader("Cache-Control", "no-store");
+  return r;
+}
+
+GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
+  auto app = s_.store.findApp(credential.app_id);
+  if (!app || !*app) return gwFail(Code::kInternal, "the credential's OAuth app is gone");
+  const Dialect* dialect = s_.catalogue.find(credential.provider);
+  if (dialect == nullptr) return gwFail(Code::kUnknownProvider, "provider not in catalogue");
+  auto rt = credential.properties.find("refresh_token");
+  if (rt == credential.properties.end() || !rt->is_string()) {
+    return gwFail(Code::kInvalidRequest, "this credential has no refresh token");
+  }
+  RefreshInput input;
+  input.client_id = (*app)->client_id;
+  input.client_secret = (*app)->client_secret;
+  input.refresh_token = rt->get<std::string>();
+  input.redirect_uri = s_.callbackUrl(dialect->slug);
+  input.scopes = splitScopes(credential.properties.value("scope", ""), ScopeSeparator::kSpace);
+  input.params = valuesOf(credential.connection_params);
+  auto request = refreshRequest(*dialect, s_.urls, input);
+  if (!request) return gwFail(Code::kProviderExchangeFailed, request.error().message);
+  request->connect_timeout = s_.config.provider_connect_timeout;
+  request->total_timeout = s_.config.provider_total_timeout;
+  auto response = s_.http.send(*request);
+  if (!response) {
+    return gwFail(Code::kProviderExchangeFailed,
+                  dialect->display_name + " refresh failed: " + response.error().id);
+  }
+  auto tokens = parseTokenResponse(*dialect, *response, s_.clock.now(), input.scopes);
+  Credential updated = credential;
+  updated.updated_at = s_.now();
+  if (!tokens) {
+    const bool provider_said_no = tokens.error().id == "provider_error" && response->status < 500;
+    if (provider_said_no) {
+      // SPEC §3: invalid_grant (or the provider's word for it) marks the credential unhealthy.
+      updated.health_status = "error";
+      updated.health_detail = tokens.error().message;
+      (void)s_.store.saveCredential(updated);
+      GatewayError e = gwError(Code::kProviderExchangeFailed, tokens.error().message);
+      auto code = providerErrorCode(*dialect, *response);
+      e.wire_override = code && *code == "invalid_grant" ? "invalid_grant" : "server_error";
+      return std::unexpected(e);
+    }
+    return gwFail(Code::kProviderExchangeFailed,
+                  dialect->display_name + ": " + tokens.error().message);
+  }
+  Json& props = updated.properties;
+  props["access_token"] = tokens->access_token;
+  // A rotated refresh token replaces the old one in the same write; none keeps the old one.
+  if (tokens->refresh_token) props["refresh_token"] = *tokens->refresh_token;
+  props["token_type"] = tokens->token_type;
+  props["scope"] = joinScopes(tokens->scopes, ' ');
+  if (tokens->expires_at) {
+    props["expires_at"] = rfc3339(*tokens->expires_at);
+  } else {
+    props.erase("expires_at");
+  }
+  for (const auto& [name, value] : tokens->extra_fields.items()) props[name] = value;
+  updated.health_status = "ok";
+  updated.health_detail.clear();
+  if (auto stored = s_.store.saveCredential(updated); !stored) {
+    return gwFail(Code::kInternal, "the refreshed credential could not be stored");
+  }
+  return updated;
+}
+
+namespace {
+// One mutex per credential id so concurrent callers share one refresh.
+std::shared_ptr<std::mutex> lockFor(std::mutex& mu,
+                                    std::map<std::string, std::weak_ptr<std::mutex>>& locks,
+                                    const std::string& id) {
+  std::lock_guard guard(mu);
+  auto& weak = locks[id];
+  auto strong = weak.lock();
+  if (!strong) {
+    strong = std::make_shared<std::mutex>();
+    weak = strong;
+  }
+  return strong;
+}
+}  // namespace
+
+web::Response ApiHandlers::refreshCredential(const std::string& account, const std::string& id) {
+  auto c = ownedCredential(s_.store, account, id);
+  if (!c) return jsonError(c.error());
+  auto lock = lockFor(refresh_mu_, refresh_locks_, c->id);
+  std::lock_guard guard(*lock);
+  auto fresh = ownedCredential(s_.store, account, id);
+  if (!fresh) return jsonError(fresh.error());
+  auto refreshed = refreshLocked(*fresh);
+  if (!refreshed) return jsonError(refreshed.error());
+  return jsonOk(200, credentialJson(*refreshed, true));
+}
+
+web::Response ApiHandlers::accessToken(const std::string& account, const std::string& id) {
+  auto c = ownedCredential(s_.store, account, id);
+  if (!c) return jsonError(c.error());
+  auto needs_refresh = [&](const Credential& cred) {
+    auto at = expiresAt(cred);
+    return at && *at - s_.now() < kRefreshMargin && cred.properties.contains("refresh_token");
+  };
+  Credential current = *c;
+  if (needs_refresh(current)) {
+    auto lock = lockFor(refresh_mu_, refresh_locks_, c->id);
+    std::lock_guard guard(*lock);
+    auto fresh = ownedCredential(s_.store, account, id);  // another caller may have refreshed
+    if (!fresh) return jsonError(fresh.error());
+    current = *fresh;
+    if (needs_refresh(current)) {
+      auto refreshed = refreshLocked(current);
+      if (!refreshed) return jsonError(refreshed.error());
+      current = *refreshed;
+    }
+  }
+  Json answer = {{"access_token", current.properties.value("access_token", "")},
+                 {"token_type", current.properties.value("token_type", "Bearer")}};
+  if (current.properties.contains("expires_at")) {
+    answer["expires_at"] = current.properties["expires_at"];
+  }
+  return jsonOk(200, answer);
+}
+
+}  // namespace linkgate::gateway

@@ -1,0 +1,308 @@
+// Dialect engine: request building and answer parsing for every catalogue dialect.
+#include "gateway/dialect_engine.h"
+
+#include <cmath>
+#include <ctime>
+
+#include "core/base64.h"
+#include "core/percent.h"
+#include "gateway/request_checks.h"
+
+namespace linkgate::gateway {
+namespace {
+
+std::string appendQuery(std::string url, const std::string& query) {
+  if (query.empty()) return url;
+  const size_t q = url.find('?');
+  if (q == std::string::npos) return url + "?" + query;
+  if (q + 1 == url.size() || url.back() == '&') return url + query;
+  return url + "&" + query;
+}
+
+std::string basicAuth(const std::string& id, const std::string& secret) {
+  // RFC 6749 §2.3.1: form-encode id and secret before base64.
+  return "Basic " + base64Encode(percentEncode(id, true) + ":" + percentEncode(secret, true));
+}
+
+Result<HttpRequest> buildTokenCall(const Dialect& dialect, const TokenRequestDialect& t,
+                                   std::string url, Params params, const std::string& client_id,
+                                   const std::string& client_secret) {
+  HttpRequest req;
+  req.method = t.method == TokenMethod::kGet ? "GET" : "POST";
+  Params url_params;
+  switch (t.client_auth) {
+    case ClientAuth::kPost:
+      params.add(t.client_id_param, client_id);
+      params.add("client_secret", client_secret);
+      break;
+    case ClientAuth::kBasic:
+      req.headers.emplace_back("Authorization", basicAuth(client_id, client_secret));
+      break;
+    case ClientAuth::kQuery:
+      url_params.add(t.client_id_param, client_id);
+      url_params.add("client_secret", client_secret);
+      break;
+  }
+  for (const auto& [name, value] : t.extra_params) params.add(name, value);
+  if (t.encoding == Encoding::kQuery || t.method == TokenMethod::kGet) {
+    for (const auto& [name, value] : params.items()) url_params.add(name, value);
+  } else if (t.encoding == Encoding::kJson) {
+    Json body = Json::object();
+    for (const auto& [name, value] : params.items()) body[name] = value;
+    req.body = dumpJson(body);
+    req.headers.emplace_back("Content-Type", "application/json");
+  } else {
+    req.body = params.toForm();
+    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  }
+  if (!t.accept.empty()) req.headers.emplace_back("Accept", t.accept);
+  req.url = appendQuery(std::move(url), url_params.toQuery());
+  (void)dialect;
+  return req;
+}
+
+// A JSON view of the body: JSON as is, a form body as an object of its first values.
+Result<Json> bodyAsJson(const Dialect& dialect, const HttpResponse& response) {
+  const auto type = response.header("content-type").value_or("");
+  bool form = dialect.token_response.format == ResponseFormat::kForm;
+  if (type.find("json") != std::string::npos) form = false;
+  if (type.find("x-www-form-urlencoded") != std::string::npos) form = true;
+  if (!form) {
+    auto json = parseJson(response.body);
+    if (json && json->is_object()) return json;
+    // Tolerate a form answer labelled otherwise (GitHub without Accept: application/json).
+    if (response.body.empty() || response.body.find('=') == std::string::npos ||
+        response.body.front() == '{') {
+      return fail("bad_provider_response", "token endpoint answered HTTP " +
+                                               std::to_string(response.status) +
+                                               " with a body that is not a JSON object");
+    }
+  }
+  auto params = Params::parse(response.body);
+  if (!params) {
+    return fail("bad_provider_response", "token endpoint answered HTTP " +
+                                             std::to_string(response.status) +
+                                             " with an unparsable form body");
+  }
+  Json out = Json::object();
+  for (const auto& [name, value] : params->items()) {
+    if (!out.contains(name)) out[name] = value;
+  }
+  return out;
+}
+
+std::optional<std::string> textAt(const Json& root, const std::string& path) {
+  const Json* node = jsonAt(root, path);
+  if (node == nullptr || node->is_null()) return std::nullopt;
+  if (node->is_string()) return node->get<std::string>();
+  if (node->is_number() || node->is_boolean()) return node->dump();
+  if (node->is_object() && node->contains("message") && (*node)["message"].is_string()) {
+    return (*node)["message"].get<std::string>();
+  }
+  return node->dump();
+}
+
+// A number of seconds: JSON integer/float or a decimal string.
+std::optional<double> numberAt(const Json& root, const std::string& path) {
+  const Json* node = jsonAt(root, path);
+  if (node == nullptr) return std::nullopt;
+  if (node->is_number()) return node->get<double>();
+  if (node->is_string()) {
+    const auto& s = node->get_ref<const std::string&>();
+    if (s.empty() || s.size() > 20) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+  }
+  return std::nullopt;
+}
+
+// "2026-11-28T12:00:00Z" / "...+00:00" / with fractional seconds -> Unix seconds.
+std::optional<int64_t> parseRfc3339(const std::string& s) {
+  std::tm tm{};
+  int y, mo, d, h, mi, sec;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+    return std::nullopt;
+  }
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  int64_t t = timegm(&tm);
+  const size_t tz = s.find_first_of("+-", 19);
+  if (tz != std::string::npos && s.size() >= tz + 6) {
+    const int oh = std::atoi(s.substr(tz + 1, 2).c_str());
+    const int om = std::atoi(s.substr(tz + 4, 2).c_str());
+    t -= (s[tz] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string joinScopes(const std::vector<std::string>& scopes, char separator) {
+  std::string out;
+  for (const auto& s : scopes) {
+    if (!out.empty()) out += separator;
+    out += s;
+  }
+  return out;
+}
+
+std::vector<std::string> splitScopes(std::string_view text, ScopeSeparator separator) {
+  std::string delimiters = " ";
+  if (separator == ScopeSeparator::kComma || separator == ScopeSeparator::kNone) delimiters += ',';
+  if (separator == ScopeSeparator::kPlus) delimiters += '+';
+  std::vector<std::string> out;
+  std::string current;
+  for (char c : text) {
+    if (delimiters.find(c) != std::string::npos) {
+      if (!current.empty()) out.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) out.push_back(std::move(current));
+  return out;
+}
+
+Result<std::string> authorizationUrl(const Dialect& dialect, const ProviderUrls& urls,
+                                     const AuthorizationInput& input) {
+  auto base = urls.resolve(dialect, dialect.authorization_url, input.params);
+  if (!base) return std::unexpected(base.error());
+  const auto& az = dialect.authorization;
+  Params q;
+  q.add(az.client_id_param, input.client_id);
+  if (!az.response_type.empty()) q.add("response_type", az.response_type);
+  if (az.send_redirect_uri) q.add("redirect_uri", input.redirect_uri);
+  if (az.scope_separator != ScopeSeparator::kNone && !input.scopes.empty()) {
+    q.add("scope", joinScopes(input.scopes, separatorChar(az.scope_separator)));
+  }
+  q.add("state", input.state);
+  if (az.pkce != PkceMode::kNone && input.code_challenge) {
+    q.add("code_challenge", *input.code_challenge);
+    q.add("code_challenge_method", "S256");
+  }
+  for (const auto& [name, value] : az.extra_params) q.add(name, value);
+  return appendQuery(std::move(*base), q.toQuery());
+}
+
+Result<HttpRequest> tokenExchangeRequest(const Dialect& dialect, const ProviderUrls& urls,
+                                         const TokenExchangeInput& input) {
+  auto url = urls.resolve(dialect, dialect.token_url, input.params);
+  if (!url) return std::unexpected(url.error());
+  const auto& t = dialect.token_request;
+  Params p;
+  p.add("grant_type", t.grant_type);
+  p.add("code", input.code);
+  if (t.send_redirect_uri) p.add("redirect_uri", input.redirect_uri);
+  if (input.code_verifier) p.add("code_verifier", *input.code_verifier);
+  if (t.send_scope && !input.scopes.empty()) {
+    p.add("scope", joinScopes(input.scopes, separatorChar(dialect.authorization.scope_separator)));
+  }
+  return buildTokenCall(dialect, t, std::move(*url), std::move(p), input.client_id,
+                        input.client_secret);
+}
+
+Result<HttpRequest> refreshRequest(const Dialect& dialect, const ProviderUrls& urls,
+                                   const RefreshInput& input) {
+  auto url = urls.resolve(dialect, dialect.refresh_url.value_or(dialect.token_url), input.params);
+  if (!url) return std::unexpected(url.error());
+  const auto& t = dialect.refresh_request;
+  Params p;
+  p.add("grant_type", t.grant_type);
+  p.add(t.token_param, input.refresh_token);
+  if (t.send_redirect_uri) p.add("redirect_uri", input.redirect_uri);
+  if (t.send_scope && !input.scopes.empty()) {
+    p.add("scope", joinScopes(input.scopes, separatorChar(dialect.authorization.scope_separator)));
+  }
+  return buildTokenCall(dialect, t, std::move(*url), std::move(p), input.client_id,
+                        input.client_secret);
+}
+
+Result<TokenSet> parseTokenResponse(const Dialect& dialect, const HttpResponse& response,
+                                    TimePoint now, const std::vector<std::string>& requested) {
+  const auto& tr = dialect.token_response;
+  const std::string status = "HTTP " + std::to_string(response.status);
+  auto body = bodyAsJson(dialect, response);
+  if (!body) return std::unexpected(body.error());
+  // Errors first: many providers answer them with HTTP 200 (SPEC §4).
+  auto error = textAt(*body, tr.error);
+  bool ok_false = false;
+  if (tr.ok) {
+    const Json* ok = jsonAt(*body, *tr.ok);
+    ok_false = ok != nullptr && ok->is_boolean() && !ok->get<bool>();
+  }
+  const bool status_ok = std::find(tr.success_status.begin(), tr.success_status.end(),
+                                   response.status) != tr.success_status.end();
+  if ((error && !error->empty()) || ok_false || !status_ok) {
+    std::string message = "provider token endpoint answered " + status;
+    if (error && !error->empty()) message += " error=" + printableExcerpt(*error, 80);
+    if (auto d = textAt(*body, tr.error_description); d && !d->empty()) {
+      message += ": " + printableExcerpt(*d);
+    }
+    return fail("provider_error", message);
+  }
+  TokenSet set;
+  auto access = jsonString(*body, tr.access_token);
+  if (!access || access->empty()) {
+    return fail("bad_provider_response",
+                "provider token endpoint answered " + status + " without " + tr.access_token);
+  }
+  set.access_token = std::move(*access);
+  if (auto refresh = jsonString(*body, tr.refresh_token); refresh && !refresh->empty()) {
+    set.refresh_token = std::move(*refresh);
+  }
+  if (auto type = jsonString(*body, tr.token_type); type && !type->empty()) {
+    set.token_type = std::move(*type);
+  }
+  const int64_t now_s = unixSeconds(now);
+  if (auto expires_in = numberAt(*body, tr.expires_in)) {
+    if (*expires_in > 0) set.expires_at = now_s + static_cast<int64_t>(*expires_in);
+  } else if (tr.expires_at) {
+    if (auto at = numberAt(*body, *tr.expires_at)) {
+      int64_t v = static_cast<int64_t>(*at);
+      if (v > 100'000'000'000) v /= 1000;  // milliseconds
+      if (v > 0) set.expires_at = v;
+    } else if (auto text = jsonString(*body, *tr.expires_at)) {
+      set.expires_at = parseRfc3339(*text);
+    }
+  }
+  const Json* scope = jsonAt(*body, tr.scope);
+  if (scope != nullptr && scope->is_string()) {
+    set.scopes = splitScopes(scope->get<std::string>(), dialect.authorization.scope_separator);
+  } else if (scope != nullptr && scope->is_array()) {
+    for (const auto& s : *scope) {
+      if (s.is_string()) set.scopes.push_back(s.get<std::string>());
+    }
+  } else {
+    set.scopes = requested;  // RFC 6749 §5.1: omitted scope = as requested
+  }
+  for (const auto& [field, path] : tr.extra_fields) {
+    const Json* v = jsonAt(*body, path);
+    if (v != nullptr && !v->is_null()) set.extra_fields[field] = *v;
+  }
+  return set;
+}
+
+std::optional<std::string> providerErrorCode(const Dialect& dialect, const HttpResponse& response) {
+  auto body = bodyAsJson(dialect, response);
+  if (!body) return std::nullopt;
+  auto error = textAt(*body, dialect.token_response.error);
+  if (!error || error->empty()) return std::nullopt;
+  return printableExcerpt(*error, 80);
+}
+
+Json callbackExtraFields(const Dialect& dialect, const Params& callback_query) {
+  Json out = Json::object();
+  for (const auto& name : dialect.authorization.callback_extra_fields) {
+    if (auto v = callback_query.get(name)) out[name] = *v;
+  }
+  return out;
+}
+
+}  // namespace linkgate::gateway

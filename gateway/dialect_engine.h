@@ -1,0 +1,74 @@
+// The dialect engine: turns a catalogue Dialect into the provider's authorization URL, token and
+// refresh requests, and reads every token answer shape (JSON or form, nested paths, errors sent
+// with HTTP 200, `ok:false`, string or missing expires_in, expires_at, scope string or array).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/http_client.h"
+#include "core/json.h"
+#include "gateway/catalogue.h"
+#include "gateway/provider_urls.h"
+
+namespace linkgate::gateway {
+
+struct AuthorizationInput {
+  std::string client_id;     // the provider's client id
+  std::string redirect_uri;  // {public_url}/link/oauth2/callback/{slug}
+  std::string state;         // the gateway's flow state
+  std::vector<std::string> scopes;
+  std::optional<std::string> code_challenge;  // S256, sent iff the dialect allows PKCE
+  ConnectionValues params;
+};
+
+struct TokenExchangeInput {
+  std::string client_id, client_secret, code, redirect_uri;
+  std::optional<std::string> code_verifier;
+  std::vector<std::string> scopes;
+  ConnectionValues params;
+};
+
+struct RefreshInput {
+  std::string client_id, client_secret, refresh_token, redirect_uri;
+  std::vector<std::string> scopes;
+  ConnectionValues params;
+};
+
+// What a successful token answer carried, in the gateway's own terms.
+struct TokenSet {
+  std::string access_token;
+  std::optional<std::string> refresh_token;
+  std::string token_type = "Bearer";
+  std::vector<std::string> scopes;          // as granted (requested ones when not echoed)
+  std::optional<int64_t> expires_at;        // Unix seconds; nullopt = no expiry known
+  Json extra_fields = Json::object();       // credential field -> value
+};
+
+std::string joinScopes(const std::vector<std::string>& scopes, char separator);
+// Splits an integrator's space-separated scope parameter (empty items dropped).
+std::vector<std::string> splitScopes(std::string_view text, ScopeSeparator separator);
+
+// Fails "bad_connection_param" when a templated URL cannot be filled.
+Result<std::string> authorizationUrl(const Dialect& dialect, const ProviderUrls& urls,
+                                     const AuthorizationInput& input);
+Result<HttpRequest> tokenExchangeRequest(const Dialect& dialect, const ProviderUrls& urls,
+                                         const TokenExchangeInput& input);
+Result<HttpRequest> refreshRequest(const Dialect& dialect, const ProviderUrls& urls,
+                                   const RefreshInput& input);
+
+// Reads a token (or refresh) answer. Fails "provider_error" with the provider's error code and
+// description (never a token) or "bad_provider_response" (unparsable, no access token, an
+// unexpected status).
+Result<TokenSet> parseTokenResponse(const Dialect& dialect, const HttpResponse& response,
+                                    TimePoint now, const std::vector<std::string>& requested);
+
+// The provider's error code in a failed token/refresh answer, if it names one.
+std::optional<std::string> providerErrorCode(const Dialect& dialect, const HttpResponse& response);
+
+// Values the dialect keeps from the callback query (e.g. realmId).
+Json callbackExtraFields(const Dialect& dialect, const Params& callback_query);
+
+}  // namespace linkgate::gateway

@@ -1,0 +1,132 @@
+// The gateway binary: the composition root. Owns every long-lived object, wires them, serves.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "core/crypto.h"
+#include "core/http_client.h"
+#include "core/random.h"
+#include "core/sealer.h"
+#include "core/worker_pool.h"
+#include "gateway/api_handlers.h"
+#include "gateway/catalogue.h"
+#include "gateway/flow_handlers.h"
+#include "gateway/master_key.h"
+#include "gateway/options.h"
+#include "gateway/router.h"
+#include "gateway/sqlite_store.h"
+#include "web/server.h"
+
+#ifndef LINKGATE_DEFAULT_CATALOGUE
+#define LINKGATE_DEFAULT_CATALOGUE ""
+#endif
+
+using namespace linkgate;
+using namespace linkgate::gateway;
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto options = parseOptions(
+      args,
+      [](const char* name) -> std::optional<std::string> {
+        const char* v = std::getenv(name);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+      },
+      LINKGATE_DEFAULT_CATALOGUE);
+  if (!options) {
+    std::cerr << "gateway: " << options.error().message << "\n";
+    return 2;
+  }
+  if (options->command == Options::Command::kHelp) {
+    std::cout << usage();
+    return 0;
+  }
+  web::prepareSignals();  // before any thread starts
+
+  SystemRandom random;
+  SystemClock clock;
+  auto key = loadMasterKey({options->master_key, options->master_key_file, options->dev,
+                            options->db + ".key"},
+                           random);
+  if (!key) {
+    std::cerr << "gateway: " << key.error().message << "\n";
+    return 2;
+  }
+  KeyRing keys(random);
+  if (auto ok = keys.addKey(masterKeyId(*key), *key); !ok) {
+    std::cerr << "gateway: master key: " << ok.error().message << "\n";
+    return 2;
+  }
+  for (const auto& old : options->old_master_keys) {
+    auto bytes = loadMasterKey({old, std::nullopt, false, ""}, random);
+    if (!bytes || !keys.addKey(masterKeyId(*bytes), *bytes)) {
+      std::cerr << "gateway: LINKGATE_OLD_MASTER_KEYS: each must be 32 bytes in base64\n";
+      return 2;
+    }
+  }
+  auto store = SqliteStore::open(options->db, keys);
+  if (!store) {
+    std::cerr << "gateway: " << store.error().message << "\n";
+    return 1;
+  }
+  if (options->command == Options::Command::kCreateApiKey) {
+    const std::string api_key = "lgk_" + randomToken(random, 256);
+    if (auto ok = (*store)->addApiKey(api_key, options->account, unixSeconds(clock.now())); !ok) {
+      std::cerr << "gateway: " << ok.error().message << "\n";
+      return 1;
+    }
+    std::cout << api_key << std::endl;
+    return 0;
+  }
+  auto catalogue = Catalogue::load(options->catalogue_dir);
+  if (!catalogue) {
+    std::cerr << "gateway: catalogue: " << catalogue.error().message << "\n";
+    return 1;
+  }
+
+  GatewayConfig config;
+  config.provider_base_url = options->provider_base_url;
+  config.code_ttl = options->code_ttl;
+  config.flow_ttl = options->flow_ttl;
+  const std::string host = options->address == "0.0.0.0" ? "127.0.0.1" : options->address;
+  if (options->public_url) {
+    config.public_url = *options->public_url;
+  } else if (options->port != 0) {
+    config.public_url = "http://" + host + ":" + std::to_string(options->port);
+  }
+
+  CurlHttpClient http;
+  WorkerPool provider_pool(static_cast<size_t>(options->workers));
+  WorkerPool disk_pool(4);
+  // The port is known only after binding when --port 0; public_url is filled in before the
+  // "listening" line, i.e. before anyone can know where to send a request.
+  Services services(config, *catalogue, **store, http, clock, random);
+  FlowHandlers flows(services);
+  ApiHandlers api(services, options->api_key);
+  Router router(services, flows, api, &provider_pool, &disk_pool);
+
+  web::ServerOptions server_options;
+  server_options.address = options->address;
+  server_options.port = static_cast<uint16_t>(options->port);
+  server_options.threads = options->threads;
+  web::Server server(server_options, [&router](web::Request request, web::Responder responder) {
+    router.serve(std::move(request), std::move(responder));
+  });
+  auto port = server.start();
+  if (!port) {
+    std::cerr << "gateway: " << port.error().message << "\n";
+    return 1;
+  }
+  if (services.config.public_url.empty()) {
+    services.config.public_url = "http://" + host + ":" + std::to_string(*port);
+  }
+  std::cout << "listening on http://" << host << ":" << *port << std::endl;
+  std::cerr << "gateway: public URL " << services.config.public_url << ", " << catalogue->size()
+            << " providers" << (options->provider_base_url ? ", providers at " +
+                                                                 *options->provider_base_url
+                                                           : std::string())
+            << std::endl;
+  web::waitForShutdownSignal();
+  server.stop();
+  return 0;
+}

@@ -1,0 +1,211 @@
+// Flag and environment parsing for the gateway binary.
+#include "gateway/options.h"
+
+#include <charconv>
+
+#include "core/url.h"
+
+namespace linkgate::gateway {
+namespace {
+
+Result<long> number(const std::string& flag, const std::string& text, long min, long max) {
+  long value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
+    return fail("bad_flag", flag + ": expected an integer in [" + std::to_string(min) + ", " +
+                                std::to_string(max) + "], got \"" + text + "\"");
+  }
+  return value;
+}
+
+Status checkUrl(const std::string& flag, const std::string& text) {
+  auto url = Url::parseAbsolute(text);
+  if (!url || (url->scheme != "http" && url->scheme != "https") || url->query || url->fragment) {
+    return fail("bad_flag", flag + ": expected an http(s) URL without query, got \"" + text + "\"");
+  }
+  return {};
+}
+
+std::string trimSlash(std::string s) {
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::string usage() {
+  return R"(gateway — the Linkgate reference OAuth2 link gateway
+
+usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
+               [--provider-base-url URL] [--code-ttl S] [--flow-ttl S] [--catalogue DIR]
+               [--master-key-file PATH] [--dev] [--threads N] [--workers N]
+       gateway create-api-key --db PATH [--account NAME] [--master-key-file PATH] [--dev]
+       gateway --help
+
+  --port N               listen port (0 = any free port); env LINKGATE_PORT (default 8080)
+  --address A            listen address; env LINKGATE_ADDRESS (default 127.0.0.1)
+  --public-url URL       the gateway's external URL; env LINKGATE_PUBLIC_URL
+                         (default http://ADDRESS:PORT)
+  --db PATH              SQLite database file; env LINKGATE_DB (required)
+  --provider-base-url U  call every provider URL https://HOST/PATH as U/{slug}/HOST/PATH
+                         (the simulator); env LINKGATE_PROVIDER_BASE_URL
+  --code-ttl S           gateway code lifetime in seconds; env LINKGATE_CODE_TTL (600)
+  --flow-ttl S           flow lifetime in seconds; env LINKGATE_FLOW_TTL (600)
+  --catalogue DIR        provider catalogue directory; env LINKGATE_CATALOGUE
+  --master-key-file P    file holding the 32-byte master key in base64; env
+                         LINKGATE_MASTER_KEY_FILE. Or LINKGATE_MASTER_KEY=<base64>.
+  --dev                  development mode: create the master key file (mode 0600) when missing
+                         (default path DB.key)
+  --threads N            HTTP reactor threads (2); --workers N provider-call threads (32)
+  LINKGATE_API_KEY       accepted as a management API key (account "default")
+  LINKGATE_OLD_MASTER_KEYS  comma-separated base64 keys of before a rotation (read only)
+
+On start the first stdout line is "listening on http://ADDR:PORT".
+)";
+}
+
+Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLookup& env,
+                             std::string default_catalogue_dir) {
+  Options o;
+  o.catalogue_dir = std::move(default_catalogue_dir);
+  // Environment first, flags override.
+  struct Setting {
+    const char* flag;
+    const char* env;
+    std::function<Status(const std::string&)> apply;
+  };
+  const std::vector<Setting> settings = {
+      {"--port", "LINKGATE_PORT",
+       [&](const std::string& v) -> Status {
+         auto n = number("--port", v, 0, 65535);
+         if (!n) return std::unexpected(n.error());
+         o.port = static_cast<int>(*n);
+         return {};
+       }},
+      {"--address", "LINKGATE_ADDRESS",
+       [&](const std::string& v) -> Status {
+         if (v.empty()) return fail("bad_flag", "--address: must not be empty");
+         o.address = v;
+         return {};
+       }},
+      {"--public-url", "LINKGATE_PUBLIC_URL",
+       [&](const std::string& v) -> Status {
+         if (auto ok = checkUrl("--public-url", v); !ok) return ok;
+         o.public_url = trimSlash(v);
+         return {};
+       }},
+      {"--db", "LINKGATE_DB",
+       [&](const std::string& v) -> Status {
+         if (v.empty()) return fail("bad_flag", "--db: must not be empty");
+         o.db = v;
+         return {};
+       }},
+      {"--provider-base-url", "LINKGATE_PROVIDER_BASE_URL",
+       [&](const std::string& v) -> Status {
+         if (auto ok = checkUrl("--provider-base-url", v); !ok) return ok;
+         o.provider_base_url = trimSlash(v);
+         return {};
+       }},
+      {"--code-ttl", "LINKGATE_CODE_TTL",
+       [&](const std::string& v) -> Status {
+         auto n = number("--code-ttl", v, 1, 86400);
+         if (!n) return std::unexpected(n.error());
+         o.code_ttl = std::chrono::seconds(*n);
+         return {};
+       }},
+      {"--flow-ttl", "LINKGATE_FLOW_TTL",
+       [&](const std::string& v) -> Status {
+         auto n = number("--flow-ttl", v, 1, 86400);
+         if (!n) return std::unexpected(n.error());
+         o.flow_ttl = std::chrono::seconds(*n);
+         return {};
+       }},
+      {"--catalogue", "LINKGATE_CATALOGUE",
+       [&](const std::string& v) -> Status {
+         o.catalogue_dir = v;
+         return {};
+       }},
+      {"--master-key-file", "LINKGATE_MASTER_KEY_FILE",
+       [&](const std::string& v) -> Status {
+         o.master_key_file = v;
+         return {};
+       }},
+      {"--account", nullptr,
+       [&](const std::string& v) -> Status {
+         if (v.empty() || v.size() > 64) return fail("bad_flag", "--account: 1..64 characters");
+         o.account = v;
+         return {};
+       }},
+      {"--threads", "LINKGATE_THREADS",
+       [&](const std::string& v) -> Status {
+         auto n = number("--threads", v, 1, 64);
+         if (!n) return std::unexpected(n.error());
+         o.threads = static_cast<int>(*n);
+         return {};
+       }},
+      {"--workers", "LINKGATE_WORKERS",
+       [&](const std::string& v) -> Status {
+         auto n = number("--workers", v, 1, 256);
+         if (!n) return std::unexpected(n.error());
+         o.workers = static_cast<int>(*n);
+         return {};
+       }},
+  };
+  for (const auto& s : settings) {
+    if (s.env == nullptr) continue;
+    if (auto v = env(s.env); v && !v->empty()) {
+      if (auto ok = s.apply(*v); !ok) {
+        return fail("bad_flag", std::string(s.env) + ": " + ok.error().message);
+      }
+    }
+  }
+  if (auto v = env("LINKGATE_MASTER_KEY"); v && !v->empty()) o.master_key = *v;
+  if (auto v = env("LINKGATE_API_KEY"); v && !v->empty()) o.api_key = *v;
+  if (auto v = env("LINKGATE_OLD_MASTER_KEYS"); v && !v->empty()) {
+    size_t start = 0;
+    while (start <= v->size()) {
+      size_t end = v->find(',', start);
+      if (end == std::string::npos) end = v->size();
+      if (end > start) o.old_master_keys.push_back(v->substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  if (auto v = env("LINKGATE_DEV"); v && (*v == "1" || *v == "true")) o.dev = true;
+
+  size_t i = 0;
+  if (!args.empty() && args[0] == "create-api-key") {
+    o.command = Options::Command::kCreateApiKey;
+    i = 1;
+  }
+  for (; i < args.size(); ++i) {
+    std::string flag = args[i];
+    if (flag == "--help" || flag == "-h") {
+      o.command = Options::Command::kHelp;
+      return o;
+    }
+    if (flag == "--dev") {
+      o.dev = true;
+      continue;
+    }
+    std::optional<std::string> value;
+    if (const size_t eq = flag.find('='); flag.starts_with("--") && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    const Setting* match = nullptr;
+    for (const auto& s : settings) {
+      if (flag == s.flag) match = &s;
+    }
+    if (match == nullptr) return fail("bad_flag", "unknown flag \"" + flag + "\" (see --help)");
+    if (!value) {
+      if (i + 1 >= args.size()) return fail("bad_flag", flag + ": missing value");
+      value = args[++i];
+    }
+    if (auto ok = match->apply(*value); !ok) return std::unexpected(ok.error());
+  }
+  if (o.db.empty()) return fail("bad_flag", "--db PATH (or LINKGATE_DB) is required");
+  if (o.catalogue_dir.empty()) return fail("bad_flag", "--catalogue DIR is required");
+  return o;
+}
+
+}  // namespace linkgate::gateway

@@ -1,0 +1,45 @@
+// Command line and environment of the gateway binary: every flag also as LINKGATE_* variable;
+// a bad flag is a one-line reason (exit 2 in main).
+#pragma once
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace linkgate::gateway {
+
+struct Options {
+  enum class Command { kServe, kCreateApiKey, kHelp };
+  Command command = Command::kServe;
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  std::optional<std::string> public_url;  // default http://ADDRESS:PORT
+  std::string db;
+  std::optional<std::string> provider_base_url;
+  std::chrono::seconds code_ttl{600};
+  std::chrono::seconds flow_ttl{600};
+  std::string catalogue_dir;
+  std::optional<std::string> master_key;       // base64 (LINKGATE_MASTER_KEY)
+  std::optional<std::string> master_key_file;  // --master-key-file / LINKGATE_MASTER_KEY_FILE
+  // LINKGATE_OLD_MASTER_KEYS: comma-separated base64 keys still accepted for opening values
+  // sealed before a key rotation (new values are sealed with the master key).
+  std::vector<std::string> old_master_keys;
+  std::optional<std::string> api_key;          // LINKGATE_API_KEY
+  std::string account = "default";             // create-api-key --account
+  bool dev = false;
+  int threads = 2;
+  int workers = 32;  // threads for provider calls
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char*)>;
+
+// Parses argv (without argv[0]) over defaults from env. Fails "bad_flag" with one line.
+Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLookup& env,
+                             std::string default_catalogue_dir);
+
+std::string usage();
+
+}  // namespace linkgate::gateway

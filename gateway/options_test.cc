@@ -1,0 +1,64 @@
+// Flags and LINKGATE_* environment of the gateway binary.
+#include "gateway/options.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace linkgate::gateway {
+namespace {
+
+Result<Options> parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  return parseOptions(
+      args,
+      [&](const char* name) -> std::optional<std::string> {
+        auto it = env.find(name);
+        return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+      },
+      "/cat");
+}
+
+TEST(Options, FlagsOverrideEnvironment) {
+  auto o = parse({"--port", "0", "--db=/tmp/x.db", "--public-url", "https://gw.example/",
+                  "--code-ttl", "5"},
+                 {{"LINKGATE_PORT", "9000"}, {"LINKGATE_FLOW_TTL", "7"},
+                  {"LINKGATE_PROVIDER_BASE_URL", "http://127.0.0.1:9100/"},
+                  {"LINKGATE_API_KEY", "k"}});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->port, 0);
+  EXPECT_EQ(o->db, "/tmp/x.db");
+  EXPECT_EQ(o->public_url, "https://gw.example");
+  EXPECT_EQ(o->code_ttl.count(), 5);
+  EXPECT_EQ(o->flow_ttl.count(), 7);
+  EXPECT_EQ(o->provider_base_url, "http://127.0.0.1:9100");
+  EXPECT_EQ(o->api_key, "k");
+  EXPECT_EQ(o->catalogue_dir, "/cat");
+}
+
+TEST(Options, BadFlagsAreOneLineReasons) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--db", "x", "--port", "70000"},
+           {"--db", "x", "--bogus"},
+           {"--db", "x", "--port"},
+           {"--db", "x", "--public-url", "not a url"},
+           {"--db", "x", "--code-ttl", "0"},
+           {"--port", "1"}}) {
+    auto o = parse(args);
+    ASSERT_FALSE(o) << args[args.size() - 1];
+    EXPECT_EQ(o.error().id, "bad_flag");
+    EXPECT_EQ(o.error().message.find('\n'), std::string::npos);
+  }
+  EXPECT_FALSE(parse({"--db", "x"}, {{"LINKGATE_PORT", "abc"}}));
+}
+
+TEST(Options, HelpAndCreateApiKey) {
+  EXPECT_EQ(parse({"--help"})->command, Options::Command::kHelp);
+  auto o = parse({"create-api-key", "--db", "x", "--account", "acme"});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->command, Options::Command::kCreateApiKey);
+  EXPECT_EQ(o->account, "acme");
+  EXPECT_NE(usage().find("--provider-base-url"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace linkgate::gateway

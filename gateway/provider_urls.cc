@@ -1,0 +1,100 @@
+// Connection-param validation and catalogue URL resolution (template fill + base URL mapping).
+#include "gateway/provider_urls.h"
+
+#include <algorithm>
+
+#include "core/url.h"
+
+namespace linkgate::gateway {
+namespace {
+
+// Belt and braces on top of the catalogue pattern: a value that could end or move the host
+// part of a URL is never substituted, whatever the pattern says.
+bool safeForUrl(const std::string& value) {
+  return !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7f && c != '/' && c != '?' && c != '#' && c != '@' && c != '\\' &&
+           c != '%' && c != '{' && c != '}';
+  });
+}
+
+Status checkOne(const ConnectionParam& p, const std::string& value) {
+  if (value.size() > 255 || !safeForUrl(value) || !p.matches(value)) {
+    return fail("bad_connection_param",
+                "connection parameter '" + p.name + "' does not match its pattern " + p.pattern);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ConnectionValues> readConnectionParams(const Dialect& dialect, const Params& params) {
+  ConnectionValues values;
+  for (const auto& p : dialect.connection_params) {
+    const size_t n = params.count(p.name);
+    if (n == 0) {
+      return fail("bad_connection_param", "missing connection parameter '" + p.name +
+                                              "' (pattern " + p.pattern + ", e.g. " + p.example +
+                                              ")");
+    }
+    if (n > 1) return fail("bad_connection_param", "duplicated parameter '" + p.name + "'");
+    auto value = *params.get(p.name);
+    if (auto ok = checkOne(p, value); !ok) return std::unexpected(ok.error());
+    values.emplace(p.name, std::move(value));
+  }
+  return values;
+}
+
+Result<ConnectionValues> checkConnectionValues(const Dialect& dialect,
+                                               const ConnectionValues& values) {
+  ConnectionValues out;
+  for (const auto& p : dialect.connection_params) {
+    auto it = values.find(p.name);
+    if (it == values.end()) {
+      return fail("bad_connection_param", "missing connection parameter '" + p.name + "'");
+    }
+    if (auto ok = checkOne(p, it->second); !ok) return std::unexpected(ok.error());
+    out.emplace(p.name, it->second);
+  }
+  return out;
+}
+
+ProviderUrls::ProviderUrls(std::optional<std::string> base_url) : base_(std::move(base_url)) {
+  if (base_) {
+    while (!base_->empty() && base_->back() == '/') base_->pop_back();
+  }
+}
+
+Result<std::string> ProviderUrls::resolve(const Dialect& dialect, const std::string& url_template,
+                                          const ConnectionValues& values) const {
+  std::string filled;
+  for (size_t i = 0; i < url_template.size(); ++i) {
+    if (url_template[i] != '{') {
+      filled += url_template[i];
+      continue;
+    }
+    const size_t end = url_template.find('}', i);
+    if (end == std::string::npos) return fail("bad_catalogue", "unterminated placeholder");
+    const std::string name = url_template.substr(i + 1, end - i - 1);
+    auto param = std::find_if(dialect.connection_params.begin(), dialect.connection_params.end(),
+                              [&](const ConnectionParam& p) { return p.name == name; });
+    auto value = values.find(name);
+    if (param == dialect.connection_params.end() || value == values.end()) {
+      return fail("bad_connection_param", "missing connection parameter '" + name + "'");
+    }
+    if (auto ok = checkOne(*param, value->second); !ok) return std::unexpected(ok.error());
+    filled += value->second;
+    i = end;
+  }
+  if (!base_) return filled;
+  constexpr std::string_view kHttps = "https://";
+  if (!filled.starts_with(kHttps)) return fail("bad_catalogue", "catalogue URL is not https");
+  return *base_ + "/" + dialect.slug + "/" + filled.substr(kHttps.size());
+}
+
+std::optional<std::string> ProviderUrls::apiMe(const std::string& slug) const {
+  if (!base_) return std::nullopt;
+  return *base_ + "/" + slug + "/api/me";
+}
+
+}  // namespace linkgate::gateway

@@ -1,0 +1,41 @@
+// Fills a catalogue URL template from validated connection params and applies the one
+// --provider-base-url rule: https://HOST/PATH?Q -> BASE/{slug}/HOST/PATH?Q
+// (fixtures/providers/README.md, "URL mapping rule").
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "core/params.h"
+#include "gateway/catalogue.h"
+
+namespace linkgate::gateway {
+
+using ConnectionValues = std::map<std::string, std::string, std::less<>>;
+
+// Validates the dialect's connection params from a request's parameters: each declared one
+// must be present once and match its pattern in full (no host injection). Fails
+// "bad_connection_param" naming the parameter (never echoing an overlong value).
+Result<ConnectionValues> readConnectionParams(const Dialect& dialect, const Params& params);
+// Same for values from a JSON object (start links, stored credentials).
+Result<ConnectionValues> checkConnectionValues(const Dialect& dialect,
+                                               const ConnectionValues& values);
+
+class ProviderUrls {
+ public:
+  explicit ProviderUrls(std::optional<std::string> base_url = std::nullopt);
+
+  // Fills {name} placeholders with values (each must exist and pass its pattern again) and maps
+  // the result onto the base URL when one is set. Fails "bad_connection_param".
+  Result<std::string> resolve(const Dialect& dialect, const std::string& url_template,
+                              const ConnectionValues& values) const;
+  // The simulator's resource endpoint for a slug, or nullopt without a base URL.
+  std::optional<std::string> apiMe(const std::string& slug) const;
+  const std::optional<std::string>& base() const { return base_; }
+
+ private:
+  std::optional<std::string> base_;  // without trailing '/'
+};
+
+}  // namespace linkgate::gateway

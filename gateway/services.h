@@ -1,0 +1,48 @@
+// What every handler needs, owned by main() (the composition root) and passed by reference.
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/http_client.h"
+#include "core/random.h"
+#include "gateway/catalogue.h"
+#include "gateway/provider_urls.h"
+#include "gateway/store.h"
+
+namespace linkgate::gateway {
+
+struct GatewayConfig {
+  std::string public_url;  // no trailing '/'; main() always sets it
+  std::optional<std::string> provider_base_url;
+  std::chrono::seconds code_ttl{600};
+  std::chrono::seconds flow_ttl{600};
+  std::chrono::seconds start_link_ttl{300};
+  std::chrono::milliseconds provider_connect_timeout{3000};
+  // Below web::Server's 10 s header timeout, so the flow always gets our own answer.
+  std::chrono::milliseconds provider_total_timeout{8000};
+};
+
+struct Services {
+  GatewayConfig config;
+  const Catalogue& catalogue;
+  Store& store;
+  HttpClient& http;
+  const Clock& clock;
+  RandomSource& random;
+  ProviderUrls urls;
+
+  Services(GatewayConfig c, const Catalogue& cat, Store& s, HttpClient& h, const Clock& clk,
+           RandomSource& r)
+      : config(std::move(c)), catalogue(cat), store(s), http(h), clock(clk), random(r),
+        urls(config.provider_base_url) {}
+
+  int64_t now() const { return unixSeconds(clock.now()); }
+  // {public_url}/link/oauth2/callback/{slug}
+  std::string callbackUrl(const std::string& slug) const {
+    return config.public_url + "/link/oauth2/callback/" + slug;
+  }
+};
+
+}  // namespace linkgate::gateway

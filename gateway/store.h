@@ -1,0 +1,117 @@
+// The gateway's persistent state behind one narrow interface (SQLite today; PostgreSQL can
+// follow). Records carry plaintext; implementations hash lookup secrets (API keys, states,
+// codes, start tokens) and seal stored secrets (client secrets, tokens, verifiers) at rest.
+// Every write is durable before the call returns. All methods are thread-safe.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json.h"
+
+namespace linkgate::gateway {
+
+struct OAuthApp {
+  std::string id, account_id, provider, client_id, client_secret, name;
+  std::vector<std::string> default_scopes;
+  Json metadata = Json::object();
+  int64_t created_at = 0, updated_at = 0;
+};
+
+struct RedirectUri {
+  std::string id, account_id, url;
+  int64_t created_at = 0;
+};
+
+// One browser's trip through the provider, keyed by the gateway state (stored hashed).
+struct Flow {
+  std::string id, state;
+  std::string cookie_hash;  // sha256 hex of the flow cookie's value
+  std::string account_id, app_id, provider, redirect_uri;
+  std::optional<std::string> integrator_state;
+  bool state_is_json = false;  // start links carry JSON state
+  std::vector<std::string> scopes;
+  Json connection_params = Json::object();
+  std::optional<std::string> provider_code_verifier;  // PKCE toward the provider
+  std::optional<std::string> code_challenge;          // the integrator's S256 challenge
+  bool debug = false;
+  int64_t created_at = 0, expires_at = 0;
+};
+
+// A start link of POST /v1/credentials/start-auth (token stored hashed).
+struct StartLink {
+  std::string token, account_id, app_id, redirect_uri;
+  std::optional<std::string> state;  // JSON text
+  std::optional<std::string> scope;
+  Json connection_params = Json::object();
+  int64_t expires_at = 0;
+};
+
+struct Credential {
+  std::string id, account_id, app_id, provider;
+  Json properties = Json::object();  // kind, tokens, scope, expires_at, extra fields (sealed)
+  Json connection_params = Json::object();
+  std::string provider_account;      // identity key for idempotent import ("" = unknown)
+  std::string health_status = "ok";  // ok | error
+  std::string health_detail;
+  int64_t created_at = 0, updated_at = 0;
+};
+
+// A gateway code handed to the integrator (stored hashed).
+struct AuthCode {
+  std::string code, credential_id, app_id, account_id;
+  std::optional<std::string> code_challenge;
+  std::optional<std::string> integrator_state;
+  bool state_is_json = false;
+  int64_t expires_at = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status addApiKey(const std::string& key, const std::string& account_id,
+                           int64_t now) = 0;
+  // The account of a presented API key, or nullopt.
+  virtual Result<std::optional<std::string>> accountForApiKey(const std::string& key) = 0;
+
+  virtual Status insertApp(const OAuthApp& app) = 0;
+  virtual Result<std::optional<OAuthApp>> findApp(const std::string& id) = 0;
+  virtual Result<std::vector<OAuthApp>> listApps(const std::string& account_id) = 0;
+  virtual Status updateApp(const OAuthApp& app) = 0;
+  virtual Result<bool> deleteApp(const std::string& account_id, const std::string& id) = 0;
+
+  virtual Status insertRedirectUri(const RedirectUri& uri) = 0;
+  virtual Result<std::vector<RedirectUri>> listRedirectUris(const std::string& account_id) = 0;
+  virtual Result<bool> deleteRedirectUri(const std::string& account_id, const std::string& id) = 0;
+
+  virtual Status insertFlow(const Flow& flow) = 0;
+  // The flow of a gateway state, used or not (callers check expiry); nullopt when unknown.
+  virtual Result<std::optional<Flow>> findFlowByState(const std::string& state) = 0;
+  // Marks the flow used; true for exactly one caller, and only before it expires.
+  virtual Result<bool> consumeFlow(const std::string& flow_id, int64_t now) = 0;
+
+  virtual Status insertStartLink(const StartLink& link) = 0;
+  // Atomically uses an unexpired, unused start link; nullopt otherwise.
+  virtual Result<std::optional<StartLink>> consumeStartLink(const std::string& token,
+                                                            int64_t now) = 0;
+
+  // Stores (insert or replace) the credential and the code that redeems it in one transaction.
+  virtual Status saveCredentialWithCode(const Credential& credential, const AuthCode& code) = 0;
+  virtual Status saveCredential(const Credential& credential) = 0;
+  virtual Result<std::optional<Credential>> findCredential(const std::string& id) = 0;
+  virtual Result<std::optional<Credential>> findCredentialByProviderAccount(
+      const std::string& account_id, const std::string& app_id,
+      const std::string& provider_account) = 0;
+  virtual Result<std::vector<Credential>> listCredentials(const std::string& account_id) = 0;
+  virtual Result<bool> deleteCredential(const std::string& account_id, const std::string& id) = 0;
+
+  virtual Result<std::optional<AuthCode>> findCode(const std::string& code) = 0;
+  // Marks the code used iff unused, unexpired and of app_id; true for exactly one caller.
+  virtual Result<bool> consumeCode(const std::string& code, const std::string& app_id,
+                                   int64_t now) = 0;
+};
+
+}  // namespace linkgate::gateway
