@@ -86,8 +86,12 @@ struct Slot {
     if (!writer) return;
     P::Http::ResponseWriter w = std::move(*writer);
     writer.reset();
+    auto peer = w.getPeer();
+    // Pistache may have closed the connection meanwhile (client gone, or its idle timeout
+    // answered 408): nothing to send to, and sending would touch a removed peer.
+    if (!peer) return;
     if (r.drop_connection) {
-      if (auto peer = w.getPeer()) ::shutdown(peer->fd(), SHUT_RDWR);
+      ::shutdown(peer->fd(), SHUT_RDWR);
       return;
     }
     if (keep_alive) {
@@ -183,8 +187,8 @@ Result<uint16_t> Server::start() {
                     .threads(options_.threads)
                     .flags(P::Tcp::Options::ReuseAddr)
                     .maxRequestSize(options_.max_request_bytes)
-                    .headerTimeout(std::chrono::seconds(10))
-                    .bodyTimeout(std::chrono::seconds(30));
+                    .headerTimeout(options_.header_timeout)
+                    .bodyTimeout(options_.body_timeout);
     impl_->endpoint->init(opts);
     impl_->endpoint->setHandler(std::make_shared<AdapterHandler>(handler_, options_.max_body_bytes));
     impl_->endpoint->serveThreaded();

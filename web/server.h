@@ -3,6 +3,7 @@
 // keep-alive, dropped raw headers, lost raw query, 4 KiB request limit, throwing handlers.
 #pragma once
 #include <cstddef>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,12 @@ struct ServerOptions {
   int threads = 2;    // reactor threads
   size_t max_body_bytes = 64 * 1024;         // larger bodies: 413 JSON (SPEC §7)
   size_t max_request_bytes = 1024 * 1024;    // Pistache's own hard limit (413 from Pistache)
+  // Pistache 0.0.5 resets a connection's parser as soon as the handler returns, and then
+  // treats the connection as idle: a request still being answered asynchronously when
+  // header_timeout passes gets a 408 from Pistache and the connection is closed. So this also
+  // bounds how long a handler may take; keep it above every outbound timeout.
+  std::chrono::milliseconds header_timeout{60000};
+  std::chrono::milliseconds body_timeout{60000};
 };
 
 class Server {

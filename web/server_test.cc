@@ -154,3 +154,66 @@ TEST(ServerStart, TakenPortIsAnErrorValue) {
 
 }  // namespace
 }  // namespace linkgate::web
+
+namespace linkgate::web {
+namespace {
+
+// Answers that come later than a moment are delivered; past header_timeout Pistache answers
+// 408 itself, and the late answer is dropped without harming the server.
+void serveLate(ServerOptions o, std::vector<std::thread>& threads, std::mutex& mu,
+               std::unique_ptr<Server>& server) {
+  server = std::make_unique<Server>(o, [&](Request req, Responder respond) {
+    if (req.path == "/fast") return respond(Response::text(200, "fast"));
+    std::lock_guard lock(mu);
+    threads.emplace_back([respond] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(900));  // the deliberately slow part
+      respond(Response::text(200, "late"));
+    });
+  });
+  ASSERT_TRUE(server->start().has_value());
+}
+
+TEST(ServerLateAnswer, LateAnswerWithinTimeoutIsDelivered) {
+  ::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::unique_ptr<Server> server;
+  serveLate({}, threads, mu, server);
+  CurlHttpClient client;
+  HttpRequest r;
+  r.url = server->baseUrl() + "/slow";
+  auto first = client.send(r);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, "late");
+  std::lock_guard lock(mu);
+  for (auto& t : threads) t.join();
+}
+
+TEST(ServerLateAnswer, AnswerAfterHeaderTimeoutIsDroppedSafely) {
+  ::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::unique_ptr<Server> server;
+  ServerOptions o;
+  o.header_timeout = std::chrono::milliseconds(300);
+  serveLate(o, threads, mu, server);
+  CurlHttpClient client;
+  HttpRequest r;
+  r.url = server->baseUrl() + "/slow";
+  auto first = client.send(r);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(first->status, 408);
+  {
+    std::lock_guard lock(mu);
+    for (auto& t : threads) t.join();  // the late answers have been attempted
+    threads.clear();
+  }
+  r.url = server->baseUrl() + "/fast";
+  auto second = client.send(r);  // the server is alive and serving
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_EQ(second->body, "fast");
+}
+
+}  // namespace
+}  // namespace linkgate::web
