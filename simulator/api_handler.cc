@@ -64,7 +64,7 @@ web::Response handleApiMe(const SimContext& ctx, const RouteMatch& m, const web:
   }
   TemplateValues values = baseValues(now, record->client_id, record->params,
                                      p.findUser(record->user_id), record->scopes,
-                                     p.authorize.scope_separator);
+                                     ctx.behaviours.effective(p).scope_separator);
   web::Response r = web::Response::json(200, renderTemplate(p.api.me, values));
   r.setHeader("Cache-Control", "no-store");
   return r;

@@ -56,7 +56,7 @@ web::Response approve(const SimContext& ctx, const Provider& p, const Authorizat
                   now + std::chrono::seconds(b.code_ttl_seconds), false};
   Params params{{p.profile.authorize.code_param, grant.code}};
   TemplateValues values = baseValues(now, req.client_id, req.params, &user, req.scopes,
-                                     p.profile.authorize.scope_separator);
+                                     b.scope_separator);
   ctx.grants.addCode(std::move(grant));
   web::Response r = callback(ctx, p, req, std::move(params));
   // Callback extras come after code/state/iss (realmId, shop, ...), rendered per user.
@@ -70,17 +70,19 @@ web::Response approve(const SimContext& ctx, const Provider& p, const Authorizat
   return r;
 }
 
-// Scopes requested in `scope`, validated against the profile; error text on failure.
+// Scopes requested in `scope`, validated against the profile; error text on failure. The value
+// is split after percent-decoding, so for `plus` a literal '+' (a space) is not a separator.
 std::variant<std::vector<std::string>, std::string> grantedScopes(const AuthorizeSpec& a,
+                                                                  ScopeSeparator separator,
                                                                   const Params& query) {
-  if (a.scope_separator == ScopeSeparator::kNone) return a.default_scopes;
+  if (separator == ScopeSeparator::kNone) return a.default_scopes;
   auto scope = query.get("scope");
   if (!scope || scope->empty()) {
     if (a.scope_required) return std::string("scope is required");
     return a.default_scopes;
   }
   std::vector<std::string> out;
-  for (const auto& s : split(*scope, separatorText(a.scope_separator))) {
+  for (const auto& s : split(*scope, separatorText(separator))) {
     if (s.empty()) return std::string("empty scope (wrong separator?)");
     if (std::find(a.scopes.begin(), a.scopes.end(), s) == a.scopes.end()) {
       return "unknown scope \"" + s + "\"";
@@ -177,13 +179,13 @@ web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
       return errorRedirect(ctx, p, req, "invalid_request", name + "=" + value + " is required");
     }
   }
-  auto scopes = grantedScopes(a, query);
+  Behaviour b = ctx.behaviours.effective(p.profile);
+  auto scopes = grantedScopes(a, b.scope_separator, query);
   if (auto* err = std::get_if<std::string>(&scopes)) {
     return errorRedirect(ctx, p, req, "invalid_scope", *err);
   }
   req.scopes = std::get<std::vector<std::string>>(scopes);
 
-  Behaviour b = ctx.behaviours.effective(p.profile);
   if (b.pkce != PkceMode::kNotSupported) {
     auto challenge = query.get("code_challenge");
     auto method = query.get("code_challenge_method");

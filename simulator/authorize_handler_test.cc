@@ -241,6 +241,37 @@ TEST(Authorize, PkceRequiredByBehaviourAtRunTime) {
   EXPECT_TRUE(locationParam(s.authorize(), "code"));
 }
 
+// `plus` on the wire: the scope value is split on '+' AFTER percent-decoding, so the client
+// sends %2B; a literal '+' in the query decodes to a space and is not a separator.
+TEST(Authorize, PlusSeparatorByBehaviourSplitsTheDecodedValueOnPlus) {
+  GenericSim s;
+  ASSERT_EQ(s.control("POST", "/_sim/providers/generic/behaviour",
+                      Json{{"scope_separator", "plus"}}).status, 200);
+  auto authorizeRaw = [&](const std::string& scope_in_query) {
+    return s.call(testing::makeRequest(
+        "GET", "/generic/generic.example/oauth/authorize?client_id=c1&response_type=code"
+               "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=xyz&scope=" + scope_in_query));
+  };
+  web::Response ok = authorizeRaw("read%2Bwrite");
+  auto code = locationParam(ok, "code");
+  ASSERT_TRUE(code) << ok.header("location").value_or(ok.body);
+  Json token = s.exchange(*code);
+  EXPECT_EQ(token["scope"], "read+write");  // granted scopes joined with '+'
+  for (const char* wrong : {"read+write", "read%20write", "read,write", "read%2B"}) {
+    EXPECT_EQ(locationParam(authorizeRaw(wrong), "error"), "invalid_scope") << wrong;
+  }
+  EXPECT_TRUE(locationParam(authorizeRaw("profile"), "code"));  // one scope, no separator
+  // Refresh narrows the scope with the same rule.
+  web::Response narrowed = s.token("grant_type=refresh_token&scope=read%2Bwrite&refresh_token=" +
+                                   token["refresh_token"].get<std::string>());
+  ASSERT_EQ(narrowed.status, 200) << narrowed.body;
+  EXPECT_EQ(parseJson(narrowed.body).value()["scope"], "read+write");
+  // Back to the profile's space separator.
+  ASSERT_EQ(s.control("DELETE", "/_sim/providers/generic/behaviour").status, 200);
+  EXPECT_EQ(locationParam(authorizeRaw("read%2Bwrite"), "error"), "invalid_scope");
+  EXPECT_TRUE(locationParam(authorizeRaw("read+write"), "code"));
+}
+
 TEST(AppendQuery, KeepsQueryAndFragment) {
   EXPECT_EQ(appendQuery("https://a/cb", "x=1"), "https://a/cb?x=1");
   EXPECT_EQ(appendQuery("https://a/cb?y=2", "x=1"), "https://a/cb?y=2&x=1");

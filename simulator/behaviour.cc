@@ -53,6 +53,7 @@ Json Behaviour::toJson() const {
   return Json{{"rotation", wireName(rotation)},
               {"grace_seconds", grace_seconds},
               {"expires_in", wireName(expires_in)},
+              {"scope_separator", wireName(scope_separator)},
               {"pkce", wireName(pkce)},
               {"iss", issName(iss)},
               {"code_ttl_seconds", code_ttl_seconds},
@@ -64,6 +65,7 @@ Behaviour profileBehaviour(const Profile& p) {
   return Behaviour{p.refresh.rotation,
                    p.refresh.grace_seconds,
                    p.token.expires_in,
+                   p.authorize.scope_separator,
                    p.authorize.pkce,
                    IssMode::kProfile,
                    p.token.code_ttl_seconds,
@@ -75,6 +77,7 @@ Behaviour applyOverride(Behaviour b, const BehaviourOverride& o) {
   if (o.rotation) b.rotation = *o.rotation;
   if (o.grace_seconds) b.grace_seconds = *o.grace_seconds;
   if (o.expires_in) b.expires_in = *o.expires_in;
+  if (o.scope_separator) b.scope_separator = *o.scope_separator;
   if (o.pkce) b.pkce = *o.pkce;
   if (o.iss) b.iss = *o.iss;
   if (o.code_ttl_seconds) b.code_ttl_seconds = *o.code_ttl_seconds;
@@ -87,6 +90,7 @@ BehaviourOverride mergeOverride(BehaviourOverride a, const BehaviourOverride& b)
   if (b.rotation) a.rotation = b.rotation;
   if (b.grace_seconds) a.grace_seconds = b.grace_seconds;
   if (b.expires_in) a.expires_in = b.expires_in;
+  if (b.scope_separator) a.scope_separator = b.scope_separator;
   if (b.pkce) a.pkce = b.pkce;
   if (b.iss) a.iss = b.iss;
   if (b.code_ttl_seconds) a.code_ttl_seconds = b.code_ttl_seconds;
@@ -116,6 +120,15 @@ Result<BehaviourOverride> parseBehaviour(const Json& body) {
                                              {"zero", ExpiresIn::kZero}});
       if (!r) return std::unexpected(r.error());
       o.expires_in = *r;
+    } else if (key == "scope_separator") {
+      // `plus` splits the percent-decoded value on '+': a client must send %2B, since a
+      // literal '+' in a query string decodes to a space (fixtures/providers/README.md).
+      auto r = enumField<ScopeSeparator>(v, key, {{"space", ScopeSeparator::kSpace},
+                                                  {"comma", ScopeSeparator::kComma},
+                                                  {"plus", ScopeSeparator::kPlus},
+                                                  {"none", ScopeSeparator::kNone}});
+      if (!r) return std::unexpected(r.error());
+      o.scope_separator = *r;
     } else if (key == "pkce") {
       auto r = enumField<PkceMode>(v, key, {{"required", PkceMode::kRequired},
                                             {"supported", PkceMode::kSupported},

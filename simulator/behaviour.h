@@ -21,6 +21,7 @@ struct BehaviourOverride {
   std::optional<Rotation> rotation;
   std::optional<int64_t> grace_seconds;
   std::optional<ExpiresIn> expires_in;
+  std::optional<ScopeSeparator> scope_separator;
   std::optional<PkceMode> pkce;
   std::optional<IssMode> iss;
   std::optional<int64_t> code_ttl_seconds;
@@ -33,6 +34,8 @@ struct Behaviour {
   Rotation rotation;
   int64_t grace_seconds;
   ExpiresIn expires_in;
+  // How a requested `scope` is split (after percent-decoding) and granted scopes are joined.
+  ScopeSeparator scope_separator;
   PkceMode pkce;
   IssMode iss;
   int64_t code_ttl_seconds;

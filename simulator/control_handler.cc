@@ -78,7 +78,7 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
       {"token_methods", methods},
       {"response_format", wireName(prof.token.response.format)},
       {"error_style", wireName(prof.token.errors.style)},
-      {"scope_separator", wireName(prof.authorize.scope_separator)},
+      {"scope_separator", wireName(b.scope_separator)},
       {"scopes", prof.authorize.scopes},
       {"default_scopes", prof.authorize.default_scopes},
       {"pkce", wireName(b.pkce)},

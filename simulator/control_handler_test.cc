@@ -224,6 +224,20 @@ TEST(Control, BehaviourPartialMergeAndReset) {
   expectBad(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"rotation", "sometimes"}}), "rotation");
   expectBad(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"ttl", 1}}), "ttl");
   expectBad(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"code_ttl_seconds", 0}}), "code_ttl");
+  expectBad(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"scope_separator", "pipe"}}),
+            "scope_separator");
+  EXPECT_EQ(profile["scope_separator"], "space");
+  Json b3 = bodyOf(s.control("POST", "/_sim/providers/generic/behaviour", Json{{"scope_separator", "plus"}}));
+  EXPECT_EQ(b3["scope_separator"], "plus");
+  EXPECT_EQ(b3["expires_in"], "absent");
+  Json providers = bodyOf(s.control("GET", "/_sim/providers"));
+  bool seen = false;
+  for (const auto& p : providers["providers"]) {  // the dialect shows the effective value
+    if (p["slug"] != "generic") continue;
+    seen = true;
+    EXPECT_EQ(p["dialect"]["scope_separator"], "plus");
+  }
+  EXPECT_TRUE(seen);
   EXPECT_EQ(bodyOf(s.control("GET", "/_sim/providers/generic/behaviour"))["expires_in"], "absent");
   EXPECT_EQ(s.control("POST", "/_sim/providers/nosuch/behaviour", Json::object()).status, 404);
   EXPECT_EQ(bodyOf(s.control("DELETE", "/_sim/providers/generic/behaviour")), profile);

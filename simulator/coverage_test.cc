@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <map>
+
 #include "simulator/test_support.h"
 
 namespace linkgate::sim {
@@ -65,6 +68,85 @@ TEST(Coverage, TableListsEveryDimensionAndProfile) {
     EXPECT_NE(table.find(" " + p.slug), std::string::npos) << p.slug;
   }
   for (const auto& m : r.missing) EXPECT_NE(table.find("MISSING " + m), std::string::npos);
+}
+
+TEST(Coverage, BehaviourSwitchCoversOnlyWhatNoProfileDoes) {
+  CoverageReport one = computeCoverage({testing::providerProfile("generic")});
+  EXPECT_EQ(find(one, "D6", "plus")->behaviour, "scope_separator=plus");
+  EXPECT_EQ(find(one, "D6", "space")->behaviour, std::nullopt);  // generic has it
+  EXPECT_EQ(find(one, "D10", "string")->behaviour, "expires_in=string");
+  EXPECT_EQ(find(one, "D3", "query")->behaviour, std::nullopt);  // no switch for encodings
+  for (const auto& m : one.missing) {
+    EXPECT_NE(m, "D6 scope separator: plus");
+    EXPECT_NE(m, "D10 expires_in: string");
+  }
+
+  CoverageReport all = computeCoverage(testing::providerProfiles());
+  EXPECT_TRUE(all.missing.empty()) << all.missing.front();
+  std::string table = formatCoverage(all);
+  for (const char* line : {"(behaviour: scope_separator=plus)", "(behaviour: expires_in=string)",
+                           "every required dimension value (*) is covered"}) {
+    EXPECT_NE(table.find(line), std::string::npos) << line << "\n" << table;
+  }
+  // A switch is shown only where no profile exercises the value.
+  EXPECT_EQ(table.find("(behaviour: scope_separator=space)"), std::string::npos);
+}
+
+// The wire effect of each switch the table may cite, on the generic profile (space separator,
+// scopes read / write / profile, expires_in number, 3600 s).
+using testing::GenericSim;
+
+Json exchangeFor(GenericSim& s, const std::string& scope) {
+  return s.exchange(s.code({{"scope", scope}}));
+}
+
+void expectScopeRejected(GenericSim& s, const std::string& scope) {
+  EXPECT_EQ(testing::locationParam(s.authorize({{"scope", scope}}), "error"), "invalid_scope")
+      << scope;
+}
+
+const std::map<std::string, std::function<void(GenericSim&)>>& switchChecks() {
+  static const std::map<std::string, std::function<void(GenericSim&)>> kChecks = {
+      {"scope_separator=space",
+       [](GenericSim& s) {
+         EXPECT_EQ(exchangeFor(s, "read write")["scope"], "read write");
+         expectScopeRejected(s, "read,write");
+       }},
+      {"scope_separator=comma",
+       [](GenericSim& s) {
+         EXPECT_EQ(exchangeFor(s, "read,write")["scope"], "read,write");
+         expectScopeRejected(s, "read write");
+       }},
+      {"scope_separator=plus",
+       [](GenericSim& s) {
+         // GenericSim sends the query with '+' as %2B and space as %20.
+         EXPECT_EQ(exchangeFor(s, "read+write")["scope"], "read+write");
+         expectScopeRejected(s, "read write");
+       }},
+      {"scope_separator=none",
+       [](GenericSim& s) {  // the scope parameter is ignored; default scopes (none) granted
+         EXPECT_EQ(exchangeFor(s, "no-such-scope")["scope"], "");
+       }},
+      {"expires_in=number", [](GenericSim& s) { EXPECT_EQ(exchangeFor(s, "read")["expires_in"], 3600); }},
+      {"expires_in=string", [](GenericSim& s) { EXPECT_EQ(exchangeFor(s, "read")["expires_in"], "3600"); }},
+      {"expires_in=absent", [](GenericSim& s) { EXPECT_FALSE(exchangeFor(s, "read").contains("expires_in")); }},
+      {"expires_in=zero", [](GenericSim& s) { EXPECT_EQ(exchangeFor(s, "read")["expires_in"], 0); }},
+  };
+  return kChecks;
+}
+
+TEST(Coverage, EveryBehaviourSwitchChangesTheWire) {
+  ASSERT_FALSE(behaviourSwitches().empty());
+  for (const auto& sw : behaviourSwitches()) {
+    SCOPED_TRACE(sw.text());
+    auto check = switchChecks().find(sw.text());
+    ASSERT_NE(check, switchChecks().end()) << "a switch the coverage table cites has no wire test";
+    GenericSim s;
+    web::Response set = s.control("POST", "/_sim/providers/generic/behaviour", Json{{sw.field, sw.value}});
+    ASSERT_EQ(set.status, 200) << set.body;
+    EXPECT_EQ(parseJson(set.body).value()[sw.field], sw.value);
+    check->second(s);
+  }
 }
 
 }  // namespace

@@ -1,12 +1,18 @@
 // GrantStore: consents, codes and tokens under one lock.
 #include "simulator/grant_store.h"
 
+#include <algorithm>
+
 namespace linkgate::sim {
+
+GrantStore::GrantStore(const Clock& clock, size_t prune_every)
+    : clock_(clock), prune_every_(std::max<size_t>(prune_every, 1)), prune_due_(prune_every_) {}
 
 void GrantStore::addConsent(PendingConsent consent) {
   std::lock_guard lock(mu_);
   std::string id = consent.id;
   consents_[id] = std::move(consent);
+  countInsertLocked();
 }
 
 std::optional<PendingConsent> GrantStore::takeConsent(const std::string& id) {
@@ -22,6 +28,7 @@ void GrantStore::addCode(CodeGrant code) {
   std::lock_guard lock(mu_);
   std::string key = code.code;
   codes_[key] = std::move(code);
+  countInsertLocked();
 }
 
 GrantStore::CodeOutcome GrantStore::redeemCode(const std::string& code, TimePoint now,
@@ -74,6 +81,7 @@ void GrantStore::storeIssue(const Issue& issue, TimePoint now) {
     if (revoked) refresh.revoked_at = now;
     refresh_[refresh.token] = refresh;
   }
+  countInsertLocked();
 }
 
 std::optional<TokenRecord> GrantStore::findAccessToken(const std::string& token) const {
@@ -113,6 +121,44 @@ void GrantStore::clear() {
   access_.clear();
   refresh_.clear();
   revoked_grants_.clear();
+  inserts_since_prune_ = 0;
+  prune_due_ = prune_every_;
+}
+
+void GrantStore::prune(TimePoint now) {
+  std::lock_guard lock(mu_);
+  pruneLocked(now);
+}
+
+GrantStore::Sizes GrantStore::sizes() const {
+  std::lock_guard lock(mu_);
+  return {consents_.size(), codes_.size(), access_.size(), refresh_.size(),
+          revoked_grants_.size()};
+}
+
+void GrantStore::countInsertLocked() {
+  if (++inserts_since_prune_ < prune_due_) return;
+  pruneLocked(clock_.now());
+}
+
+void GrantStore::pruneLocked(TimePoint now) {
+  // Past an end for kPruneSlack: a handler that read the clock just before the end (another
+  // thread may prune in between) still finds the entry it judged valid.
+  auto gone = [&](const std::optional<TimePoint>& end) { return end && now >= *end + kPruneSlack; };
+  std::erase_if(consents_, [&](const auto& kv) { return gone(kv.second.expires_at); });
+  // A used code is kept for its whole lifetime: its reuse must still revoke the lineage.
+  std::erase_if(codes_, [&](const auto& kv) { return gone(kv.second.expires_at); });
+  for (auto* tokens : {&access_, &refresh_}) {
+    std::erase_if(*tokens, [&](const auto& kv) {
+      return gone(kv.second.expires_at) || gone(kv.second.revoked_at);
+    });
+  }
+  // Revocation marks every lineage token at once, and a revoked token issues nothing, so the
+  // mark only matters while the code can still be redeemed.
+  std::erase_if(revoked_grants_, [&](const std::string& grant) { return !codes_.contains(grant); });
+  inserts_since_prune_ = 0;
+  prune_due_ = std::max(prune_every_, consents_.size() + codes_.size() + access_.size() +
+                                          refresh_.size());
 }
 
 }  // namespace linkgate::sim

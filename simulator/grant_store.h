@@ -78,8 +78,22 @@ enum class CodeStatus { kIssued, kUnknown, kReused, kExpired, kRejected };
 enum class RefreshStatus { kIssued, kUnknown, kRevoked, kExpired, kRejected };
 
 // Thread-safe; each operation is atomic under one lock.
+//
+// Expired entries are pruned by the injected clock, amortised over inserts: after every
+// `prune_every` inserts, or as many as there were live entries after the last sweep if that is
+// more (so a sweep costs O(1) per insert). An entry goes only once it has been past its end for
+// kPruneSlack, so a request that read the clock just before an end still finds what it checked:
+// a consent after its expiry; a code — used or not — after its lifetime (a reused code is
+// detected and revokes its lineage until then); a token once expired or revoked; a revoked
+// lineage's mark once its code is gone (none of its tokens is valid by then).
 class GrantStore {
  public:
+  static constexpr size_t kDefaultPruneEvery = 1024;
+  static constexpr std::chrono::seconds kPruneSlack{60};
+
+  // clock must outlive the store.
+  explicit GrantStore(const Clock& clock, size_t prune_every = kDefaultPruneEvery);
+
   using CodeDecision = std::function<std::variant<Issue, Rejection>(const CodeGrant&)>;
   using RefreshDecision = std::function<std::variant<Issue, Rejection>(const TokenRecord&)>;
 
@@ -119,10 +133,23 @@ class GrantStore {
 
   void clear();
 
+  // Removes what has been past its end for kPruneSlack at `now` (also run automatically).
+  void prune(TimePoint now);
+  struct Sizes {
+    size_t consents, codes, access_tokens, refresh_tokens, revoked_grants;
+  };
+  Sizes sizes() const;
+
  private:
   void storeIssue(const Issue& issue, TimePoint now);
   void revokeLocked(const std::string& grant, TimePoint now);
+  void countInsertLocked();
+  void pruneLocked(TimePoint now);
 
+  const Clock& clock_;
+  const size_t prune_every_;
+  size_t inserts_since_prune_ = 0;
+  size_t prune_due_;  // inserts until the next sweep
   mutable std::mutex mu_;
   std::map<std::string, PendingConsent> consents_;
   std::map<std::string, CodeGrant> codes_;

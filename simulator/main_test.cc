@@ -158,5 +158,15 @@ TEST(SimulatorBinary, CoverageFailsWhenARequiredValueIsUncovered) {
   EXPECT_NE(out.find("acme"), std::string::npos);
 }
 
+TEST(SimulatorBinary, CoverageOfTheProviderProfilesPassesWithTestedSwitches) {
+  std::string dir = (testing::fixturesDir() / "providers").string();
+  Child child({"--coverage", "--profiles", dir});
+  std::string out = child.readAllOut();
+  EXPECT_EQ(child.wait(), 0) << out;
+  EXPECT_EQ(out.find("MISSING"), std::string::npos) << out;
+  EXPECT_NE(out.find("(behaviour: scope_separator=plus)"), std::string::npos) << out;
+  EXPECT_NE(out.find("(behaviour: expires_in=string)"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace linkgate::sim

@@ -27,6 +27,7 @@ Simulator::Simulator(Router router, OffsetClock& clock, RandomSource& random, De
     : router_(std::move(router)),
       clock_(clock),
       delays_(delays),
+      grants_(clock),
       ctx_{clock, random, clients_, grants_, behaviours_, options.auto_approve},
       control_(ControlApi::Deps{router_, clients_, grants_, journal_, faults_, behaviours_, clock}) {}
 

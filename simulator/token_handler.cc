@@ -140,7 +140,7 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
   const TokenSpec& t = p.token;
   TimePoint now = ctx.clock.now();
   Behaviour b = ctx.behaviours.effective(p);
-  TemplateValues base = baseValues(now, "", m.params, nullptr, {}, p.authorize.scope_separator);
+  TemplateValues base = baseValues(now, "", m.params, nullptr, {}, b.scope_separator);
   auto error = [&](const Rejection& r, ErrorOptions o) {
     return oauthError(t.errors, t.response.format, request, r, base, o);
   };
@@ -209,7 +209,7 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
   const Issue& issue = *outcome.issued;
   TemplateValues values = baseValues(now, tr.client_id, issue.access.params,
                                      p.findUser(outcome.code->user_id), issue.access.scopes,
-                                     p.authorize.scope_separator);
+                                     b.scope_separator);
   addTokenValues(values, issue, issue.refresh ? issue.refresh->token : "", b, now);
   return tokenSuccess(t.response, request, values);
 }
@@ -220,7 +220,7 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
   const RefreshSpec& r = p.refresh;
   TimePoint now = ctx.clock.now();
   Behaviour b = ctx.behaviours.effective(p);
-  TemplateValues base = baseValues(now, "", m.params, nullptr, {}, p.authorize.scope_separator);
+  TemplateValues base = baseValues(now, "", m.params, nullptr, {}, b.scope_separator);
   auto error = [&](const Rejection& rej, ErrorOptions o) {
     o.http200 = b.refresh_errors_http200;  // defaults to the profile's style
     return oauthError(r.errors, r.response.format, request, rej, base, o);
@@ -235,8 +235,8 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
   if (force_invalid_grant) return error({"invalid_grant", "simulated invalid_grant fault"}, {});
   std::optional<std::vector<std::string>> requested;
   auto scope = tr.params.get("scope");
-  if (p.authorize.scope_separator != ScopeSeparator::kNone && scope && !scope->empty()) {
-    requested = splitScopes(*scope, separatorText(p.authorize.scope_separator));
+  if (b.scope_separator != ScopeSeparator::kNone && scope && !scope->empty()) {
+    requested = splitScopes(*scope, separatorText(b.scope_separator));
   }
 
   // Providers without refresh tokens renew by exchanging the access token (D13).
@@ -291,7 +291,7 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
   const Issue& issue = *outcome.issued;
   TemplateValues values = baseValues(now, tr.client_id, issue.access.params,
                                      p.findUser(issue.access.user_id), issue.access.scopes,
-                                     p.authorize.scope_separator);
+                                     b.scope_separator);
   addTokenValues(values, issue, refresh_out, b, now);
   return tokenSuccess(r.response, request, values);
 }

@@ -316,6 +316,26 @@ TEST(Exchange, FacebookStyleRenewalExchangesTheAccessToken) {
   EXPECT_EQ(bogus.status, 400);
 }
 
+TEST(Stores, ExpiredGrantsArePrunedBySimulatorTimeAsFlowsGoOn) {
+  GenericSim s;
+  Json kept = s.exchange(s.code({{"scope", "read"}}));  // refresh token without a lifetime
+  std::string reused = s.code();
+  s.exchange(reused);
+  s.clock.advance(std::chrono::hours(2));  // moved by the control clock; codes, ATs expired
+  size_t before = s.sim->grants().sizes().codes;
+  for (size_t i = 0; i < GrantStore::kDefaultPruneEvery; ++i) s.code();
+  GrantStore::Sizes after = s.sim->grants().sizes();
+  EXPECT_LT(after.codes, before + GrantStore::kDefaultPruneEvery);
+  EXPECT_EQ(after.access_tokens, 0u);  // both expired after 3600 s
+  web::Response again = s.token(codeBody(reused));
+  EXPECT_EQ(errorOf(again), "invalid_grant");
+  EXPECT_NE(again.body.find("unknown authorization code"), std::string::npos) << again.body;
+  // What is still valid survives: the refresh token works.
+  web::Response r = s.token("grant_type=refresh_token&refresh_token=" +
+                            kept["refresh_token"].get<std::string>());
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
 TEST(ApiMe, TokenStyles) {
   GenericSim s({testing::providerProfile("amazon")});
   std::string at = s.exchange(s.code())["access_token"];

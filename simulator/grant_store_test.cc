@@ -1,0 +1,199 @@
+// GrantStore: code redemption, lineage revocation and expiry-based pruning, on a manual clock.
+#include "simulator/grant_store.h"
+
+#include <gtest/gtest.h>
+
+namespace linkgate::sim {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr seconds kSlack = GrantStore::kPruneSlack;
+
+struct GrantStoreTest : ::testing::Test {
+  ManualClock clock;
+  TimePoint t0 = clock.now();
+
+  CodeGrant code(const std::string& id, seconds ttl) {
+    CodeGrant g;
+    g.code = id;
+    g.request.provider = "generic";
+    g.request.client_id = "c1";
+    g.user_id = "1001";
+    g.expires_at = clock.now() + ttl;
+    return g;
+  }
+  // Tokens for the grant: access lives access_ttl (0 = forever), refresh never expires.
+  static GrantStore::CodeDecision issue(const std::string& access, const std::string& refresh,
+                                        std::optional<TimePoint> access_expiry) {
+    return [=](const CodeGrant& g) -> std::variant<Issue, Rejection> {
+      Issue i;
+      i.access = TokenRecord{access, "generic", "c1", g.user_id, {}, {}, access_expiry,
+                             std::nullopt, g.code, {}};
+      if (!refresh.empty()) {
+        TokenRecord r = i.access;
+        r.token = refresh;
+        r.expires_at.reset();
+        i.refresh = r;
+      }
+      return i;
+    };
+  }
+  PendingConsent consent(const std::string& id, seconds ttl) {
+    return PendingConsent{id, {}, clock.now() + ttl};
+  }
+};
+
+TEST_F(GrantStoreTest, ReusedCodeRevokesItsLineage) {
+  GrantStore store(clock);
+  store.addCode(code("k", seconds(600)));
+  auto first = store.redeemCode("k", clock.now(), issue("a1", "r1", t0 + seconds(3600)));
+  ASSERT_EQ(first.status, CodeStatus::kIssued);
+  EXPECT_TRUE(store.findAccessToken("a1")->validAt(clock.now()));
+  auto second = store.redeemCode("k", clock.now(), issue("a2", "r2", std::nullopt));
+  EXPECT_EQ(second.status, CodeStatus::kReused);
+  EXPECT_FALSE(store.findAccessToken("a1")->validAt(clock.now()));
+  EXPECT_FALSE(store.findRefreshToken("r1")->validAt(clock.now()));
+  EXPECT_FALSE(store.findAccessToken("a2"));
+}
+
+TEST_F(GrantStoreTest, UsedCodeIsKeptForItsLifetimeSoReuseStillRevokes) {
+  GrantStore store(clock, 1);  // sweep on every insert
+  store.addCode(code("k", seconds(600)));
+  ASSERT_EQ(store.redeemCode("k", clock.now(), issue("a1", "r1", std::nullopt)).status,
+            CodeStatus::kIssued);
+  clock.advance(seconds(599));
+  for (int i = 0; i < 5; ++i) store.addConsent(consent("c" + std::to_string(i), seconds(1)));
+  store.prune(clock.now());
+  EXPECT_EQ(store.sizes().codes, 1u);
+  EXPECT_EQ(store.redeemCode("k", clock.now(), issue("a2", "", std::nullopt)).status,
+            CodeStatus::kReused);
+  EXPECT_FALSE(store.findRefreshToken("r1")->validAt(clock.now()));
+  EXPECT_EQ(store.sizes().revoked_grants, 1u);
+
+  // After the code's lifetime (plus the slack) the code, its revoked tokens and the
+  // lineage mark all go.
+  clock.advance(seconds(1) + kSlack);
+  store.prune(clock.now());
+  GrantStore::Sizes s = store.sizes();
+  EXPECT_EQ(s.codes, 0u);
+  EXPECT_EQ(s.access_tokens, 0u);
+  EXPECT_EQ(s.refresh_tokens, 0u);
+  EXPECT_EQ(s.revoked_grants, 0u);
+  EXPECT_EQ(s.consents, 0u);
+}
+
+TEST_F(GrantStoreTest, UnusedCodeStaysRedeemableUntilItExpires) {
+  GrantStore store(clock, 1);
+  store.addCode(code("k", seconds(60)));
+  clock.advance(seconds(59));
+  store.prune(clock.now());
+  EXPECT_EQ(store.redeemCode("k", clock.now(), issue("a1", "", std::nullopt)).status,
+            CodeStatus::kIssued);
+  store.addCode(code("late", seconds(60)));
+  clock.advance(seconds(60));
+  store.prune(clock.now());  // expired, but not yet for the slack: still answers kExpired
+  EXPECT_EQ(store.redeemCode("late", clock.now(), issue("a2", "", std::nullopt)).status,
+            CodeStatus::kExpired);
+  clock.advance(kSlack);
+  store.prune(clock.now());
+  EXPECT_EQ(store.redeemCode("late", clock.now(), issue("a2", "", std::nullopt)).status,
+            CodeStatus::kUnknown);
+}
+
+TEST_F(GrantStoreTest, TokensWithoutAnEndAreNeverPruned) {
+  GrantStore store(clock, 1);
+  store.addCode(code("k", seconds(600)));
+  ASSERT_EQ(store.redeemCode("k", clock.now(), issue("a1", "r1", std::nullopt)).status,
+            CodeStatus::kIssued);
+  store.addCode(code("k2", seconds(600)));
+  ASSERT_EQ(store.redeemCode("k2", clock.now(), issue("short", "", t0 + seconds(10))).status,
+            CodeStatus::kIssued);
+  clock.advance(seconds(86400 * 3650));
+  store.prune(clock.now());
+  EXPECT_TRUE(store.findAccessToken("a1"));
+  EXPECT_TRUE(store.findRefreshToken("r1"));
+  EXPECT_FALSE(store.findAccessToken("short"));
+  EXPECT_EQ(store.sizes().codes, 0u);
+  // The refresh token still works.
+  auto refreshed = store.useRefreshToken("r1", clock.now(), [](const TokenRecord& old) {
+    Issue i;
+    i.access = old;
+    i.access.token = "a3";
+    return std::variant<Issue, Rejection>(i);
+  });
+  EXPECT_EQ(refreshed.status, RefreshStatus::kIssued);
+}
+
+TEST_F(GrantStoreTest, GraceRotatedRefreshTokenIsKeptUntilItsGraceAndSlackEnd) {
+  GrantStore store(clock, 1);
+  store.addCode(code("k", seconds(600)));
+  ASSERT_EQ(store.redeemCode("k", clock.now(), issue("a1", "old", std::nullopt)).status,
+            CodeStatus::kIssued);
+  auto rotate = [&](const TokenRecord& old) {
+    Issue i;
+    i.access = old;
+    i.access.token = "a2";
+    TokenRecord fresh = old;
+    fresh.token = "new";
+    i.refresh = fresh;
+    i.revoke_old_at = clock.now() + seconds(30);
+    return std::variant<Issue, Rejection>(i);
+  };
+  ASSERT_EQ(store.useRefreshToken("old", clock.now(), rotate).status, RefreshStatus::kIssued);
+  clock.advance(seconds(29));
+  store.prune(clock.now());
+  EXPECT_TRUE(store.findRefreshToken("old")->validAt(clock.now()));
+  clock.advance(seconds(1) + kSlack - seconds(1));
+  store.prune(clock.now());
+  EXPECT_TRUE(store.findRefreshToken("old"));  // revoked 59 s ago: within the slack
+  clock.advance(seconds(1));
+  store.prune(clock.now());
+  EXPECT_FALSE(store.findRefreshToken("old"));
+  EXPECT_TRUE(store.findRefreshToken("new"));
+}
+
+TEST_F(GrantStoreTest, ConsentsGoAfterTheirExpiryAndTheSlack) {
+  GrantStore store(clock, 1);
+  store.addConsent(consent("c", seconds(600)));
+  clock.advance(seconds(600) + kSlack - seconds(1));
+  store.prune(clock.now());
+  EXPECT_EQ(store.sizes().consents, 1u);
+  clock.advance(seconds(1));
+  store.prune(clock.now());
+  EXPECT_EQ(store.sizes().consents, 0u);
+  EXPECT_FALSE(store.takeConsent("c"));
+}
+
+TEST_F(GrantStoreTest, PruningRunsByItselfAmortisedOverInserts) {
+  GrantStore store(clock, 4);
+  for (int i = 0; i < 4; ++i) store.addConsent(consent("old" + std::to_string(i), seconds(1)));
+  clock.advance(seconds(1) + kSlack);
+  for (int i = 0; i < 3; ++i) store.addConsent(consent("new" + std::to_string(i), seconds(600)));
+  EXPECT_EQ(store.sizes().consents, 7u);  // the 4th insert since the last sweep is due next
+  store.addConsent(consent("new3", seconds(600)));
+  EXPECT_EQ(store.sizes().consents, 4u);  // the four expired ones were swept, by the clock
+
+  // With more live entries than prune_every, the next sweep waits for as many inserts.
+  for (int i = 0; i < 4; ++i) store.addCode(code("live" + std::to_string(i), seconds(86400)));
+  // 4 inserts: a sweep ran (8 live now), so the next one is due after 8 more inserts.
+  for (int i = 0; i < 4; ++i) store.addConsent(consent("x" + std::to_string(i), seconds(1)));
+  clock.advance(seconds(1) + kSlack);
+  for (int i = 0; i < 3; ++i) store.addCode(code("more" + std::to_string(i), seconds(86400)));
+  EXPECT_EQ(store.sizes().consents, 8u);  // 7 inserts since the sweep: not yet
+  store.addCode(code("more3", seconds(86400)));
+  EXPECT_EQ(store.sizes().consents, 4u);  // the 8th: swept
+  EXPECT_EQ(store.sizes().codes, 8u);
+}
+
+TEST_F(GrantStoreTest, ClearEmptiesEverything) {
+  GrantStore store(clock);
+  store.addConsent(consent("c", seconds(1)));
+  store.addCode(code("k", seconds(1)));
+  store.clear();
+  GrantStore::Sizes s = store.sizes();
+  EXPECT_EQ(s.consents + s.codes + s.access_tokens + s.refresh_tokens + s.revoked_grants, 0u);
+}
+
+}  // namespace
+}  // namespace linkgate::sim
