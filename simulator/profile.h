@@ -86,6 +86,7 @@ struct TokenSpec {
   std::vector<Encoding> encoding = {Encoding::kForm};
   std::vector<std::string> methods = {"POST"};
   bool redirect_uri_required = false;  // false = RFC 6749 §4.1.3 "if_sent"
+  bool redirect_uri_ignored = false;   // "ignored": the provider never reads it (ClickUp)
   StringMap required_params;
   int64_t code_ttl_seconds = 600;
   int64_t access_token_ttl_seconds = 3600;  // 0 = never expires

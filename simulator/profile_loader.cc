@@ -256,9 +256,12 @@ void readToken(const Json& j, Profile& p, const Context& ctx) {
   o.readEnumArray("encoding", kEncodings, t.encoding);
   o.readEnumArray("methods", kMethods, t.methods);
   std::string redirect = "if_sent";
-  o.readEnum("redirect_uri", EnumTable<std::string>{{"required", "required"}, {"if_sent", "if_sent"}},
+  o.readEnum("redirect_uri",
+             EnumTable<std::string>{
+                 {"required", "required"}, {"if_sent", "if_sent"}, {"ignored", "ignored"}},
              redirect);
   t.redirect_uri_required = redirect == "required";
+  t.redirect_uri_ignored = redirect == "ignored";
   o.readStringMap("required_params", t.required_params);
   o.readInt("code_ttl_seconds", 1, 86400 * 365, t.code_ttl_seconds);
   o.readInt("access_token_ttl_seconds", 0, int64_t{1} << 40, t.access_token_ttl_seconds);

@@ -158,9 +158,10 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
       return Rejection{"invalid_grant", "the code was issued to another client"};
     }
     if (auto bad = paramConflict(g.request.params, m.params)) return *bad;
-    auto redirect = tr.params.get("redirect_uri");
+    auto redirect = t.redirect_uri_ignored ? std::nullopt : tr.params.get("redirect_uri");
     // RFC 6749 §4.1.3: required and equal iff it was in the authorization request.
-    if ((t.redirect_uri_required || g.request.redirect_uri_sent) && !redirect) {
+    if (!t.redirect_uri_ignored && (t.redirect_uri_required || g.request.redirect_uri_sent) &&
+        !redirect) {
       return Rejection{"invalid_request", "redirect_uri is required"};
     }
     if (redirect && *redirect != g.request.redirect_uri) {
