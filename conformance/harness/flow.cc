@@ -84,12 +84,17 @@ Result<std::string> Flow::redirectTarget(const HttpResponse& response, const std
 }
 
 Result<HttpResponse> Flow::start(const StartParams& params) {
-  provider_ = params.provider;
+  return startAt(params.provider, startUrl(world_, params), params.headers);
+}
+
+Result<HttpResponse> Flow::startAt(const std::string& provider, const std::string& url,
+                                   const HeaderList& headers) {
+  provider_ = provider;
   authorize_url_.reset();
   gateway_state_.reset();
   HttpRequest request;
-  request.url = startUrl(world_, params);
-  request.headers = params.headers;
+  request.url = url;
+  request.headers = headers;
   auto response = browser_->send(request);
   if (!response) return response;
   if (response->status == 302) {

@@ -52,6 +52,9 @@ class Flow {
   // GET /link/oauth2/start; the answer as is. On a 302 to the provider, remembers the
   // authorization URL and the gateway's state in it.
   Result<HttpResponse> start(const StartParams& params);
+  // The same for a ready-made start URL (a start link of POST /v1/credentials/start-auth).
+  Result<HttpResponse> startAt(const std::string& provider, const std::string& url,
+                               const HeaderList& headers = {});
   // From the authorization URL through the provider's consent page (choosing `user`, default
   // the last offered) to the redirect back to the gateway: returns that callback URL without
   // following it.

@@ -45,6 +45,7 @@ class GatewayApi {
   GatewayApi(HttpClient& http, std::string base_url, std::string api_key);
 
   const std::string& baseUrl() const { return base_url_; }
+  const std::string& apiKey() const { return api_key_; }
   Result<std::vector<GatewayProvider>> providers();
   // POST /v1/oauth-apps; the new app's id.
   Result<std::string> createApp(const std::string& provider, const std::string& client_id,
@@ -64,6 +65,11 @@ class GatewayApi {
   Result<HttpResponse> token(const TokenRequest& request);
   Result<HttpResponse> refreshCredential(const std::string& credential_id);
   Result<HttpResponse> credential(const std::string& credential_id, bool unmasked);
+  // Any /v1 call with the API key (JSON body when given), answer as is.
+  Result<HttpResponse> request(const std::string& method, const std::string& path,
+                               const std::optional<Json>& body = std::nullopt) {
+    return call(method, path, body);
+  }
 
  private:
   Result<HttpResponse> call(const std::string& method, const std::string& path,
