@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace linkgate {
 
@@ -57,5 +59,8 @@ class OffsetClock final : public Clock {
 int64_t unixSeconds(TimePoint t);
 // RFC 3339 UTC with seconds precision: "2026-11-28T12:00:00Z".
 std::string formatRfc3339(TimePoint t);
+// Parses an RFC 3339 date-time ("2026-11-28T12:00:00Z", "...+02:00", fractional seconds
+// ignored) into Unix seconds; nullopt when malformed.
+std::optional<int64_t> parseRfc3339(std::string_view text);
 
 }  // namespace linkgate

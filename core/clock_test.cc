@@ -59,3 +59,23 @@ TEST(ClockTest, SystemClockIsNearNow) {
 
 }  // namespace
 }  // namespace linkgate
+
+namespace linkgate {
+namespace {
+
+TEST(Rfc3339, ParsesWhatFormatWritesAndOffsets) {
+  const TimePoint t(std::chrono::seconds(1'764'331'200));
+  EXPECT_EQ(parseRfc3339(formatRfc3339(t)), 1'764'331'200);
+  EXPECT_EQ(parseRfc3339("2026-11-28T12:00:00+02:00"), parseRfc3339("2026-11-28T10:00:00Z"));
+  EXPECT_EQ(parseRfc3339("2026-11-28T12:00:00.123Z"), parseRfc3339("2026-11-28T12:00:00Z"));
+}
+
+TEST(Rfc3339, RejectsMalformed) {
+  EXPECT_FALSE(parseRfc3339("").has_value());
+  EXPECT_FALSE(parseRfc3339("yesterday").has_value());
+  EXPECT_FALSE(parseRfc3339("2026-13-01T00:00:00Z").has_value());
+  EXPECT_FALSE(parseRfc3339("2026-11-28X12:00:00Z").has_value());
+}
+
+}  // namespace
+}  // namespace linkgate

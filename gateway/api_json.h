@@ -11,8 +11,6 @@ namespace linkgate::gateway {
 inline constexpr std::string_view kSecretMask = "**********";
 
 std::string rfc3339(int64_t unix_seconds);
-// "2026-11-28T12:00:00Z" (seconds; an offset is honoured) -> Unix seconds.
-std::optional<int64_t> parseRfc3339(const std::string& text);
 // ?truncate_secrets=false
 bool revealSecrets(const web::Request& request);
 // Content-Type application/json and a JSON object.

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "core/base64.h"
+#include "core/clock.h"
 #include "core/percent.h"
 #include "gateway/request_checks.h"
 
@@ -119,28 +120,6 @@ std::optional<double> numberAt(const Json& root, const std::string& path) {
 }
 
 // "2026-11-28T12:00:00Z" / "...+00:00" / with fractional seconds -> Unix seconds.
-std::optional<int64_t> parseRfc3339(const std::string& s) {
-  std::tm tm{};
-  int y, mo, d, h, mi, sec;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) {
-    return std::nullopt;
-  }
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  int64_t t = timegm(&tm);
-  const size_t tz = s.find_first_of("+-", 19);
-  if (tz != std::string::npos && s.size() >= tz + 6) {
-    const int oh = std::atoi(s.substr(tz + 1, 2).c_str());
-    const int om = std::atoi(s.substr(tz + 4, 2).c_str());
-    t -= (s[tz] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-  }
-  return t;
-}
-
 }  // namespace
 
 std::string joinScopes(const std::vector<std::string>& scopes, char separator) {
