@@ -14,17 +14,6 @@ namespace {
 
 constexpr auto kConsentLifetime = std::chrono::minutes(10);
 
-std::vector<std::string> split(const std::string& text, std::string_view sep) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (true) {
-    size_t next = text.find(sep, pos);
-    out.push_back(text.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
-    if (next == std::string::npos) return out;
-    pos = next + sep.size();
-  }
-}
-
 bool isPkceChallenge(std::string_view s) {
   // RFC 7636 §4.2: the same alphabet and length as a verifier.
   return isValidPkceVerifier(s);
@@ -82,7 +71,7 @@ std::variant<std::vector<std::string>, std::string> grantedScopes(const Authoriz
     return a.default_scopes;
   }
   std::vector<std::string> out;
-  for (const auto& s : split(*scope, separatorText(separator))) {
+  for (const auto& s : splitScopes(*scope, separator)) {
     if (s.empty()) return std::string("empty scope (wrong separator?)");
     if (std::find(a.scopes.begin(), a.scopes.end(), s) == a.scopes.end()) {
       return "unknown scope \"" + s + "\"";

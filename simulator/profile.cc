@@ -105,6 +105,18 @@ std::string_view separatorText(ScopeSeparator v) {
   }
 }
 
+std::vector<std::string> splitScopes(const std::string& text, ScopeSeparator separator) {
+  const std::string_view sep = separatorText(separator);
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t next = text.find(sep, pos);
+    out.push_back(text.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+    if (next == std::string::npos) return out;
+    pos = next + sep.size();
+  }
+}
+
 const User* Profile::findUser(std::string_view id) const {
   for (const auto& u : users) {
     auto it = u.find("id");

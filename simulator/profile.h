@@ -36,6 +36,9 @@ std::string_view wireName(TokenIn v);
 std::string_view wireName(IssueKind v);
 // The character(s) scopes are joined with (space for kNone).
 std::string_view separatorText(ScopeSeparator v);
+// Splits a decoded scope value on the separator's text; empty parts are kept (the callers
+// reject them as unknown scopes).
+std::vector<std::string> splitScopes(const std::string& text, ScopeSeparator separator);
 
 using StringMap = std::map<std::string, std::string>;
 

@@ -86,17 +86,6 @@ std::optional<TimePoint> expiry(TimePoint now, int64_t ttl) {
   return now + std::chrono::seconds(ttl);
 }
 
-std::vector<std::string> splitScopes(const std::string& text, std::string_view sep) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (true) {
-    size_t next = text.find(sep, pos);
-    out.push_back(text.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
-    if (next == std::string::npos) return out;
-    pos = next + sep.size();
-  }
-}
-
 // Shared front half of both grants: parse, authenticate, check grant_type and fixed params.
 struct Front {
   std::optional<TokenRequest> request;
@@ -237,7 +226,7 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
   std::optional<std::vector<std::string>> requested;
   auto scope = tr.params.get("scope");
   if (b.scope_separator != ScopeSeparator::kNone && scope && !scope->empty()) {
-    requested = splitScopes(*scope, separatorText(b.scope_separator));
+    requested = splitScopes(*scope, b.scope_separator);
   }
 
   // Providers without refresh tokens renew by exchanging the access token (D13).
