@@ -16,8 +16,6 @@
 namespace linkgate::conformance {
 namespace {
 
-App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
-
 std::string codeFor(CheckContext& c, const App& app,
                     const std::vector<std::pair<std::string, std::string>>& extra = {}) {
   Flow flow(c.world(), &c.trace());

@@ -18,8 +18,6 @@
 namespace linkgate::conformance {
 namespace {
 
-App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
-
 HttpResponse api(CheckContext& c, const std::string& method, const std::string& path,
                  const std::optional<Json>& body = std::nullopt) {
   auto r = must(c.world().gateway().request(method, path, body), method + " " + path);

@@ -20,13 +20,6 @@
 namespace linkgate::conformance {
 namespace {
 
-App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
-
-std::string lower(std::string s) {
-  for (char& ch : s) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
-  return s;
-}
-
 // Runs an approved flow with `state` while a fault is armed and checks the redirect carries
 // `expected_error` (SPEC §1.2), the state, and no secret in error_description.
 void expectFlowError(CheckContext& c, const App& app, const Fault& fault,

@@ -61,8 +61,6 @@ std::string judgeStart(World& world, Trace& trace, const App& app, const std::st
   return {};
 }
 
-App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
-
 TEST(RedirectUri, Registration) {
   runCheck({"redirect_uri.registration", "SPEC §2 (registration)", "", 150}, [](CheckContext& c) {
     for (const std::string& uri : gen::registrationExamples()) {

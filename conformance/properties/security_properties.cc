@@ -16,13 +16,6 @@
 namespace linkgate::conformance {
 namespace {
 
-App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
-
-std::string lower(std::string s) {
-  for (char& ch : s) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
-  return s;
-}
-
 // A flow taken up to the provider's redirect back to the gateway (not followed yet).
 struct PendingCallback {
   std::unique_ptr<Flow> flow;

@@ -36,8 +36,6 @@ std::string roundTrip(CheckContext& c, const App& app, const std::optional<std::
   return {};
 }
 
-App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
-
 TEST(State, RoundTrip) {
   runCheck({"state.round_trip", "SPEC §1.1, §1.3, RFC 6749 §4.1.2", "", 100}, [](CheckContext& c) {
     const App app = primaryApp(c);

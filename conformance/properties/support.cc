@@ -9,16 +9,18 @@
 namespace linkgate::conformance {
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  return s;
-}
-
 std::string clip(const std::string& s, size_t max = 200) {
   return s.size() > max ? s.substr(0, max) + "..." : s;
 }
 
 }  // namespace
+
+std::string lower(std::string s) {
+  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  return s;
+}
+
+App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
 
 std::string refusedWithoutRedirect(const HttpResponse& r, PageKind kind) {
   if (auto location = r.header("Location")) {

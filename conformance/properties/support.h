@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/harness/check.h"
 #include "conformance/harness/flow.h"
 #include "conformance/harness/world.h"
 #include "core/http_client.h"
@@ -43,6 +44,12 @@ std::string randomUuid();
 std::string jsonError(const HttpResponse& response);
 // Bytes shown safely in a message: control and non-ASCII bytes as \xNN, long text clipped.
 std::string printable(const std::string& bytes, size_t max = 160);
+
+// ASCII lower-case (header names, error codes).
+std::string lower(std::string s);
+
+// The stack's OAuth app for the check's provider; fails the check when it cannot be set up.
+App primaryApp(CheckContext& c);
 
 // Clears the simulator's faults and `slug`'s run-time behaviours when a check ends, whatever
 // happened.
