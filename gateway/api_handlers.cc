@@ -117,6 +117,9 @@ web::Response ApiHandlers::createApp(const web::Request& request, const std::str
     }
     app.metadata = (*body)["metadata"];
   }
+  if (auto ok = appParamValues(*s_.catalogue.find(**provider), app.metadata); !ok) {
+    return jsonError(gwError(Code::kBadConnectionParam, ok.error().message));
+  }
   app.id = newUuid(s_.random);
   app.account_id = account;
   app.provider = **provider;
@@ -187,6 +190,11 @@ web::Response ApiHandlers::patchApp(const web::Request& request, const std::stri
       return jsonError(gwError(Code::kInvalidRequest, "metadata must be an object"));
     }
     app.metadata = (*body)["metadata"];
+    const Dialect* dialect = s_.catalogue.find(app.provider);
+    if (auto ok = dialect ? appParamValues(*dialect, app.metadata) : Result<ConnectionValues>{};
+        !ok) {
+      return jsonError(gwError(Code::kBadConnectionParam, ok.error().message));
+    }
   }
   app.updated_at = s_.now();
   if (auto stored = s_.store.updateApp(app); !stored) return storageError();
@@ -258,6 +266,13 @@ web::Response ApiHandlers::listProviders() {
                         {"example", p.example},
                         {"description", p.description}});
     }
+    Json app_params = Json::array();
+    for (const auto& p : d.app_params) {
+      app_params.push_back({{"name", p.name},
+                            {"pattern", p.pattern},
+                            {"example", p.example},
+                            {"description", p.description}});
+    }
     Json dialect = {{"authorization_url", d.authorization_url},
                     {"token_url", d.token_url},
                     {"client_id_param", d.authorization.client_id_param},
@@ -275,6 +290,7 @@ web::Response ApiHandlers::listProviders() {
     data.push_back({{"slug", slug},
                     {"display_name", d.display_name},
                     {"connection_params", params},
+                    {"app_params", app_params},
                     {"dialect", dialect}});
   }
   return jsonOk(200, Json{{"data", data}});

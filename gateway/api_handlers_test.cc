@@ -108,6 +108,57 @@ TEST_F(ApiTest, ProvidersListConnectionParams) {
   EXPECT_TRUE(saw_params);
 }
 
+TEST_F(ApiTest, AppParamsComeFromMetadataAndAreCheckedWhenTheAppChanges) {
+  TestGateway real(testing::realCatalogue());
+  auto send = [&](const std::string& method, const std::string& path, const Json& body) {
+    return real.send(method, path, body.is_null() ? "" : dumpJson(body),
+                     {{"Authorization", std::string("Bearer ") + TestGateway::kApiKey},
+                      {"Content-Type", "application/json"}});
+  };
+  const std::string good = "amzn1.sp.solution.6f2e1c3a-9b4d-4e8f-a1b2-3c4d5e6f7a8b";
+  Json app = {{"provider", "amazon"}, {"client_id", "amzn1.application-oa2-client.x"},
+              {"client_secret", "s"}};
+  for (const Json& metadata : {Json(nullptr), Json::object(), Json{{"application_id", 7}},
+                               Json{{"application_id", "amzn1.sp.solution.x/evil.example"}}}) {
+    Json body = app;
+    if (!metadata.is_null()) body["metadata"] = metadata;
+    auto r = send("POST", "/v1/oauth-apps", body);
+    EXPECT_EQ(r.status, 400) << metadata.dump();
+    EXPECT_EQ(json(r)["error"], "invalid_request");
+    EXPECT_NE(json(r)["error_description"].get<std::string>().find("metadata.application_id"),
+              std::string::npos)
+        << r.body;
+  }
+  EXPECT_EQ(json(send("GET", "/v1/oauth-apps", nullptr))["data"].size(), 0u) << "nothing stored";
+  app["metadata"] = {{"application_id", good}, {"note", "kept"}};
+  auto created = send("POST", "/v1/oauth-apps", app);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json(created)["id"];
+  auto bad = send("PATCH", "/v1/oauth-apps/" + id, {{"metadata", Json::object()}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ((*real.store->findApp(id))->metadata["application_id"], good) << "PATCH changed it";
+
+  // The consent URL carries the app's application_id; the token call will carry its client_id.
+  ASSERT_EQ(send("POST", "/v1/redirect-uris", {{"url", "https://app.example/cb"}}).status, 201);
+  auto start = real.send("GET", "/link/oauth2/start?client_id=" + id +
+                                    "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&region=com");
+  ASSERT_EQ(start.status, 302) << start.body;
+  const std::string location = start.header("Location").value_or("");
+  EXPECT_TRUE(location.starts_with("https://sellercentral.amazon.com/apps/authorize/consent?"))
+      << location;
+  EXPECT_EQ(queryOf(location).get("application_id"), good) << location;
+  EXPECT_FALSE(queryOf(location).has("client_id")) << location;
+
+  Json listed;
+  const Json providers = json(send("GET", "/v1/providers", nullptr));
+  for (const auto& p : providers["data"]) {
+    if (p["slug"] == "amazon") listed = p;
+  }
+  ASSERT_EQ(listed["app_params"].size(), 1u);
+  EXPECT_EQ(listed["app_params"][0]["name"], "application_id");
+  for (const auto& cp : listed["connection_params"]) EXPECT_NE(cp["name"], "application_id");
+}
+
 TEST_F(ApiTest, StartLinkIsSingleUseAndCarriesJsonState) {
   call("POST", "/v1/redirect-uris", {{"url", "https://app.example/cb"}});
   auto made = call("POST", "/v1/credentials/start-auth",

@@ -109,7 +109,9 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   input.redirect_uri = s_.callbackUrl(dialect.slug);
   input.code_verifier = flow.provider_code_verifier;
   input.scopes = flow.scopes;
-  input.params = values;
+  auto with_app = withAppParams(dialect, (*app)->metadata, values);
+  if (!with_app) return fail(gwError(Code::kBadConnectionParam, with_app.error().message));
+  input.params = std::move(*with_app);
   auto http_request = tokenExchangeRequest(dialect, s_.urls, input);
   if (!http_request) return fail(gwError(Code::kProviderExchangeFailed, http_request.error().message));
   http_request->connect_timeout = s_.config.provider_connect_timeout;

@@ -152,9 +152,42 @@ void checkPath(const std::string& field, const std::string& path) {
   }
 }
 
-// A catalogue URL: https, absolute, every {placeholder} a declared connection param.
-void checkUrl(const std::string& field, const std::string& url,
-              const std::vector<ConnectionParam>& params) {
+// connection_params or app_params: [{name, pattern, example, description?}], names unique
+// across both lists.
+void readParams(const Json* list, const std::string& field, const Dialect& d,
+                std::vector<ConnectionParam>& out) {
+  if (list == nullptr) return;
+  if (!list->is_array()) bad(field, "must be an array");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string path = field + "[" + std::to_string(i) + "]";
+    ObjectReader r((*list)[i], path);
+    ConnectionParam p;
+    r.str("name", p.name, true);
+    r.str("pattern", p.pattern, true);
+    r.str("example", p.example, true);
+    r.str("description", p.description);
+    r.done();
+    if (p.name.empty() || p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                              std::string::npos) {
+      bad(path + ".name", "must match ^[a-z0-9_]+$");
+    }
+    static const std::set<std::string> kReserved = {
+        "client_id", "redirect_uri", "state", "scope", "debug", "code_challenge",
+        "code_challenge_method", "response_type"};
+    if (kReserved.contains(p.name)) bad(path + ".name", "collides with a /start parameter");
+    try {
+      p.regex = std::make_shared<const std::regex>(p.pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      bad(path + ".pattern", std::string("bad regex: ") + e.what());
+    }
+    if (!p.matches(p.example)) bad(path + ".example", "does not match pattern");
+    if (d.param(p.name) != nullptr) bad(path + ".name", "duplicate name");  // either list
+    out.push_back(std::move(p));
+  }
+}
+
+// A catalogue URL: https, absolute, every {placeholder} a declared connection or app param.
+void checkUrl(const std::string& field, const std::string& url, const Dialect& d) {
   std::string filled;
   for (size_t i = 0; i < url.size(); ++i) {
     if (url[i] != '{') {
@@ -165,10 +198,11 @@ void checkUrl(const std::string& field, const std::string& url,
     const size_t end = url.find('}', i);
     if (end == std::string::npos) bad(field, "unterminated '{'");
     const std::string name = url.substr(i + 1, end - i - 1);
-    auto it = std::find_if(params.begin(), params.end(),
-                           [&](const ConnectionParam& p) { return p.name == name; });
-    if (it == params.end()) bad(field, "placeholder {" + name + "} is not a connection param");
-    filled += it->example;
+    const ConnectionParam* param = d.param(name);
+    if (param == nullptr) {
+      bad(field, "placeholder {" + name + "} is not a connection or app param");
+    }
+    filled += param->example;
     i = end;
   }
   auto parsed = Url::parseAbsolute(filled);
@@ -212,46 +246,17 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
   if (d.sources.empty()) bad("sources", "must have at least one entry");
   top.strings("assumed", d.assumed);
 
-  if (const Json* cps = top.get("connection_params")) {
-    if (!cps->is_array()) bad("connection_params", "must be an array");
-    for (size_t i = 0; i < cps->size(); ++i) {
-      const std::string path = "connection_params[" + std::to_string(i) + "]";
-      ObjectReader r((*cps)[i], path);
-      ConnectionParam p;
-      r.str("name", p.name, true);
-      r.str("pattern", p.pattern, true);
-      r.str("example", p.example, true);
-      r.str("description", p.description);
-      r.done();
-      if (p.name.empty() || p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                                std::string::npos) {
-        bad(path + ".name", "must match ^[a-z0-9_]+$");
-      }
-      static const std::set<std::string> kReserved = {
-          "client_id", "redirect_uri", "state", "scope", "debug", "code_challenge",
-          "code_challenge_method", "response_type"};
-      if (kReserved.contains(p.name)) bad(path + ".name", "collides with a /start parameter");
-      try {
-        p.regex = std::make_shared<const std::regex>(p.pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        bad(path + ".pattern", std::string("bad regex: ") + e.what());
-      }
-      if (!p.matches(p.example)) bad(path + ".example", "does not match pattern");
-      for (const auto& other : d.connection_params) {
-        if (other.name == p.name) bad(path + ".name", "duplicate name");
-      }
-      d.connection_params.push_back(std::move(p));
-    }
-  }
+  readParams(top.get("connection_params"), "connection_params", d, d.connection_params);
+  readParams(top.get("app_params"), "app_params", d, d.app_params);
 
   top.str("authorization_url", d.authorization_url, true);
-  checkUrl("authorization_url", d.authorization_url, d.connection_params);
+  checkUrl("authorization_url", d.authorization_url, d);
   top.str("token_url", d.token_url, true);
-  checkUrl("token_url", d.token_url, d.connection_params);
+  checkUrl("token_url", d.token_url, d);
   top.optStr("refresh_url", d.refresh_url);
-  if (d.refresh_url) checkUrl("refresh_url", *d.refresh_url, d.connection_params);
+  if (d.refresh_url) checkUrl("refresh_url", *d.refresh_url, d);
   top.optStr("api_base_url", d.api_base_url);
-  if (d.api_base_url) checkUrl("api_base_url", *d.api_base_url, d.connection_params);
+  if (d.api_base_url) checkUrl("api_base_url", *d.api_base_url, d);
 
   {
     const Json* a = top.get("authorization");
@@ -259,6 +264,7 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     ObjectReader r(*a, "authorization");
     auto& az = d.authorization;
     r.str("client_id_param", az.client_id_param);
+    r.boolean("send_client_id", az.send_client_id);
     r.str("response_type", az.response_type);
     r.enumeration("scope_separator", az.scope_separator, kSeparators);
     r.strings("default_scopes", az.default_scopes);
@@ -355,6 +361,15 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
 }
 
 }  // namespace
+
+const ConnectionParam* Dialect::param(std::string_view name) const {
+  for (const auto* list : {&connection_params, &app_params}) {
+    for (const auto& p : *list) {
+      if (p.name == name) return &p;
+    }
+  }
+  return nullptr;
+}
 
 bool ConnectionParam::matches(const std::string& value) const {
   return regex && std::regex_match(value, *regex);

@@ -35,6 +35,7 @@ struct ConnectionParam {
 
 struct AuthorizationDialect {
   std::string client_id_param = "client_id";
+  bool send_client_id = true;  // false: the URL names the app by an app param instead (Amazon)
   std::string response_type = "code";  // "" = omit
   ScopeSeparator scope_separator = ScopeSeparator::kSpace;
   std::vector<std::string> default_scopes;
@@ -88,7 +89,10 @@ struct ApiDialect {
 struct Dialect {
   std::string slug, display_name;
   std::vector<std::string> sources, assumed;
-  std::vector<ConnectionParam> connection_params;
+  std::vector<ConnectionParam> connection_params;  // per connection, from the /start request
+  // Per OAuth app, from the app's `metadata` (Amazon's SP-API application_id): same shape and
+  // rules as connection params, validated when the app is created or changed.
+  std::vector<ConnectionParam> app_params;
   std::string authorization_url, token_url;
   std::optional<std::string> refresh_url, api_base_url;
   AuthorizationDialect authorization;
@@ -97,6 +101,9 @@ struct Dialect {
   TokenResponseDialect token_response;
   RefreshPolicy refresh;
   ApiDialect api;
+
+  // The connection or app param named `name`, or nullptr.
+  const ConnectionParam* param(std::string_view name) const;
 };
 
 // Parses one catalogue document; `slug` is the file's base name. Errors: id "bad_catalogue",

@@ -243,7 +243,9 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   input.refresh_token = rt->get<std::string>();
   input.redirect_uri = s_.callbackUrl(dialect->slug);
   input.scopes = splitScopes(credential.properties.value("scope", ""), ScopeSeparator::kSpace);
-  input.params = valuesOf(credential.connection_params);
+  auto with_app = withAppParams(*dialect, (*app)->metadata, valuesOf(credential.connection_params));
+  if (!with_app) return gwFail(Code::kBadConnectionParam, with_app.error().message);
+  input.params = std::move(*with_app);
   auto request = refreshRequest(*dialect, s_.urls, input);
   if (!request) return gwFail(Code::kProviderExchangeFailed, request.error().message);
   request->connect_timeout = s_.config.provider_connect_timeout;

@@ -155,7 +155,7 @@ Result<std::string> authorizationUrl(const Dialect& dialect, const ProviderUrls&
   if (!base) return std::unexpected(base.error());
   const auto& az = dialect.authorization;
   Params q;
-  q.add(az.client_id_param, input.client_id);
+  if (az.send_client_id) q.add(az.client_id_param, input.client_id);
   if (!az.response_type.empty()) q.add("response_type", az.response_type);
   if (az.send_redirect_uri) q.add("redirect_uri", input.redirect_uri);
   if (az.scope_separator != ScopeSeparator::kNone && !input.scopes.empty()) {

@@ -87,26 +87,6 @@ void expectApiMe(const Dialect& dialect, const std::string& sim, const std::stri
   EXPECT_EQ(identity.status, 200) << "api/me with the " << what << ": " << identity.body;
 }
 
-// Providers whose catalogue entry and simulator profile are known to disagree, with the step
-// that fails. A listed provider that completes its flow fails this test: remove it then.
-// (conformance/expected_failures.json lists the same gaps for the black-box suite.)
-struct KnownGap {
-  std::string_view slug;
-  std::string_view reason;
-};
-constexpr KnownGap kKnownGaps[] = {
-    {"amazon",
-     "SP-API consent is identified by application_id (the app's solution id), the token call by "
-     "the LWA client_id; the simulator models one client id, so its consent step answers 400"},
-};
-
-const KnownGap* knownGap(std::string_view slug) {
-  for (const auto& gap : kKnownGaps) {
-    if (gap.slug == slug) return &gap;
-  }
-  return nullptr;
-}
-
 class EveryProvider : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryProvider, CompletesAFlowAgainstTheSimulator) {
@@ -126,9 +106,16 @@ TEST_P(EveryProvider, CompletesAFlowAgainstTheSimulator) {
                                    {"redirect_uris", {gw + "/link/oauth2/callback/" + slug}}}),
                      {{"Content-Type", "application/json"}});
   ASSERT_EQ(client.status, 201) << client.body;
+  // App params (Amazon's application_id) are what the provider assigned the registered client.
+  const Json registered = Json::parse(client.body);
+  Json metadata = Json::object();
+  for (const auto& p : dialect.app_params) {
+    ASSERT_TRUE(registered.contains(p.name)) << "the simulator assigned no " << p.name;
+    metadata[p.name] = registered[p.name];
+  }
   auto app = call("POST", gw + "/v1/oauth-apps",
                   dumpJson(Json{{"provider", slug}, {"client_id", client_id},
-                                {"client_secret", secret}}),
+                                {"client_secret", secret}, {"metadata", metadata}}),
                   kApi);
   ASSERT_EQ(app.status, 201) << app.body;
   const std::string app_id = Json::parse(app.body)["id"];
@@ -147,11 +134,6 @@ TEST_P(EveryProvider, CompletesAFlowAgainstTheSimulator) {
   ASSERT_FALSE(cookie.empty());
 
   auto consent = call("GET", *started.header("Location"));
-  if (const KnownGap* gap = knownGap(slug)) {
-    EXPECT_EQ(consent.status, 400) << "known gap now passes its consent step; remove it from "
-                                      "kKnownGaps: " << gap->reason;
-    return;
-  }
   ASSERT_EQ(consent.status, 302) << "provider authorization endpoint: " << consent.body;
   const std::string callback = consent.header("Location").value_or("");
   ASSERT_TRUE(callback.starts_with(gw + "/link/oauth2/callback/" + slug)) << callback;

@@ -59,6 +59,33 @@ Result<ConnectionValues> checkConnectionValues(const Dialect& dialect,
   return out;
 }
 
+Result<ConnectionValues> appParamValues(const Dialect& dialect, const Json& metadata) {
+  ConnectionValues out;
+  for (const auto& p : dialect.app_params) {
+    const std::string hint = " (pattern " + p.pattern + ", e.g. " + p.example + ")";
+    auto it = metadata.is_object() ? metadata.find(p.name) : metadata.end();
+    if (!metadata.is_object() || it == metadata.end()) {
+      return fail("bad_connection_param", dialect.display_name + " needs the OAuth app's metadata." +
+                                              p.name + hint);
+    }
+    if (!it->is_string() || it->get_ref<const std::string&>().size() > 255 ||
+        !safeForUrl(it->get<std::string>()) || !p.matches(it->get<std::string>())) {
+      return fail("bad_connection_param",
+                  "the OAuth app's metadata." + p.name + " does not match its pattern" + hint);
+    }
+    out.emplace(p.name, it->get<std::string>());
+  }
+  return out;
+}
+
+Result<ConnectionValues> withAppParams(const Dialect& dialect, const Json& metadata,
+                                       ConnectionValues values) {
+  auto app = appParamValues(dialect, metadata);
+  if (!app) return app;
+  for (auto& [name, value] : *app) values[name] = std::move(value);
+  return values;
+}
+
 ProviderUrls::ProviderUrls(std::optional<std::string> base_url) : base_(std::move(base_url)) {
   if (base_) {
     while (!base_->empty() && base_->back() == '/') base_->pop_back();
@@ -76,10 +103,9 @@ Result<std::string> ProviderUrls::resolve(const Dialect& dialect, const std::str
     const size_t end = url_template.find('}', i);
     if (end == std::string::npos) return fail("bad_catalogue", "unterminated placeholder");
     const std::string name = url_template.substr(i + 1, end - i - 1);
-    auto param = std::find_if(dialect.connection_params.begin(), dialect.connection_params.end(),
-                              [&](const ConnectionParam& p) { return p.name == name; });
+    const ConnectionParam* param = dialect.param(name);
     auto value = values.find(name);
-    if (param == dialect.connection_params.end() || value == values.end()) {
+    if (param == nullptr || value == values.end()) {
       return fail("bad_connection_param", "missing connection parameter '" + name + "'");
     }
     if (auto ok = checkOne(*param, value->second); !ok) return std::unexpected(ok.error());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "core/params.h"
 #include "gateway/catalogue.h"
 
@@ -21,6 +22,13 @@ Result<ConnectionValues> readConnectionParams(const Dialect& dialect, const Para
 // Same for values from a JSON object (start links, stored credentials).
 Result<ConnectionValues> checkConnectionValues(const Dialect& dialect,
                                                const ConnectionValues& values);
+
+// The dialect's app params from an OAuth app's metadata object: each must be a string matching
+// its pattern. Fails "bad_connection_param" naming the field.
+Result<ConnectionValues> appParamValues(const Dialect& dialect, const Json& metadata);
+// values plus the app params (for filling URL templates).
+Result<ConnectionValues> withAppParams(const Dialect& dialect, const Json& metadata,
+                                       ConnectionValues values);
 
 class ProviderUrls {
  public:

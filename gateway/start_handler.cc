@@ -255,7 +255,17 @@ web::Response FlowHandlers::beginFlow(const web::Request& request, const FlowSta
   input.redirect_uri = s_.callbackUrl(dialect.slug);
   input.state = flow.state;
   input.scopes = fs.scopes;
-  input.params = fs.params;
+  auto with_app = withAppParams(dialect, fs.app.metadata, fs.params);
+  if (!with_app) {
+    Diagnostics diag;
+    diag.stage = "start";
+    diag.provider = dialect.slug;
+    diag.hints.push_back("Set it with PATCH /v1/oauth-apps/" + fs.app.id + " {\"metadata\": {...}}.");
+    return redirectError(request, fs.redirect_uri, fs.state,
+                         gwError(Code::kBadConnectionParam, with_app.error().message), fs.debug,
+                         diag);
+  }
+  input.params = std::move(*with_app);
   if (dialect.authorization.pkce != PkceMode::kNone) {
     flow.provider_code_verifier = randomToken(s_.random, 256);  // 43 chars, RFC 7636 §4.1
     input.code_challenge = pkceS256Challenge(*flow.provider_code_verifier);

@@ -118,8 +118,13 @@ web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
     return errorPage(request, 400, "invalid_request",
                      "exactly one " + a.client_id_param + " parameter is required");
   }
-  auto client = ctx.clients.find(p.profile.slug, *query.get(a.client_id_param));
-  if (!client) return errorPage(request, 400, "invalid_client", "unknown client");
+  const std::string named = *query.get(a.client_id_param);
+  auto client = a.application_id ? ctx.clients.findByApplicationId(p.profile.slug, named)
+                                 : ctx.clients.find(p.profile.slug, named);
+  if (!client) {
+    return errorPage(request, 400, "invalid_client",
+                     a.application_id ? "unknown " + a.client_id_param : "unknown client");
+  }
   if (query.count("redirect_uri") > 1) {
     return errorPage(request, 400, "invalid_request", "repeated redirect_uri");
   }

@@ -1,9 +1,13 @@
 // The authorization endpoint and the consent form, without sockets.
 #include "simulator/authorize_handler.h"
 
+#include <regex>
+
 #include <gtest/gtest.h>
 
 #include "core/params.h"
+#include "core/percent.h"
+#include "simulator/client_store.h"
 #include "simulator/test_support.h"
 
 namespace linkgate::sim {
@@ -231,6 +235,50 @@ TEST(Authorize, CallbackExtrasRenamedCodeAndIssuerDefault) {
   EXPECT_EQ(locationParam(r, "realmId"), "1001-alice");
   EXPECT_EQ(locationParam(r, "cid"), "c1");
   EXPECT_EQ(locationParam(r, "iss"), "https://extras.example");  // the authorize URL's origin
+}
+
+TEST(Authorize, ApplicationIdNamesTheClientAndTheCodeIsBoundToItsClientId) {
+  Profile p = patchedGeneric("appid", [](Json& d) {
+    d["authorize"]["client_id_param"] = "application_id";
+    d["authorize"]["application_id"] = "app.{uuid}";
+  });
+  GenericSim s({p});
+  const std::string app_id = deriveApplicationId("app.{uuid}", "appid", GenericSim::kClient);
+  ASSERT_NE(app_id, "app.{uuid}");
+  EXPECT_EQ(s.sim->clients().find("appid", GenericSim::kClient)->application_id, app_id);
+  // The OAuth client id is not the application id: no such application.
+  web::Response by_client_id = s.authorize({}, "appid");
+  EXPECT_EQ(by_client_id.status, 400) << by_client_id.body;
+  EXPECT_NE(by_client_id.body.find("unknown application_id"), std::string::npos);
+  const std::string code = s.code({{"application_id", app_id}}, "appid");
+  ASSERT_FALSE(code.empty());
+  // The code is redeemed with the OAuth client id (and not with the application id).
+  const std::string form = "grant_type=authorization_code&code=" + code +
+                           "&redirect_uri=" + percentEncode(GenericSim::kRedirect) +
+                           "&client_secret=" + percentEncode(GenericSim::kSecret);
+  web::Response wrong = s.token(form + "&client_id=" + percentEncode(app_id), HeaderList{}, "appid");
+  EXPECT_EQ(wrong.status, 401) << wrong.body;
+  web::Response right =
+      s.token(form + "&client_id=" + percentEncode(GenericSim::kClient), HeaderList{}, "appid");
+  EXPECT_EQ(right.status, 200) << right.body;
+}
+
+TEST(ClientStore, ApplicationIdsAreUniquePerProviderAndStable) {
+  ClientStore store;
+  const std::string a1 = deriveApplicationId("amzn1.sp.solution.{uuid}", "amazon", "lwa-1");
+  EXPECT_EQ(a1, deriveApplicationId("amzn1.sp.solution.{uuid}", "amazon", "lwa-1"));
+  EXPECT_NE(a1, deriveApplicationId("amzn1.sp.solution.{uuid}", "amazon", "lwa-2"));
+  EXPECT_TRUE(std::regex_match(
+      a1, std::regex("amzn1\\.sp\\.solution\\.[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")))
+      << a1;
+  EXPECT_TRUE(store.put(Client{"amazon", "lwa-1", "s", {"https://a/cb"}, a1}));
+  EXPECT_TRUE(store.put(Client{"amazon", "lwa-1", "s2", {"https://a/cb"}, a1}));  // replaces
+  EXPECT_FALSE(store.put(Client{"amazon", "lwa-2", "s", {"https://a/cb"}, a1}));  // taken
+  EXPECT_FALSE(store.find("amazon", "lwa-2"));
+  EXPECT_TRUE(store.put(Client{"other", "lwa-2", "s", {"https://a/cb"}, a1}));  // other provider
+  EXPECT_EQ(store.findByApplicationId("amazon", a1)->client_secret, "s2");
+  EXPECT_FALSE(store.findByApplicationId("amazon", "lwa-1"));
+  EXPECT_FALSE(store.findByApplicationId("amazon", ""));
 }
 
 TEST(Authorize, PkceRequiredByBehaviourAtRunTime) {

@@ -50,6 +50,15 @@ Json stringsJson(const auto& values) {
   return out;
 }
 
+Json clientJson(const Client& c) {
+  Json j{{"provider", c.provider},
+         {"client_id", c.client_id},
+         {"client_secret", c.client_secret},
+         {"redirect_uris", c.redirect_uris}};
+  if (!c.application_id.empty()) j["application_id"] = c.application_id;
+  return j;
+}
+
 std::string baseUrl(const web::Request& request) {
   return "http://" + request.header("host").value_or("127.0.0.1");
 }
@@ -72,6 +81,7 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
   Json methods = prof.token.methods;
   Json dialect{
       {"client_id_param", prof.authorize.client_id_param},
+      {"authorize_names", prof.authorize.application_id ? "application_id" : "client_id"},
       {"client_auth", stringsJson(prof.token.client_auth)},
       {"token_client_id_param", prof.token.client_id_param},
       {"encoding", stringsJson(prof.token.encoding)},
@@ -154,10 +164,7 @@ web::Response ControlApi::clients(const web::Request& request, const std::vector
   if (m == "GET") {
     Json list = Json::array();
     for (const auto& c : d_.clients.list()) {
-      list.push_back(Json{{"provider", c.provider},
-                          {"client_id", c.client_id},
-                          {"client_secret", c.client_secret},
-                          {"redirect_uris", c.redirect_uris}});
+      list.push_back(clientJson(c));
     }
     return ok(Json{{"clients", list}});
   }
@@ -165,7 +172,8 @@ web::Response ControlApi::clients(const web::Request& request, const std::vector
   auto body = jsonBody(request);
   if (!body) return bad(body.error().message);
   for (const auto& [key, value] : body->items()) {
-    if (key != "provider" && key != "client_id" && key != "client_secret" && key != "redirect_uris") {
+    if (key != "provider" && key != "client_id" && key != "client_secret" && key != "redirect_uris" &&
+        key != "application_id") {
       return bad("unknown field " + key);
     }
   }
@@ -186,12 +194,23 @@ web::Response ControlApi::clients(const web::Request& request, const std::vector
     }
     c.redirect_uris.push_back(u.get<std::string>());
   }
-  if (!d_.router.find(c.provider)) return notFound("unknown provider " + c.provider);
-  Json answer{{"provider", c.provider},
-              {"client_id", c.client_id},
-              {"client_secret", c.client_secret},
-              {"redirect_uris", c.redirect_uris}};
-  d_.clients.put(std::move(c));
+  const Provider* provider = d_.router.find(c.provider);
+  if (!provider) return notFound("unknown provider " + c.provider);
+  const auto& tmpl = provider->profile.authorize.application_id;
+  if (body->contains("application_id")) {
+    auto v = jsonString(*body, "application_id");
+    if (!tmpl) return bad("application_id: " + c.provider + " identifies clients by client_id");
+    if (!v || v->empty()) return bad("application_id: must be a non-empty string");
+    c.application_id = *v;
+  } else if (tmpl) {
+    c.application_id = deriveApplicationId(*tmpl, c.provider, c.client_id);
+  }
+  Json answer = clientJson(c);
+  if (!d_.clients.put(std::move(c))) {
+    return web::Response::json(409, Json{{"error", "conflict"},
+                                         {"error_description",
+                                          "application_id is taken by another client"}});
+  }
   return ok(answer, 201);
 }
 

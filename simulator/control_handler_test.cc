@@ -119,6 +119,41 @@ TEST(Control, ClientValidation) {
   EXPECT_EQ(bodyOf(s.control("GET", "/_sim/clients"))["clients"].size(), 1u);  // nothing changed
 }
 
+TEST(Control, ClientsGetAnApplicationIdWhereTheConsentUrlNamesTheApplication) {
+  GenericSim s({testing::providerProfile("amazon")});
+  Json c{{"provider", "amazon"}, {"client_id", "amzn1.application-oa2-client.lwa1"},
+         {"client_secret", "sec"}, {"redirect_uris", Json::array({"https://a.example/cb"})}};
+  web::Response first = s.control("POST", "/_sim/clients", c);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string derived = bodyOf(first).value("application_id", "");
+  EXPECT_TRUE(derived.starts_with("amzn1.sp.solution.")) << first.body;
+  EXPECT_EQ(bodyOf(s.control("POST", "/_sim/clients", c)).value("application_id", ""), derived)
+      << "the derived id is stable";
+  Json other = c;
+  other["client_id"] = "amzn1.application-oa2-client.lwa2";
+  other["application_id"] = derived;
+  web::Response taken = s.control("POST", "/_sim/clients", other);
+  EXPECT_EQ(taken.status, 409) << taken.body;
+  EXPECT_EQ(bodyOf(taken)["error"], "conflict");
+  other["application_id"] = "amzn1.sp.solution.chosen";
+  web::Response chosen = s.control("POST", "/_sim/clients", other);
+  EXPECT_EQ(chosen.status, 201) << chosen.body;
+  EXPECT_EQ(bodyOf(chosen)["application_id"], "amzn1.sp.solution.chosen");
+  other["application_id"] = "";
+  expectBad(s.control("POST", "/_sim/clients", other), "application_id");
+  Json generic{{"provider", "generic"}, {"client_id", "g"}, {"client_secret", "sec"},
+               {"redirect_uris", Json::array({"https://a.example/cb"})},
+               {"application_id", "x"}};
+  expectBad(s.control("POST", "/_sim/clients", generic), "application_id");
+  int with_app_id = 0;
+  const Json listed = bodyOf(s.control("GET", "/_sim/clients"));
+  for (const auto& e : listed["clients"]) {
+    EXPECT_EQ(e.contains("application_id"), e["provider"] == "amazon") << e.dump();
+    with_app_id += e.contains("application_id") ? 1 : 0;
+  }
+  EXPECT_EQ(with_app_id, 3);  // GenericSim's own amazon client and the two above
+}
+
 TEST(Control, ResetClearsStateAndKeepsClientsUnlessAsked) {
   GenericSim s;
   std::string code = s.code();

@@ -1,6 +1,8 @@
 // FlowClient: a dialect-aware OAuth client for the simulator's own tests.
 #include "simulator/flow_client.h"
 
+#include "simulator/client_store.h"
+
 #include <algorithm>
 #include <regex>
 
@@ -76,7 +78,9 @@ std::string FlowClient::authorizeUrl(const std::string& state, const std::string
                                      bool with_pkce) const {
   const AuthorizeSpec& a = p_.authorize;
   Params q;
-  q.add(a.client_id_param, client_id_);
+  q.add(a.client_id_param, a.application_id
+                               ? deriveApplicationId(*a.application_id, p_.slug, client_id_)
+                               : client_id_);
   if (!a.response_type.empty()) q.add("response_type", a.response_type);
   q.add("redirect_uri", redirect_uri_);
   q.add("state", state);

@@ -55,6 +55,9 @@ struct Endpoints {
 
 struct AuthorizeSpec {
   std::string client_id_param = "client_id";
+  // Set when the authorize request names the application rather than the OAuth client: the
+  // template ("...{uuid}...") of the id the simulator assigns each registered client.
+  std::optional<std::string> application_id;
   std::string response_type = "code";  // "" = must be absent or empty
   bool redirect_uri_optional = false;
   ScopeSeparator scope_separator = ScopeSeparator::kSpace;

@@ -195,11 +195,23 @@ void readEndpoints(const Json& j, Profile& p) {
 
 void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "authorize",
-        {"client_id_param", "response_type", "redirect_uri", "scope_separator", "scopes",
-         "default_scopes", "scope_required", "pkce", "required_params", "code_param",
+        {"client_id_param", "application_id", "response_type", "redirect_uri", "scope_separator",
+         "scopes", "default_scopes", "scope_required", "pkce", "required_params", "code_param",
          "send_iss", "issuer", "callback_extras"});
   auto& a = p.authorize;
   o.readNonEmptyString("client_id_param", a.client_id_param);
+  a.application_id = o.optString("application_id");
+  if (a.application_id) {
+    const std::string& t = *a.application_id;
+    auto at = t.find("{uuid}");
+    if (at == std::string::npos || t.find("{uuid}", at + 1) != std::string::npos) {
+      throw LoadError{o.field("application_id"), "must contain {uuid} exactly once"};
+    }
+    if (a.client_id_param == "client_id") {
+      throw LoadError{o.field("application_id"),
+                      "needs a client_id_param other than client_id (the consent URL's name for it)"};
+    }
+  }
   o.readString("response_type", a.response_type);
   std::string redirect = "required";
   o.readEnum("redirect_uri", EnumTable<std::string>{{"required", "required"}, {"optional", "optional"}},

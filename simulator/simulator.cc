@@ -35,8 +35,12 @@ void Simulator::registerDevClients(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   for (const auto& p : router_.providers()) {
     const std::string& slug = p->profile.slug;
-    clients_.put(Client{slug, "dev-" + slug, "dev-" + slug + "-secret",
-                        {url + "/link/oauth2/callback/" + slug}});
+    Client c{slug, "dev-" + slug, "dev-" + slug + "-secret",
+             {url + "/link/oauth2/callback/" + slug}};
+    if (const auto& tmpl = p->profile.authorize.application_id) {
+      c.application_id = deriveApplicationId(*tmpl, slug, c.client_id);
+    }
+    (void)clients_.put(std::move(c));
   }
 }
 

@@ -83,7 +83,11 @@ web::Response TestSimulator::call(web::Request request, std::chrono::millisecond
 
 void TestSimulator::addClient(const std::string& provider, const std::string& id,
                               const std::string& secret, std::vector<std::string> redirect_uris) {
-  sim->clients().put(Client{provider, id, secret, std::move(redirect_uris)});
+  Client c{provider, id, secret, std::move(redirect_uris)};
+  if (const Provider* p = sim->router().find(provider); p && p->profile.authorize.application_id) {
+    c.application_id = deriveApplicationId(*p->profile.authorize.application_id, provider, id);
+  }
+  ASSERT_TRUE(sim->clients().put(std::move(c))) << "application_id already taken";
 }
 
 GenericSim::GenericSim(std::vector<Profile> extra, bool auto_approve)

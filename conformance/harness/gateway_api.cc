@@ -53,9 +53,12 @@ Result<std::vector<GatewayProvider>> GatewayApi::providers() {
     GatewayProvider gp;
     gp.slug = str(p, "slug");
     gp.display_name = str(p, "display_name");
-    if (auto params = p.find("connection_params"); params != p.end() && params->is_array()) {
-      for (const Json& c : *params) {
-        gp.connection_params.push_back({str(c, "name"), str(c, "pattern"), str(c, "example")});
+    for (auto [field, out] : {std::pair{"connection_params", &gp.connection_params},
+                              std::pair{"app_params", &gp.app_params}}) {
+      if (auto params = p.find(field); params != p.end() && params->is_array()) {
+        for (const Json& c : *params) {
+          out->push_back({str(c, "name"), str(c, "pattern"), str(c, "example")});
+        }
       }
     }
     gp.raw = p;
@@ -66,11 +69,12 @@ Result<std::vector<GatewayProvider>> GatewayApi::providers() {
 
 Result<std::string> GatewayApi::createApp(const std::string& provider, const std::string& client_id,
                                           const std::string& client_secret,
-                                          const std::string& name) {
+                                          const std::string& name, const Json& metadata) {
   Json body = {{"provider", provider},
                {"client_id", client_id},
                {"client_secret", client_secret},
                {"name", name}};
+  if (!metadata.empty()) body["metadata"] = metadata;
   auto response = call("POST", "/v1/oauth-apps", body);
   if (!response) return std::unexpected(response.error());
   if (response->status != 201 && response->status != 200) {

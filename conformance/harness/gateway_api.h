@@ -21,6 +21,7 @@ struct GatewayProvider {
   std::string slug;
   std::string display_name;
   std::vector<ConnectionParam> connection_params;
+  std::vector<ConnectionParam> app_params;  // set in the OAuth app's metadata
   Json raw;
 };
 
@@ -49,7 +50,8 @@ class GatewayApi {
   Result<std::vector<GatewayProvider>> providers();
   // POST /v1/oauth-apps; the new app's id.
   Result<std::string> createApp(const std::string& provider, const std::string& client_id,
-                                const std::string& client_secret, const std::string& name);
+                                const std::string& client_secret, const std::string& name,
+                                const Json& metadata = Json::object());
   Status deleteApp(const std::string& id);
   // POST /v1/redirect-uris, answer as is (the registration check judges the status).
   Result<HttpResponse> postRedirectUri(const std::string& uri);

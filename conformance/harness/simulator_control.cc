@@ -75,14 +75,17 @@ Result<std::vector<SimProvider>> SimulatorControl::providers() {
   return out;
 }
 
-Status SimulatorControl::registerClient(const std::string& provider, const std::string& client_id,
-                                        const std::string& client_secret,
-                                        const std::vector<std::string>& redirect_uris) {
+Result<Json> SimulatorControl::registerClient(const std::string& provider,
+                                              const std::string& client_id,
+                                              const std::string& client_secret,
+                                              const std::vector<std::string>& redirect_uris) {
   Json body = {{"provider", provider},
                {"client_id", client_id},
                {"client_secret", client_secret},
                {"redirect_uris", redirect_uris}};
-  return expectOk("POST /_sim/clients", call("POST", "/_sim/clients", body));
+  auto response = call("POST", "/_sim/clients", body);
+  if (auto ok = expectOk("POST /_sim/clients", response); !ok) return std::unexpected(ok.error());
+  return parseJsonObject(response->body);
 }
 
 Result<std::vector<JournalEntry>> SimulatorControl::journal(

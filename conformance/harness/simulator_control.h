@@ -55,9 +55,11 @@ class SimulatorControl {
 
   const std::string& baseUrl() const { return base_url_; }
   Result<std::vector<SimProvider>> providers();
-  Status registerClient(const std::string& provider, const std::string& client_id,
-                        const std::string& client_secret,
-                        const std::vector<std::string>& redirect_uris);
+  // The client as the simulator registered it, with what the provider assigned (for Amazon,
+  // the application_id its consent URL names).
+  Result<Json> registerClient(const std::string& provider, const std::string& client_id,
+                              const std::string& client_secret,
+                              const std::vector<std::string>& redirect_uris);
   // Entries with seq > since (all when since is 0), optionally for one provider.
   Result<std::vector<JournalEntry>> journal(const std::optional<std::string>& provider,
                                             int64_t since);

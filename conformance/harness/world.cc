@@ -99,12 +99,20 @@ Result<App> World::newApp(const std::string& slug, const std::string& secret_suf
   app.provider = slug;
   app.client_id = "conf-" + slug + "-" + run_id_ + "-" + std::to_string(n);
   app.client_secret = "conf-secret-" + run_id_ + "-" + std::to_string(n) + secret_suffix;
-  if (auto ok = sim_.registerClient(slug, app.client_id, app.client_secret, {callbackUrl(slug)});
-      !ok) {
-    return std::unexpected(ok.error());
+  auto registered =
+      sim_.registerClient(slug, app.client_id, app.client_secret, {callbackUrl(slug)});
+  if (!registered) return std::unexpected(registered.error());
+  // App params the gateway asks for (Amazon's application_id): what the provider assigned the
+  // client when the simulator registered it, else the gateway's example value.
+  Json metadata = Json::object();
+  for (const auto& param : provider(slug)->gateway.app_params) {
+    auto assigned = registered->find(param.name);
+    metadata[param.name] = assigned != registered->end() && assigned->is_string()
+                               ? assigned->get<std::string>()
+                               : param.example;
   }
   auto id = gateway_.createApp(slug, app.client_id, app.client_secret,
-                               "conformance " + slug + " " + std::to_string(n));
+                               "conformance " + slug + " " + std::to_string(n), metadata);
   if (!id) return std::unexpected(id.error());
   app.id = *id;
   std::lock_guard lock(mu_);
