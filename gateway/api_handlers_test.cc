@@ -226,6 +226,95 @@ TEST_F(ApiTest, ImportIsIdempotentAndExportUnmasks) {
   EXPECT_EQ(call("GET", "/v1/credentials/" + a).status, 404);
 }
 
+TEST_F(ApiTest, AnExportLineImportedBackUpdatesTheSameCredential) {
+  const std::string id = importCredential({{"access_token", "AT1"}, {"refresh_token", "RT1"}});
+  auto all = call("GET", "/v1/credentials/export");
+  Json line = Json::parse(all.body.substr(0, all.body.find('\n')));
+  ASSERT_EQ(line["id"], id);
+  // As exported, unchanged: the same credential, updated (200), nothing added.
+  auto back = call("POST", "/v1/credentials", line);
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(json(back)["id"], id);
+  // Tokens changed elsewhere (a rotation the gateway did not see): the id still names it.
+  line["properties"]["access_token"] = "AT9";
+  line["properties"]["refresh_token"] = "RT9";
+  back = call("POST", "/v1/credentials", line);
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(json(back)["id"], id);
+  // ...and later imports without the id find it by its new refresh token.
+  EXPECT_EQ(importCredential({{"access_token", "AT10"}, {"refresh_token", "RT9"}}), id);
+  EXPECT_EQ(json(call("GET", "/v1/credentials"))["data"].size(), 1u);
+
+  // Bad export-shaped input changes nothing.
+  Json wrong_provider = line;
+  wrong_provider["provider"] = "github";
+  EXPECT_EQ(call("POST", "/v1/credentials", wrong_provider).status, 400);
+  Json bad_id = line;
+  bad_id["id"] = "not-a-uuid";
+  EXPECT_EQ(json(call("POST", "/v1/credentials", bad_id))["error"], "invalid_request");
+  const std::string other_app = gw_.createApp("acme", "acme-client-2", "secret-2");
+  Json other = line;
+  other["oauth_app_id"] = other_app;
+  auto crossed = call("POST", "/v1/credentials", other);
+  EXPECT_EQ(crossed.status, 400) << crossed.body;
+  EXPECT_NE(crossed.body.find("another OAuth app"), std::string::npos) << crossed.body;
+  auto kept = call("GET", "/v1/credentials/" + id + "?truncate_secrets=false");
+  EXPECT_EQ(json(kept)["properties"]["access_token"], "AT10");
+  EXPECT_EQ(json(call("GET", "/v1/credentials"))["data"].size(), 1u);
+}
+
+TEST_F(ApiTest, ARotatingRefreshKeepsTheCredentialFindableByItsNewToken) {
+  const std::string id = importCredential({{"access_token", "AT1"}, {"refresh_token", "RT1"}});
+  gw_.http.answer([](const HttpRequest&) -> Result<HttpResponse> {
+    return jsonResponse(200, {{"access_token", "AT2"}, {"refresh_token", "RT2"}, {"expires_in", 60}});
+  });
+  ASSERT_EQ(call("POST", "/v1/credentials/" + id + "/refresh").status, 200);
+  EXPECT_EQ(importCredential({{"access_token", "AT2"}, {"refresh_token", "RT2"}}), id);
+  // An account id given once is kept: a refresh does not turn it back into a token identity.
+  const std::string named = importCredential({{"access_token", "X1"}, {"refresh_token", "XR1"}},
+                                             "account-7");
+  gw_.http.answer([](const HttpRequest&) -> Result<HttpResponse> {
+    return jsonResponse(200, {{"access_token", "X2"}, {"refresh_token", "XR2"}});
+  });
+  ASSERT_EQ(call("POST", "/v1/credentials/" + named + "/refresh").status, 200);
+  EXPECT_EQ(importCredential({{"access_token", "X3"}}, "account-7"), named);
+}
+
+TEST_F(ApiTest, AccessTokenOfAnExpiredCredentialWithoutRefreshTokenIsAnError) {
+  const std::string id = importCredential(
+      {{"access_token", "DEAD"},
+       {"expires_at", formatRfc3339(gw_.clock.now() - std::chrono::seconds(1))}});
+  auto r = call("GET", "/v1/credentials/" + id + "/access-token");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json(r)["error"], "invalid_grant");
+  EXPECT_NE(json(r)["error_description"].get<std::string>().find("no refresh token"),
+            std::string::npos);
+  EXPECT_EQ(r.body.find("DEAD"), std::string::npos);
+  EXPECT_TRUE(gw_.http.requests().empty()) << "nothing to refresh with, so no provider call";
+  EXPECT_EQ(json(call("GET", "/v1/credentials/" + id))["health"]["status"], "error");
+  // Still valid for a minute (inside the 5-minute margin) and no refresh token: served as is.
+  const std::string soon = importCredential(
+      {{"access_token", "SOON"},
+       {"expires_at", formatRfc3339(gw_.clock.now() + std::chrono::seconds(60))}});
+  EXPECT_EQ(json(call("GET", "/v1/credentials/" + soon + "/access-token"))["access_token"], "SOON");
+}
+
+TEST_F(ApiTest, UnknownOAuthAppInABodyIsInvalidRequest) {
+  const std::string nobody = "00000000-0000-4000-8000-000000000000";
+  for (const auto& [path, body] :
+       {std::pair{"/v1/credentials/start-auth",
+                  Json{{"oauth_app_id", nobody}, {"redirect_uri", "https://app.example/cb"}}},
+        std::pair{"/v1/credentials", Json{{"oauth_app_id", nobody},
+                                          {"properties", {{"access_token", "A"}}}}}}) {
+    auto r = call("POST", path, body);
+    EXPECT_EQ(r.status, 400) << path << " " << r.body;
+    EXPECT_EQ(json(r)["error"], "invalid_request");
+    EXPECT_NE(json(r)["error_description"].get<std::string>().find("oauth_app_id"),
+              std::string::npos);
+  }
+  EXPECT_EQ(json(call("GET", "/v1/credentials"))["data"].size(), 0u);
+}
+
 TEST_F(ApiTest, RefreshStoresRotatedTokenAndInvalidGrantMarksError) {
   const std::string id = importCredential({{"access_token", "AT1"}, {"refresh_token", "RT1"}});
   gw_.http.answer([](const HttpRequest& req) -> Result<HttpResponse> {

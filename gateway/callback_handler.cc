@@ -2,6 +2,7 @@
 // iss), use it once, redeem the provider code per the dialect, store the credential sealed and
 // durable, then send the browser back to the integrator with a one-time gateway code.
 #include "core/crypto.h"
+#include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/flow_handlers.h"
 #include "gateway/request_checks.h"
@@ -151,6 +152,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   if (tokens->expires_at) {
     props["expires_at"] = formatRfc3339(TimePoint(std::chrono::seconds(*tokens->expires_at)));
   }
+  credential.provider_account = credentialIdentity(props, std::nullopt);
   credential.properties = std::move(props);
 
   AuthCode auth_code;

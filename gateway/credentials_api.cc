@@ -1,10 +1,12 @@
 // /v1/credentials*: start links, import/export, refresh and access tokens (SPEC §3).
 #include <map>
 #include <memory>
+#include <set>
 
 #include "core/crypto.h"
 #include "gateway/api_handlers.h"
 #include "gateway/api_json.h"
+#include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/pages.h"
 #include "gateway/redirect_uri.h"
@@ -65,7 +67,7 @@ web::Response ApiHandlers::startAuth(const web::Request& request, const std::str
   auto app = s_.store.findApp(lowerAscii(*app_id));
   if (!app) return storageError();
   if (!*app || (*app)->account_id != account) {
-    return jsonError(gwError(Code::kNotFound, "OAuth app not found"));
+    return jsonError(gwError(Code::kUnknownApp, "oauth_app_id names no OAuth app of this account"));
   }
   const Dialect* dialect = s_.catalogue.find((*app)->provider);
   if (dialect == nullptr) return jsonError(gwError(Code::kUnknownProvider, "not in catalogue"));
@@ -119,9 +121,13 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
                                             const std::string& account) {
   auto body = readJsonBody(request);
   if (!body) return jsonError(body.error());
+  // A line of GET /v1/credentials/export is accepted as it is: its id, provider, health and
+  // timestamps are read (id, provider) or ignored (the rest, which the gateway owns).
   for (const auto& [name, value] : body->items()) {
-    if (name != "oauth_app_id" && name != "properties" && name != "provider_account_id" &&
-        name != "connection_params") {
+    static const std::set<std::string, std::less<>> kFields = {
+        "oauth_app_id", "properties", "provider_account_id", "connection_params", "id",
+        "provider",     "health",     "created_at",          "updated_at"};
+    if (!kFields.contains(name)) {
       return jsonError(gwError(Code::kInvalidRequest, "unknown field '" + name + "'"));
     }
   }
@@ -132,7 +138,27 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   auto app = s_.store.findApp(lowerAscii(app_it->get<std::string>()));
   if (!app) return storageError();
   if (!*app || (*app)->account_id != account) {
-    return jsonError(gwError(Code::kNotFound, "OAuth app not found"));
+    return jsonError(gwError(Code::kUnknownApp, "oauth_app_id names no OAuth app of this account"));
+  }
+  if (auto it = body->find("provider"); it != body->end() && *it != (*app)->provider) {
+    return jsonError(gwError(Code::kInvalidRequest,
+                             "provider does not match the OAuth app's (" + (*app)->provider + ")"));
+  }
+  std::optional<std::string> named_id;
+  if (auto it = body->find("id"); it != body->end()) {
+    if (!it->is_string() || !isUuid(it->get<std::string>())) {
+      return jsonError(gwError(Code::kInvalidUuid, "id must be a credential UUID"));
+    }
+    named_id = lowerAscii(it->get<std::string>());
+  }
+  std::optional<std::string> provider_account_id;
+  if (auto it = body->find("provider_account_id"); it != body->end()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
+        it->get_ref<const std::string&>().size() > 1024) {
+      return jsonError(gwError(Code::kInvalidRequest,
+                               "provider_account_id must be a string of 1 to 1024 bytes"));
+    }
+    provider_account_id = it->get<std::string>();
   }
   auto props_it = body->find("properties");
   if (props_it == body->end() || !props_it->is_object()) {
@@ -142,6 +168,9 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   if (!props.contains("access_token") || !props["access_token"].is_string() ||
       props["access_token"].get<std::string>().empty()) {
     return jsonError(gwError(Code::kMissingParameter, "properties.access_token is required"));
+  }
+  if (props.contains("refresh_token") && !props["refresh_token"].is_string()) {
+    return jsonError(gwError(Code::kInvalidRequest, "properties.refresh_token must be a string"));
   }
   if (props.contains("expires_at") &&
       (!props["expires_at"].is_string() || !parseRfc3339(props["expires_at"].get<std::string>()))) {
@@ -159,20 +188,32 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
       return jsonError(gwError(Code::kBadConnectionParam, "connection_params do not match"));
     }
   }
-  std::string identity;
-  if (auto it = body->find("provider_account_id"); it != body->end() && it->is_string()) {
-    identity = "id:" + it->get<std::string>();
-  } else if (props.contains("refresh_token") && props["refresh_token"].is_string()) {
-    identity = "rt:" + props["refresh_token"].get<std::string>();
-  } else {
-    identity = "at:" + props["access_token"].get<std::string>();
+  // The same credential: the one the id names (an export line coming back), else the one of
+  // the same provider account.
+  std::optional<Credential> existing;
+  if (named_id) {
+    auto found = s_.store.findCredential(*named_id);
+    if (!found) return storageError();
+    if (*found && (*found)->account_id == account) {
+      if ((*found)->app_id != (*app)->id) {
+        return jsonError(gwError(Code::kInvalidRequest,
+                                 "id names a credential of another OAuth app"));
+      }
+      existing = **found;
+    }
   }
-  auto existing = s_.store.findCredentialByProviderAccount(account, (*app)->id, identity);
-  if (!existing) return storageError();
+  std::string identity = credentialIdentity(props, provider_account_id);
+  if (!existing) {
+    auto found = s_.store.findCredentialByProviderAccount(account, (*app)->id, identity);
+    if (!found) return storageError();
+    if (*found) existing = **found;
+  } else if (!provider_account_id && !identityFollowsTokens(existing->provider_account)) {
+    identity = existing->provider_account;  // keeps the account id it was imported with
+  }
   Credential c;
   const int64_t now = s_.now();
-  if (*existing) {
-    c = **existing;
+  if (existing) {
+    c = *existing;
   } else {
     c.id = newUuid(s_.random);
     c.account_id = account;
@@ -187,7 +228,7 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   c.health_detail.clear();
   c.updated_at = now;
   if (auto stored = s_.store.saveCredential(c); !stored) return storageError();
-  return jsonOk(*existing ? 200 : 201, credentialJson(c, false));
+  return jsonOk(existing ? 200 : 201, credentialJson(c, false));
 }
 
 web::Response ApiHandlers::listCredentials(const web::Request& request,
@@ -287,6 +328,10 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   for (const auto& [name, value] : tokens->extra_fields.items()) props[name] = value;
   updated.health_status = "ok";
   updated.health_detail.clear();
+  // A rotated refresh token is the same provider account: the identity follows it.
+  if (identityFollowsTokens(updated.provider_account)) {
+    updated.provider_account = credentialIdentity(props, std::nullopt);
+  }
   if (auto stored = s_.store.saveCredential(updated); !stored) {
     return gwFail(Code::kInternal, "the refreshed credential could not be stored");
   }
@@ -328,6 +373,18 @@ web::Response ApiHandlers::accessToken(const std::string& account, const std::st
     auto at = expiresAt(cred);
     return at && *at - s_.now() < kRefreshMargin && cred.properties.contains("refresh_token");
   };
+  // Expired with nothing to refresh it by: an error, never a dead token (and the credential is
+  // marked so GET /v1/credentials shows it needs a new link).
+  if (auto at = expiresAt(*c); at && *at <= s_.now() && !c->properties.contains("refresh_token")) {
+    Credential expired = *c;
+    expired.health_status = "error";
+    expired.health_detail = "the access token expired and there is no refresh token";
+    expired.updated_at = s_.now();
+    if (c->health_status != "error") (void)s_.store.saveCredential(expired);
+    return jsonError(gwError(Code::kCredentialExpired,
+                             "the access token expired at " + rfc3339(*at) +
+                                 " and the credential has no refresh token; link the account again"));
+  }
   Credential current = *c;
   if (needs_refresh(current)) {
     auto lock = lockFor(refresh_mu_, refresh_locks_, c->id);

@@ -38,6 +38,7 @@ enum class Code {
   kInvalidRedirectUri,    // registration rules of SPEC §2
   kConflict,
   kStartLinkInvalid,
+  kCredentialExpired,     // expired access token and no refresh token
   kInternal,
 };
 

@@ -138,7 +138,11 @@ Result<std::optional<StartLink>> SqliteStore::consumeStartLink(const std::string
 // ---- credentials and codes ----
 
 Status SqliteStore::saveCredentialLocked(const Credential& c) {
-  auto sealed = keys_.seal(dumpJson(c.properties), "credential:" + c.id);
+  // The identity key travels sealed with the properties (it may be derived from a token).
+  const Json envelope = {{"linkgate_credential", 2},
+                         {"properties", c.properties},
+                         {"provider_account", c.provider_account}};
+  auto sealed = keys_.seal(dumpJson(envelope), "credential:" + c.id);
   if (!sealed) return std::unexpected(sealed.error());
   Stmt s(db_, "INSERT INTO credentials (id, account_id, app_id, provider, provider_account_hash, "
               "sealed, connection_params, health_status, health_detail, created_at, updated_at) "
@@ -193,9 +197,18 @@ Result<Credential> readCredential(const Stmt& s, const KeyRing& keys) {
   auto opened = keys.open(s.text(4), "credential:" + c.id);
   if (!opened) return fail("store_error", "cannot open credential " + c.id + ": " +
                                               opened.error().message);
-  auto props = parseJsonObject(*opened);
-  if (!props) return fail("store_error", "corrupt credential " + c.id);
-  c.properties = std::move(*props);
+  auto sealed = parseJsonObject(*opened);
+  if (!sealed) return fail("store_error", "corrupt credential " + c.id);
+  if (sealed->contains("linkgate_credential")) {
+    const Json* props = jsonAt(*sealed, "properties");
+    if (props == nullptr || !props->is_object()) {
+      return fail("store_error", "corrupt credential " + c.id);
+    }
+    c.properties = *props;
+    c.provider_account = sealed->value("provider_account", "");
+  } else {
+    c.properties = std::move(*sealed);  // written before the envelope: the properties alone
+  }
   auto params = parseJson(s.text(5));
   if (params) c.connection_params = std::move(*params);
   c.health_status = s.text(6);

@@ -234,6 +234,41 @@ TEST_F(StoreTest, CredentialsUpsertListDeleteAndIdentity) {
   EXPECT_FALSE(*store_->findCredential(c.id));
 }
 
+TEST_F(StoreTest, IdentityIsReadBackAndOldSealedRowsStillOpen) {
+  Credential c = credential();
+  c.provider_account = "rt:secret-refresh";
+  ASSERT_TRUE(store_->saveCredential(c));
+  reopen();
+  auto found = store_->findCredential(c.id);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->provider_account, "rt:secret-refresh");
+  EXPECT_EQ((*found)->properties, c.properties);
+  // A second save of what was read keeps the identity (a refresh must not lose it).
+  ASSERT_TRUE(store_->saveCredential(**found));
+  EXPECT_EQ((*store_->findCredentialByProviderAccount("acct", c.app_id, "rt:secret-refresh"))->id,
+            c.id);
+  // Rows sealed before the envelope held the properties alone.
+  auto legacy = keys_.seal(dumpJson(c.properties), "credential:" + c.id);
+  ASSERT_TRUE(legacy);
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE credentials SET sealed = ? WHERE id = ?", -1, &st,
+                               nullptr),
+            SQLITE_OK);
+  sqlite3_bind_text(st, 1, legacy->c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, c.id.c_str(), -1, SQLITE_TRANSIENT);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  reopen();
+  auto old = store_->findCredential(c.id);
+  ASSERT_TRUE(old && *old) << (old ? "" : old.error().message);
+  EXPECT_EQ((*old)->properties, c.properties);
+  EXPECT_EQ((*old)->provider_account, "");
+}
+
 TEST_F(StoreTest, SchemaVersionAndDurableAcrossReopen) {
   EXPECT_EQ(store_->schemaVersion(), SqliteStore::kSchemaVersion);
   ASSERT_TRUE(store_->insertRedirectUri({"r1", "acct", "https://x/cb", 1}));

@@ -53,7 +53,10 @@ struct Credential {
   std::string id, account_id, app_id, provider;
   Json properties = Json::object();  // kind, tokens, scope, expires_at, extra fields (sealed)
   Json connection_params = Json::object();
-  std::string provider_account;      // identity key for idempotent import ("" = unknown)
+  // Identity key for idempotent import (SPEC §3 "same provider account"): "id:<provider
+  // account id>" when one is known, else "rt:<refresh token>" or "at:<access token>"
+  // (credentialIdentity). Stored sealed with the properties and as a hash for lookups.
+  std::string provider_account;
   std::string health_status = "ok";  // ok | error
   std::string health_detail;
   int64_t created_at = 0, updated_at = 0;

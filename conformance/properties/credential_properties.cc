@@ -284,6 +284,8 @@ TEST(Credentials, ImportIdempotent) {
     ASSERT_TRUE(mine) << "the credential is not exported";
     Json body = {{"oauth_app_id", (*mine)["oauth_app_id"]}, {"properties", (*mine)["properties"]}};
     if (mine->contains("connection_params")) body["connection_params"] = (*mine)["connection_params"];
+    // The exported credential is the linked one's provider account, so importing it (without
+    // its id) updates the linked credential; doing it again changes nothing more.
     const HttpResponse first = api(c, "POST", "/v1/credentials", body);
     ASSERT_TRUE(first.status == 200 || first.status == 201) << printable(first.body, 300);
     const HttpResponse second = api(c, "POST", "/v1/credentials", body);
@@ -291,9 +293,11 @@ TEST(Credentials, ImportIdempotent) {
     const auto id1 = jsonString(must(parseJsonObject(first.body), "first"), "id");
     const auto id2 = jsonString(must(parseJsonObject(second.body), "second"), "id");
     ASSERT_TRUE(id1 && id2);
-    EXPECT_EQ(*id1, *id2) << "importing the same credential twice made two";
     c.trace().add("import of exported " + cred.id + " -> " + *id1 +
                   (*id1 == cred.id ? " (same)" : " (a new credential)"));
+    EXPECT_EQ(*id1, *id2) << "importing the same credential twice made two";
+    EXPECT_EQ(first.status, 200) << "importing the linked credential's own export created one";
+    EXPECT_EQ(*id1, cred.id) << "the linked credential's provider account got a second credential";
     // The answer masks the tokens (SPEC §3).
     EXPECT_EQ(first.body.find(cred.access_token), std::string::npos) << "import answer unmasked";
   });
