@@ -324,6 +324,12 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
       r.str(key, *out);
       checkPath(r.field(key), *out);
     }
+    if (r.has("scope_separator")) {
+      ScopeSeparator sep = ScopeSeparator::kSpace;
+      r.enumeration("scope_separator", sep, kSeparators);
+      if (sep == ScopeSeparator::kNone) bad(r.field("scope_separator"), "must be a separator");
+      tr.scope_separator = sep;
+    }
     r.optStr("expires_at", tr.expires_at);
     if (tr.expires_at) checkPath(r.field("expires_at"), *tr.expires_at);
     r.optStr("ok", tr.ok);

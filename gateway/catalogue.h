@@ -70,6 +70,9 @@ struct TokenResponseDialect {
   std::optional<std::string> expires_at;
   std::string token_type = "token_type";
   std::string scope = "scope";
+  // How the granted scope string is joined in answers when that differs from the authorization
+  // request (GitHub: sent space separated, answered comma-joined); none = as authorization.
+  std::optional<ScopeSeparator> scope_separator;
   std::string error = "error";
   std::string error_description = "error_description";
   std::optional<std::string> ok;

@@ -253,7 +253,8 @@ Result<TokenSet> parseTokenResponse(const Dialect& dialect, const HttpResponse& 
   }
   const Json* scope = jsonAt(*body, tr.scope);
   if (scope != nullptr && scope->is_string()) {
-    set.scopes = splitScopes(scope->get<std::string>(), dialect.authorization.scope_separator);
+    set.scopes = splitScopes(scope->get<std::string>(),
+                             tr.scope_separator.value_or(dialect.authorization.scope_separator));
   } else if (scope != nullptr && scope->is_array()) {
     for (const auto& s : *scope) {
       if (s.is_string()) set.scopes.push_back(s.get<std::string>());

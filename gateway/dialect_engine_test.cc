@@ -173,6 +173,24 @@ TEST(ParseTokenResponse, FormEncodedWithCommaScopes) {
   EXPECT_EQ(parseTokenResponse(dialect({}), plain, kNow, {})->access_token, "gho_2");
 }
 
+TEST(ParseTokenResponse, AnswerScopeSeparatorCanDifferFromTheRequests) {
+  // GitHub: asked space separated, answers comma-joined.
+  Dialect d = dialect({{"token_response", {{"format", "form"}, {"scope_separator", "comma"}}},
+                       {"authorization", {{"scope_separator", "space"}}}});
+  auto t = parseTokenResponse(d, formResponse(200, "access_token=gho_1&scope=repo%2Cgist"), kNow, {});
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->scopes, (std::vector<std::string>{"repo", "gist"}));
+  Json doc = {{"slug", "x"}, {"display_name", "X"}, {"sources", {"t"}},
+              {"authorization_url", "https://x.test/auth"}, {"token_url", "https://x.test/token"},
+              {"authorization", Json::object()}, {"token_request", Json::object()},
+              {"token_response", {{"scope_separator", "none"}}}, {"refresh", Json::object()},
+              {"api", Json::object()}};
+  auto bad = parseDialect(doc, "x");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("token_response.scope_separator"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(ParseTokenResponse, NestedPathsOkFalseAndExtraFields) {
   Dialect d = dialect({{"token_response",
                         {{"access_token", "authed_user.access_token"},

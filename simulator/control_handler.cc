@@ -5,6 +5,7 @@
 
 #include "core/params.h"
 #include "core/percent.h"
+#include "simulator/template.h"
 
 namespace linkgate::sim {
 namespace {
@@ -82,6 +83,10 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
   Json dialect{
       {"client_id_param", prof.authorize.client_id_param},
       {"authorize_names", prof.authorize.application_id ? "application_id" : "client_id"},
+      // Whether token answers carry the granted scopes (else a client can only assume them).
+      {"token_answer_scope", usesPlaceholder(prof.token.response.body, "scope") ||
+                                 usesPlaceholder(prof.token.response.body, "scope_array") ||
+                                 usesPlaceholder(prof.token.response.body, "scope_comma")},
       {"client_auth", stringsJson(prof.token.client_auth)},
       {"token_client_id_param", prof.token.client_id_param},
       {"encoding", stringsJson(prof.token.encoding)},
@@ -141,7 +146,38 @@ web::Response ControlApi::handle(const web::Request& request) {
   }
   if (what == "faults" && rest.empty()) return faults(request);
   if (what == "clock" && rest.empty()) return clock(request);
+  if (what == "introspect" && rest.empty()) {
+    return m == "POST" ? introspect(request) : methodNotAllowed("POST");
+  }
   return notFound("no such control endpoint");
+}
+
+// What the provider knows of a token it issued (RFC 7662 in spirit): lets a test compare what
+// a gateway stored with what was really granted.
+web::Response ControlApi::introspect(const web::Request& request) {
+  auto body = jsonBody(request);
+  if (!body) return bad(body.error().message);
+  for (const auto& [key, value] : body->items()) {
+    if (key != "token") return bad("unknown field " + key);
+  }
+  auto token = jsonString(*body, "token");
+  if (!token || token->empty()) return bad("token: required non-empty string");
+  std::optional<TokenRecord> record = d_.grants.findAccessToken(*token);
+  const char* kind = "access_token";
+  if (!record) {
+    record = d_.grants.findRefreshToken(*token);
+    kind = "refresh_token";
+  }
+  const TimePoint now = d_.clock.now();
+  if (!record || !record->validAt(now)) return ok(Json{{"active", false}});
+  Json answer{{"active", true},
+              {"token_type_hint", kind},
+              {"provider", record->provider},
+              {"client_id", record->client_id},
+              {"user_id", record->user_id},
+              {"scopes", record->scopes}};
+  if (record->expires_at) answer["expires_at"] = unixSeconds(*record->expires_at);
+  return ok(answer);
 }
 
 web::Response ControlApi::providers(const web::Request& request) {

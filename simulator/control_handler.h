@@ -41,6 +41,7 @@ class ControlApi {
   web::Response faults(const web::Request& request);
   web::Response clock(const web::Request& request);
   web::Response behaviour(const web::Request& request, const std::string& slug);
+  web::Response introspect(const web::Request& request);
   Json clockJson() const;
 
   Deps d_;

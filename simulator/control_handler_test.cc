@@ -154,6 +154,32 @@ TEST(Control, ClientsGetAnApplicationIdWhereTheConsentUrlNamesTheApplication) {
   EXPECT_EQ(with_app_id, 3);  // GenericSim's own amazon client and the two above
 }
 
+TEST(Control, IntrospectTellsWhatWasGrantedUntilTheTokenStopsWorking) {
+  GenericSim s;
+  Json tokens = s.exchange(s.code({{"scope", "read write"}}));
+  const std::string at = tokens["access_token"];
+  web::Response r = s.control("POST", "/_sim/introspect", Json{{"token", at}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json info = bodyOf(r);
+  EXPECT_EQ(info["active"], true);
+  EXPECT_EQ(info["token_type_hint"], "access_token");
+  EXPECT_EQ(info["provider"], "generic");
+  EXPECT_EQ(info["client_id"], GenericSim::kClient);
+  EXPECT_EQ(info["scopes"], (Json{"read", "write"}));
+  EXPECT_TRUE(info["expires_at"].is_number());
+  if (tokens.contains("refresh_token")) {
+    Json rt = bodyOf(s.control("POST", "/_sim/introspect", Json{{"token", tokens["refresh_token"]}}));
+    EXPECT_EQ(rt["token_type_hint"], "refresh_token");
+  }
+  EXPECT_EQ(bodyOf(s.control("POST", "/_sim/introspect", Json{{"token", "nope"}})),
+            (Json{{"active", false}}));
+  ASSERT_EQ(s.control("POST", "/_sim/clock", Json{{"advance_seconds", 3601}}).status, 200);
+  EXPECT_EQ(bodyOf(s.control("POST", "/_sim/introspect", Json{{"token", at}}))["active"], false);
+  expectBad(s.control("POST", "/_sim/introspect", Json::object()), "token");
+  expectBad(s.control("POST", "/_sim/introspect", Json{{"token", at}, {"x", 1}}), "unknown field x");
+  EXPECT_EQ(s.control("GET", "/_sim/introspect").status, 405);
+}
+
 TEST(Control, ResetClearsStateAndKeepsClientsUnlessAsked) {
   GenericSim s;
   std::string code = s.code();

@@ -26,6 +26,9 @@ TemplateValues baseValues(TimePoint now, const std::string& client_id,
   }
   v["scope"] = joined;
   v["scope_array"] = scopes;
+  std::string comma;  // GitHub answers the granted scopes comma-joined whatever it was sent
+  for (const auto& s : scopes) comma += (comma.empty() ? "" : ",") + s;
+  v["scope_comma"] = comma;
   return v;
 }
 

@@ -43,7 +43,7 @@ std::optional<std::string> checkName(std::string_view name, const PlaceholderRul
     if (rules.tokens) return std::nullopt;
     return "placeholder {" + std::string(name) + "} is not allowed here";
   }
-  if (name == "scope" || name == "scope_array") {
+  if (name == "scope" || name == "scope_array" || name == "scope_comma") {
     if (rules.scope) return std::nullopt;
     return "placeholder {" + std::string(name) + "} is not allowed here";
   }

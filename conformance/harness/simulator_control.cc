@@ -88,6 +88,14 @@ Result<Json> SimulatorControl::registerClient(const std::string& provider,
   return parseJsonObject(response->body);
 }
 
+Result<Json> SimulatorControl::introspect(const std::string& token) {
+  auto response = call("POST", "/_sim/introspect", Json{{"token", token}});
+  if (auto ok = expectOk("POST /_sim/introspect", response); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return parseJsonObject(response->body);
+}
+
 Result<std::vector<JournalEntry>> SimulatorControl::journal(
     const std::optional<std::string>& provider, int64_t since) {
   Params query;

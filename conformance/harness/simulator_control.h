@@ -71,6 +71,8 @@ class SimulatorControl {
   Status setBehaviour(const std::string& slug, const Json& behaviour);
   Status clearBehaviour(const std::string& slug);
   Status advanceClock(int seconds);
+  // POST /_sim/introspect: {"active", "scopes", "client_id", ...} of a token the simulator issued.
+  Result<Json> introspect(const std::string& token);
   // GET {slug}/api/me with the token presented the way the provider's dialect says.
   Result<HttpResponse> apiMe(const SimProvider& provider, const std::string& access_token);
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
+#include <sstream>
 
 #include "conformance/harness/check.h"
 #include "conformance/harness/flow.h"
@@ -61,11 +63,62 @@ void expectApiMe(CheckContext& c, const std::string& token, const Flow& flow,
   EXPECT_EQ(identityProblem(me.body, flow.user(), flow.offeredUsers()), "") << what;
 }
 
+// SPEC §3: "scope" is space separated, as granted; the provider knows what it granted. Where
+// its token answer does not say (Box, Wrike: app-configured scopes), a gateway cannot know.
+bool answersCarryScope(CheckContext& c) {
+  const Json* told = under(c).sim.dialectField({"token_answer_scope"});
+  return told != nullptr && told->is_boolean() && told->get<bool>();
+}
+
+// The granted scopes, as the simulator recorded them for the token.
+std::set<std::string> grantedScopes(CheckContext& c, const Credential& cred) {
+  const Json granted = must(c.world().sim().introspect(cred.access_token), "introspect");
+  EXPECT_EQ(granted.value("active", false), true) << "the simulator does not know the token";
+  std::set<std::string> out;
+  for (const auto& s : granted.value("scopes", Json::array())) out.insert(s.get<std::string>());
+  return out;
+}
+
+void expectGrantedScopes(CheckContext& c, const Credential& cred) {
+  if (!answersCarryScope(c)) {
+    c.trace().add("scope not compared: the provider's token answer does not carry it");
+    return;
+  }
+  const std::set<std::string> want = grantedScopes(c, cred);
+  std::set<std::string> got;
+  const std::string scope = jsonString(cred.properties, "scope").value_or("");
+  std::istringstream words(scope);
+  for (std::string w; words >> w;) got.insert(w);
+  c.trace().add("credential scope \"" + scope + "\"; granted " +
+                dumpJson(Json(std::vector<std::string>(want.begin(), want.end()))));
+  EXPECT_EQ(got, want) << "the credential's scope is not the granted scopes, space separated";
+}
+
 void fullFlowCheck(CheckContext& c) {
   const App app = must(c.world().app(c.provider()), "app set-up");
   Flow flow(c.world(), &c.trace());
   const Credential cred = fullFlow(c, app, flow);
   expectApiMe(c, cred.access_token, flow, "access token");
+  expectGrantedScopes(c, cred);
+}
+
+// Two of the provider's scopes asked for at /start (space separated, SPEC §1.1): the provider
+// receives them in its own dialect and grants both, and the credential says so (SPEC §3).
+void grantedScopesCheck(CheckContext& c) {
+  const App app = must(c.world().app(c.provider()), "app set-up");
+  const Json* scopes = under(c).sim.dialectField({"scopes"});
+  ASSERT_TRUE(scopes != nullptr && scopes->is_array() && scopes->size() >= 2);
+  const std::string a = (*scopes)[0].get<std::string>(), b = (*scopes)[1].get<std::string>();
+  Flow flow(c.world(), &c.trace());
+  World& w = c.world();
+  const std::string code =
+      must(approvedCode(flow, app, w.integratorTokenUri(), destination(w, app.provider), "s",
+                        {{"scope", a + " " + b}}),
+           "flow with scope=\"" + a + " " + b + "\"");
+  const Credential cred = must(flow.exchange(app, code), "code exchange");
+  EXPECT_EQ(grantedScopes(c, cred), (std::set<std::string>{a, b}))
+      << "the provider did not grant exactly the two scopes asked for";
+  expectGrantedScopes(c, cred);
 }
 
 std::optional<std::string> refreshedAccessToken(World& w, const std::string& credential_id,
@@ -188,6 +241,15 @@ void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
     if (issued == nullptr || *issued != Json("never")) {
       add("ProviderRefresh", p.slug, {"provider.refresh", "SPEC §3 (refresh), §4", p.slug},
           refreshCheck);
+    }
+    const Json* separator = p.sim.dialectField({"scope_separator"});
+    const Json* known = p.sim.dialectField({"scopes"});
+    const Json* told = p.sim.dialectField({"token_answer_scope"});
+    if (separator != nullptr && *separator != Json("none") && known != nullptr &&
+        known->is_array() && known->size() >= 2 && told != nullptr && *told == Json(true)) {
+      add("ProviderGrantedScopes", p.slug,
+          {"provider.granted_scopes", "SPEC §1.1 (scope), §3 (scope as granted), §4", p.slug},
+          grantedScopesCheck);
     }
     add("ProviderAccessDenied", p.slug,
         {"provider.access_denied", "RFC 6749 §4.1.2.1, SPEC §1.2", p.slug}, accessDeniedCheck);
