@@ -232,6 +232,49 @@ void readTokenRequest(ObjectReader& r, TokenRequestDialect& t, bool refresh) {
   r.done();
 }
 
+// token_response / refresh_response: where the answer's values are.
+void readTokenResponse(ObjectReader& r, TokenResponseDialect& tr) {
+  r.enumeration("format", tr.format, kFormats);
+  if (const Json* s = r.get("success_status")) {
+    if (!s->is_array() || s->empty()) bad(r.field("success_status"), "must be an array of ints");
+    tr.success_status.clear();
+    for (const auto& e : *s) {
+      if (!e.is_number_integer() || e.get<int>() < 100 || e.get<int>() > 599) {
+        bad(r.field("success_status"), "must be an array of HTTP status codes");
+      }
+      tr.success_status.push_back(e.get<int>());
+    }
+  }
+  for (auto [key, out] : {std::pair{"access_token", &tr.access_token},
+                          {"refresh_token", &tr.refresh_token},
+                          {"expires_in", &tr.expires_in},
+                          {"token_type", &tr.token_type},
+                          {"scope", &tr.scope},
+                          {"error", &tr.error},
+                          {"error_description", &tr.error_description}}) {
+    r.str(key, *out);
+    checkPath(r.field(key), *out);
+  }
+  if (r.has("scope_separator")) {
+    ScopeSeparator sep = ScopeSeparator::kSpace;
+    r.enumeration("scope_separator", sep, kSeparators);
+    if (sep == ScopeSeparator::kNone) bad(r.field("scope_separator"), "must be a separator");
+    tr.scope_separator = sep;
+  }
+  r.optStr("expires_at", tr.expires_at);
+  if (tr.expires_at) checkPath(r.field("expires_at"), *tr.expires_at);
+  r.optStr("ok", tr.ok);
+  if (tr.ok) checkPath(r.field("ok"), *tr.ok);
+  r.nameValues("extra_fields", tr.extra_fields);
+  for (const auto& [name, path] : tr.extra_fields) {
+    checkPath(r.field("extra_fields." + name), path);
+    static const std::set<std::string> kReserved = {"kind", "access_token", "refresh_token",
+                                                    "token_type", "scope", "expires_at"};
+    if (kReserved.contains(name)) bad(r.field("extra_fields." + name), "reserved name");
+  }
+  r.done();
+}
+
 Dialect parseOrThrow(const Json& doc, const std::string& slug) {
   Dialect d;
   ObjectReader top(doc, "");
@@ -302,46 +345,12 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     const Json* t = top.get("token_response");
     if (t == nullptr) bad("token_response", "is required");
     ObjectReader r(*t, "token_response");
-    auto& tr = d.token_response;
-    r.enumeration("format", tr.format, kFormats);
-    if (const Json* s = r.get("success_status")) {
-      if (!s->is_array() || s->empty()) bad(r.field("success_status"), "must be an array of ints");
-      tr.success_status.clear();
-      for (const auto& e : *s) {
-        if (!e.is_number_integer() || e.get<int>() < 100 || e.get<int>() > 599) {
-          bad(r.field("success_status"), "must be an array of HTTP status codes");
-        }
-        tr.success_status.push_back(e.get<int>());
-      }
-    }
-    for (auto [key, out] : {std::pair{"access_token", &tr.access_token},
-                            {"refresh_token", &tr.refresh_token},
-                            {"expires_in", &tr.expires_in},
-                            {"token_type", &tr.token_type},
-                            {"scope", &tr.scope},
-                            {"error", &tr.error},
-                            {"error_description", &tr.error_description}}) {
-      r.str(key, *out);
-      checkPath(r.field(key), *out);
-    }
-    if (r.has("scope_separator")) {
-      ScopeSeparator sep = ScopeSeparator::kSpace;
-      r.enumeration("scope_separator", sep, kSeparators);
-      if (sep == ScopeSeparator::kNone) bad(r.field("scope_separator"), "must be a separator");
-      tr.scope_separator = sep;
-    }
-    r.optStr("expires_at", tr.expires_at);
-    if (tr.expires_at) checkPath(r.field("expires_at"), *tr.expires_at);
-    r.optStr("ok", tr.ok);
-    if (tr.ok) checkPath(r.field("ok"), *tr.ok);
-    r.nameValues("extra_fields", tr.extra_fields);
-    for (const auto& [name, path] : tr.extra_fields) {
-      checkPath(r.field("extra_fields." + name), path);
-      static const std::set<std::string> kReserved = {"kind", "access_token", "refresh_token",
-                                                      "token_type", "scope", "expires_at"};
-      if (kReserved.contains(name)) bad(r.field("extra_fields." + name), "reserved name");
-    }
-    r.done();
+    readTokenResponse(r, d.token_response);
+  }
+  if (const Json* t = top.get("refresh_response")) {
+    ObjectReader r(*t, "refresh_response");
+    d.refresh_response.emplace();
+    readTokenResponse(r, *d.refresh_response);
   }
   {
     const Json* t = top.get("refresh");

@@ -102,9 +102,15 @@ struct Dialect {
   TokenRequestDialect token_request;
   TokenRequestDialect refresh_request;  // defaults from token_request when absent
   TokenResponseDialect token_response;
+  // The refresh answer when its shape differs (Slack: flat, while the code exchange nests the
+  // user token under authed_user); absent = token_response.
+  std::optional<TokenResponseDialect> refresh_response;
   RefreshPolicy refresh;
   ApiDialect api;
 
+  const TokenResponseDialect& refreshResponse() const {
+    return refresh_response ? *refresh_response : token_response;
+  }
   // The connection or app param named `name`, or nullptr.
   const ConnectionParam* param(std::string_view name) const;
 };

@@ -296,7 +296,7 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
     return gwFail(Code::kProviderExchangeFailed,
                   dialect->display_name + " refresh failed: " + response.error().id);
   }
-  auto tokens = parseTokenResponse(*dialect, *response, s_.clock.now(), input.scopes);
+  auto tokens = parseRefreshResponse(*dialect, *response, s_.clock.now(), input.scopes);
   Credential updated = credential;
   updated.updated_at = s_.now();
   if (!tokens) {
@@ -307,7 +307,7 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
       updated.health_detail = tokens.error().message;
       (void)s_.store.saveCredential(updated);
       GatewayError e = gwError(Code::kProviderExchangeFailed, tokens.error().message);
-      auto code = providerErrorCode(*dialect, *response);
+      auto code = providerErrorCode(dialect->refreshResponse(), *response);
       e.wire_override = code && *code == "invalid_grant" ? "invalid_grant" : "server_error";
       return std::unexpected(e);
     }

@@ -63,9 +63,9 @@ Result<HttpRequest> buildTokenCall(const Dialect& dialect, const TokenRequestDia
 }
 
 // A JSON view of the body: JSON as is, a form body as an object of its first values.
-Result<Json> bodyAsJson(const Dialect& dialect, const HttpResponse& response) {
+Result<Json> bodyAsJson(const TokenResponseDialect& tr, const HttpResponse& response) {
   const auto type = response.header("content-type").value_or("");
-  bool form = dialect.token_response.format == ResponseFormat::kForm;
+  bool form = tr.format == ResponseFormat::kForm;
   if (type.find("json") != std::string::npos) form = false;
   if (type.find("x-www-form-urlencoded") != std::string::npos) form = true;
   if (!form) {
@@ -205,9 +205,19 @@ Result<HttpRequest> refreshRequest(const Dialect& dialect, const ProviderUrls& u
 
 Result<TokenSet> parseTokenResponse(const Dialect& dialect, const HttpResponse& response,
                                     TimePoint now, const std::vector<std::string>& requested) {
-  const auto& tr = dialect.token_response;
+  return parseTokenAnswer(dialect, dialect.token_response, response, now, requested);
+}
+
+Result<TokenSet> parseRefreshResponse(const Dialect& dialect, const HttpResponse& response,
+                                      TimePoint now, const std::vector<std::string>& requested) {
+  return parseTokenAnswer(dialect, dialect.refreshResponse(), response, now, requested);
+}
+
+Result<TokenSet> parseTokenAnswer(const Dialect& dialect, const TokenResponseDialect& tr,
+                                  const HttpResponse& response, TimePoint now,
+                                  const std::vector<std::string>& requested) {
   const std::string status = "HTTP " + std::to_string(response.status);
-  auto body = bodyAsJson(dialect, response);
+  auto body = bodyAsJson(tr, response);
   if (!body) return std::unexpected(body.error());
   // Errors first: many providers answer them with HTTP 200 (SPEC §4).
   auto error = textAt(*body, tr.error);
@@ -269,10 +279,11 @@ Result<TokenSet> parseTokenResponse(const Dialect& dialect, const HttpResponse& 
   return set;
 }
 
-std::optional<std::string> providerErrorCode(const Dialect& dialect, const HttpResponse& response) {
-  auto body = bodyAsJson(dialect, response);
+std::optional<std::string> providerErrorCode(const TokenResponseDialect& tr,
+                                             const HttpResponse& response) {
+  auto body = bodyAsJson(tr, response);
   if (!body) return std::nullopt;
-  auto error = textAt(*body, dialect.token_response.error);
+  auto error = textAt(*body, tr.error);
   if (!error || error->empty()) return std::nullopt;
   return printableExcerpt(*error, 80);
 }

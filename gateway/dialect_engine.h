@@ -64,9 +64,17 @@ Result<HttpRequest> refreshRequest(const Dialect& dialect, const ProviderUrls& u
 // unexpected status).
 Result<TokenSet> parseTokenResponse(const Dialect& dialect, const HttpResponse& response,
                                     TimePoint now, const std::vector<std::string>& requested);
+// The same for a refresh answer (the dialect's refresh_response where it has one).
+Result<TokenSet> parseRefreshResponse(const Dialect& dialect, const HttpResponse& response,
+                                      TimePoint now, const std::vector<std::string>& requested);
+// Either, read with the answer description `tr`.
+Result<TokenSet> parseTokenAnswer(const Dialect& dialect, const TokenResponseDialect& tr,
+                                  const HttpResponse& response, TimePoint now,
+                                  const std::vector<std::string>& requested);
 
-// The provider's error code in a failed token/refresh answer, if it names one.
-std::optional<std::string> providerErrorCode(const Dialect& dialect, const HttpResponse& response);
+// The provider's error code in a failed answer read with `tr`, if it names one.
+std::optional<std::string> providerErrorCode(const TokenResponseDialect& tr,
+                                             const HttpResponse& response);
 
 // Values the dialect keeps from the callback query (e.g. realmId).
 Json callbackExtraFields(const Dialect& dialect, const Params& callback_query);

@@ -191,6 +191,32 @@ TEST(ParseTokenResponse, AnswerScopeSeparatorCanDifferFromTheRequests) {
       << bad.error().message;
 }
 
+TEST(ParseTokenResponse, RefreshAnswersUseRefreshResponseWhereGiven) {
+  Dialect d = dialect({{"token_response",
+                        {{"access_token", "authed_user.access_token"},
+                         {"refresh_token", "authed_user.refresh_token"},
+                         {"ok", "ok"}}},
+                       {"refresh_response", {{"ok", "ok"}}}});
+  const Json flat = {{"ok", true}, {"access_token", "xoxe.xoxp-2"}, {"refresh_token", "xoxe-2"},
+                     {"expires_in", 43200}};
+  auto refreshed = parseRefreshResponse(d, jsonResponse(200, flat), kNow, {});
+  ASSERT_TRUE(refreshed) << refreshed.error().message;
+  EXPECT_EQ(refreshed->access_token, "xoxe.xoxp-2");
+  EXPECT_EQ(refreshed->refresh_token, "xoxe-2");
+  EXPECT_TRUE(refreshed->expires_at);
+  EXPECT_FALSE(parseTokenResponse(d, jsonResponse(200, flat), kNow, {}))
+      << "the code exchange is still read under authed_user";
+  auto failed = parseRefreshResponse(
+      d, jsonResponse(200, {{"ok", false}, {"error", "invalid_refresh_token"}}), kNow, {});
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(providerErrorCode(d.refreshResponse(),
+                              jsonResponse(200, {{"ok", false}, {"error", "invalid_refresh_token"}})),
+            "invalid_refresh_token");
+  // Without refresh_response a refresh answer is read like the exchange.
+  Dialect plain = dialect({});
+  EXPECT_EQ(&plain.refreshResponse(), &plain.token_response);
+}
+
 TEST(ParseTokenResponse, NestedPathsOkFalseAndExtraFields) {
   Dialect d = dialect({{"token_response",
                         {{"access_token", "authed_user.access_token"},
@@ -227,7 +253,7 @@ TEST(ParseTokenResponse, ErrorsWithHttp200AndProviderShapes) {
                               kNow, {});
   ASSERT_FALSE(h);
   EXPECT_NE(h.error().message.find("BAD_AUTH_CODE"), std::string::npos);
-  EXPECT_EQ(providerErrorCode(hubspot, jsonResponse(400, {{"status", "BAD_AUTH_CODE"}})),
+  EXPECT_EQ(providerErrorCode(hubspot.token_response, jsonResponse(400, {{"status", "BAD_AUTH_CODE"}})),
             "BAD_AUTH_CODE");
   auto status = parseTokenResponse(dialect({}), jsonResponse(503, {{"access_token", "x"}}), kNow, {});
   ASSERT_FALSE(status);
