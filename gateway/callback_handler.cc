@@ -2,6 +2,7 @@
 // iss), use it once, redeem the provider code per the dialect, store the credential sealed and
 // durable, then send the browser back to the integrator with a one-time gateway code.
 #include "core/crypto.h"
+#include "core/query_signature.h"
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/flow_handlers.h"
@@ -60,6 +61,32 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
       ok = **iss == *s_.urls.base() + "/" + dialect.slug + "/" + issuer.substr(8);
     }
     if (!ok) return page(gwError(Code::kIssMismatch, "iss is missing or not the provider's"));
+  }
+  // A signed callback (Shopify) must carry the provider's signature; a forged one is refused
+  // like a wrong iss, before the flow is used, so it cannot burn the real one. Error callbacks
+  // are not signed.
+  if (const auto& sig = dialect.authorization.callback_hmac; !sig.empty() && !params->has("error")) {
+    auto app = s_.store.findApp(flow.app_id);
+    if (!app || !*app) return page(gwError(Code::kInternal, "the flow's OAuth app is gone"));
+    if (!querySignatureValid(*params, sig, (*app)->client_secret)) {
+      return page(gwError(Code::kCallbackSignature, "the callback's " + sig +
+                                                        " is missing or wrong: it was not signed "
+                                                        "by " + dialect.display_name));
+    }
+  }
+  for (const auto& [name, tmpl] : dialect.authorization.callback_expect) {
+    std::string expected = tmpl;
+    for (const auto& [param, value] : flow.connection_params.items()) {
+      if (!value.is_string()) continue;
+      for (auto at = expected.find("{" + param + "}"); at != std::string::npos;
+           at = expected.find("{" + param + "}")) {
+        expected.replace(at, param.size() + 2, value.get<std::string>());
+      }
+    }
+    if (params->count(name) != 1 || *params->get(name) != expected) {
+      return page(gwError(Code::kCallbackSignature,
+                          "the callback's " + name + " is not the one this flow started for"));
+    }
   }
   // Use the flow exactly once: a double-submitting browser never redeems the code twice.
   auto consumed = s_.store.consumeFlow(flow.id, now);

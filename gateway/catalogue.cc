@@ -318,7 +318,17 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     r.enumeration("iss", az.iss, {{"none", IssCheck::kNone}, {"required", IssCheck::kRequired}});
     r.str("issuer", az.issuer);
     r.strings("callback_extra_fields", az.callback_extra_fields);
+    r.str("callback_hmac", az.callback_hmac);
+    r.nameValues("callback_expect", az.callback_expect);
     r.done();
+    for (const auto& [name, tmpl] : az.callback_expect) {
+      for (size_t at = tmpl.find('{'); at != std::string::npos; at = tmpl.find('{', at + 1)) {
+        const size_t end = tmpl.find('}', at);
+        if (end == std::string::npos || d.param(tmpl.substr(at + 1, end - at - 1)) == nullptr) {
+          bad("authorization.callback_expect." + name, "placeholders must name declared params");
+        }
+      }
+    }
     if (az.client_id_param.empty()) bad("authorization.client_id_param", "must not be empty");
     if (az.callback_code_param.empty()) {
       bad("authorization.callback_code_param", "must not be empty");

@@ -46,6 +46,11 @@ struct AuthorizationDialect {
   IssCheck iss = IssCheck::kNone;
   std::string issuer;
   std::vector<std::string> callback_extra_fields;
+  // The callback is signed (Shopify `hmac`, core/query_signature.h) with the client secret.
+  std::string callback_hmac;  // "" = unsigned
+  // Callback parameters that must equal a template filled from the flow's connection params
+  // (Shopify: shop = "{shop}.myshopify.com").
+  NameValues callback_expect;
 };
 
 struct TokenRequestDialect {

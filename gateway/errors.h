@@ -39,6 +39,7 @@ enum class Code {
   kConflict,
   kStartLinkInvalid,
   kCredentialExpired,     // expired access token and no refresh token
+  kCallbackSignature,     // a signed callback's signature or bound parameter is wrong
   kInternal,
 };
 

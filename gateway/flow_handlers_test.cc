@@ -6,6 +6,7 @@
 
 #include "core/crypto.h"
 #include "core/percent.h"
+#include "core/query_signature.h"
 #include "gateway/test_support.h"
 
 namespace linkgate::gateway {
@@ -348,6 +349,50 @@ TEST(IssCheck, RequiredIssMustBePresentAndEqual) {
             400);
   EXPECT_TRUE(gw.http.requests().empty());  // RFC 9207 §2.4: no provider call
   EXPECT_EQ(attempt("&iss=https%3A%2F%2Fauth.acme.test").status, 302);
+}
+
+TEST(SignedCallback, HmacAndBoundParamsAreCheckedBeforeTheFlowIsUsed) {
+  Json doc = {{"slug", "shop"}, {"display_name", "Shop"}, {"sources", {"test"}},
+              {"connection_params",
+               {{{"name", "shop"}, {"pattern", "[a-z]{1,20}"}, {"example", "acme"}}}},
+              {"authorization_url", "https://{shop}.shop.test/authorize"},
+              {"token_url", "https://{shop}.shop.test/token"},
+              {"authorization",
+               {{"callback_hmac", "hmac"}, {"callback_expect", {{"shop", "{shop}.shop.test"}}}}},
+              {"token_request", Json::object()}, {"token_response", Json::object()},
+              {"refresh", Json::object()}, {"api", Json::object()}};
+  auto dialect = parseDialect(doc, "shop");
+  ASSERT_TRUE(dialect) << dialect.error().message;
+  Catalogue catalogue;
+  catalogue.add(*dialect);
+  TestGateway gw(catalogue);
+  const std::string app = gw.createApp("shop", "c", "app-secret");
+  gw.registerRedirectUri("https://app.example/cb");
+  gw.http.answer([](const HttpRequest&) -> Result<HttpResponse> {
+    return jsonResponse(200, {{"access_token", "AT"}});
+  });
+  auto start = gw.get("/link/oauth2/start?client_id=" + app +
+                      "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&shop=acme");
+  ASSERT_EQ(start.status, 302) << start.body;
+  const std::string state = *queryOf(*start.header("Location")).get("state");
+  auto callback = [&](const std::string& shop, const std::optional<std::string>& secret) {
+    Params q{{"code", "c1"}, {"shop", shop}, {"state", state}, {"timestamp", "1700000000"}};
+    if (secret) q.add("hmac", querySignature(q, "hmac", *secret));
+    return gw.get("/link/oauth2/callback/shop?" + q.toQuery(), {{"Cookie", cookiePair(start)}});
+  };
+  EXPECT_EQ(callback("acme.shop.test", std::nullopt).status, 400);         // unsigned
+  EXPECT_EQ(callback("acme.shop.test", "other-secret").status, 400);       // forged
+  auto other_shop = callback("evil.shop.test", "app-secret");              // signed, other shop
+  EXPECT_EQ(other_shop.status, 400);
+  EXPECT_NE(other_shop.body.find("shop"), std::string::npos);
+  EXPECT_TRUE(gw.http.requests().empty()) << "a refused callback reached the provider";
+  // None of them used the flow up: the real callback still completes it.
+  auto real = callback("acme.shop.test", "app-secret");
+  ASSERT_EQ(real.status, 302) << real.body;
+  EXPECT_TRUE(queryOf(*real.header("Location")).has("code"));
+  // A catalogue may only bind callback parameters to declared params.
+  doc["authorization"]["callback_expect"] = {{"shop", "{tenant}.shop.test"}};
+  EXPECT_FALSE(parseDialect(doc, "shop"));
 }
 
 // SPEC §1.1: the integrator's state is returned byte for byte, percent-encoded.

@@ -5,6 +5,7 @@
 
 #include "core/crypto.h"
 #include "core/params.h"
+#include "core/query_signature.h"
 #include "simulator/consent_page.h"
 #include "simulator/oauth_response.h"
 #include "simulator/template.h"
@@ -55,6 +56,17 @@ web::Response approve(const SimContext& ctx, const Provider& p, const Authorizat
       extras.add(name, renderText(tmpl.get<std::string>(), values));
     }
     r.setHeader("Location", appendQuery(*r.header("location"), extras.toQuery()));
+  }
+  if (const auto& param = p.profile.authorize.callback_hmac) {
+    // Signs everything the client will receive, the redirect URI's own parameters included.
+    const std::string location = *r.header("location");
+    const auto q = location.find('?');
+    auto query = Params::parse(q == std::string::npos ? "" : location.substr(q + 1));
+    auto client = ctx.clients.find(p.profile.slug, req.client_id);
+    if (query && client) {
+      Params signature{{*param, querySignature(*query, *param, client->client_secret)}};
+      r.setHeader("Location", appendQuery(location, signature.toQuery()));
+    }
   }
   return r;
 }

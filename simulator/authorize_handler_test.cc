@@ -7,6 +7,7 @@
 
 #include "core/params.h"
 #include "core/percent.h"
+#include "core/query_signature.h"
 #include "simulator/client_store.h"
 #include "simulator/test_support.h"
 
@@ -279,6 +280,30 @@ TEST(ClientStore, ApplicationIdsAreUniquePerProviderAndStable) {
   EXPECT_EQ(store.findByApplicationId("amazon", a1)->client_secret, "s2");
   EXPECT_FALSE(store.findByApplicationId("amazon", "lwa-1"));
   EXPECT_FALSE(store.findByApplicationId("amazon", ""));
+}
+
+TEST(Authorize, SignedCallbacksCarryAValidHmacOverEveryParameter) {
+  Profile p = patchedGeneric("signed", [](Json& d) {
+    d["authorize"]["callback_hmac"] = "hmac";
+    d["authorize"]["callback_extras"] = {{"shop", "{user.login}.myshopify.com"}};
+  });
+  GenericSim s({p});
+  s.addClient("signed", "c2", "the secret", {"https://app.example/cb?tenant=7"});
+  web::Response r = s.authorize({{"client_id", "c2"}, {"redirect_uri", "https://app.example/cb?tenant=7"}},
+                                "signed");
+  ASSERT_EQ(r.status, 302) << r.body;
+  const std::string location = *r.header("location");
+  Params q = *Params::parse(location.substr(location.find('?') + 1));
+  EXPECT_TRUE(q.has("code") && q.has("shop") && q.has("tenant") && q.has("hmac")) << location;
+  EXPECT_TRUE(querySignatureValid(q, "hmac", "the secret")) << location;
+  EXPECT_FALSE(querySignatureValid(q, "hmac", GenericSim::kSecret));
+  // Errors go back unsigned.
+  web::Response denied = s.authorize({{"client_id", "c2"},
+                                      {"redirect_uri", "https://app.example/cb?tenant=7"},
+                                      {"response_type", "token"}},
+                                     "signed");
+  ASSERT_EQ(denied.status, 302);
+  EXPECT_FALSE(locationParam(denied, "hmac"));
 }
 
 TEST(Authorize, PkceRequiredByBehaviourAtRunTime) {

@@ -101,6 +101,7 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
       {"code_param", prof.authorize.code_param},
       {"send_iss", prof.authorize.send_iss},
       {"callback_extras", extras},
+      {"callback_hmac", prof.authorize.callback_hmac ? Json(*prof.authorize.callback_hmac) : Json()},
       {"refresh_issued", issued},
       {"rotation", wireName(b.rotation)},
       {"grace_seconds", b.grace_seconds},

@@ -70,6 +70,9 @@ struct AuthorizeSpec {
   bool send_iss = false;
   std::optional<std::string> issuer;  // default: the authorize URL's origin
   Json callback_extras = Json::object();  // name -> template string
+  // Name of a parameter signing the whole callback query (Shopify `hmac`, core/query_signature)
+  // with the client secret; none = unsigned.
+  std::optional<std::string> callback_hmac;
 };
 
 struct ResponseSpec {

@@ -197,7 +197,7 @@ void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "authorize",
         {"client_id_param", "application_id", "response_type", "redirect_uri", "scope_separator",
          "scopes", "default_scopes", "scope_required", "pkce", "required_params", "code_param",
-         "send_iss", "issuer", "callback_extras"});
+         "send_iss", "issuer", "callback_extras", "callback_hmac"});
   auto& a = p.authorize;
   o.readNonEmptyString("client_id_param", a.client_id_param);
   a.application_id = o.optString("application_id");
@@ -254,6 +254,15 @@ void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
     }
     checkTemplate(*extras, o.field("callback_extras"), ctx.extras_rules);
     a.callback_extras = *extras;
+  }
+  a.callback_hmac = o.optString("callback_hmac");
+  if (a.callback_hmac) {
+    static const std::set<std::string, std::less<>> kTaken = {"code", "state", "iss", "error",
+                                                              "error_description", "signature"};
+    if (a.callback_hmac->empty() || kTaken.contains(*a.callback_hmac) ||
+        *a.callback_hmac == a.code_param || a.callback_extras.contains(*a.callback_hmac)) {
+      throw LoadError{o.field("callback_hmac"), "must be a new, non-empty parameter name"};
+    }
   }
 }
 

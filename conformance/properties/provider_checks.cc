@@ -12,6 +12,7 @@
 #include "conformance/harness/flow.h"
 #include "conformance/model/redirect_model.h"
 #include "conformance/properties/support.h"
+#include "core/params.h"
 
 namespace linkgate::conformance {
 namespace {
@@ -230,6 +231,45 @@ void issCheckedCheck(CheckContext& c) {
   }
 }
 
+// A provider that signs its callback (Shopify's hmac): a callback whose signature was altered
+// or removed did not come from the provider, so it redeems nothing and reaches no integrator
+// with a code. The gateway may answer with its error page or an error redirect.
+void callbackSignatureCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = must(w.app(c.provider()), "app set-up");
+  const std::string param = under(c).sim.dialectField({"callback_hmac"})->get<std::string>();
+  for (const std::string how : {"altered", "removed"}) {
+    Flow flow(w, &c.trace());
+    must(flow.start({app.provider, app.id, w.integratorUri(), "sig"}), "/start");
+    const std::string callback = must(flow.consent(Decision::kApprove), "consent");
+    const auto q = callback.find('?');
+    ASSERT_NE(q, std::string::npos) << callback;
+    Params query = must(Params::parse(callback.substr(q + 1)), "callback query");
+    auto signature = query.get(param);
+    ASSERT_TRUE(signature) << "the simulator sent no " << param << ": " << callback;
+    query.remove(param);
+    if (how == "altered") {
+      std::string forged = *signature;
+      forged.back() = forged.back() == '0' ? '1' : '0';
+      query.add(param, forged);
+    }
+    const int64_t mark = must(w.sim().mark(), "journal");
+    const HttpResponse response =
+        must(flow.callback(callback.substr(0, q + 1) + query.toQuery()), "callback, " + how);
+    c.trace().add("callback with " + param + " " + how + " -> " + std::to_string(response.status));
+    if (auto location = response.header("Location")) {
+      const auto lq = location->find('?');
+      auto appended = Params::parse(lq == std::string::npos ? "" : location->substr(lq + 1));
+      EXPECT_TRUE(appended && !appended->has("code"))
+          << "a callback with its " << param << " " << how << " sent a code on: " << *location;
+    } else {
+      EXPECT_GE(response.status, 400) << "callback with " << param << " " << how;
+    }
+    EXPECT_EQ(must(countRequests(w, app.provider, "token", mark), "journal"), 0)
+        << "a callback with its " << param << " " << how << " was redeemed at the provider";
+  }
+}
+
 }  // namespace
 
 void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
@@ -257,6 +297,12 @@ void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
       add("ProviderConnectionParams", p.slug,
           {"provider.connection_params", "SPEC §1.1 (connection params)", p.slug},
           connectionParamsCheck);
+    }
+    if (const Json* hmac = p.sim.dialectField({"callback_hmac"}); hmac && hmac->is_string()) {
+      add("ProviderCallbackSignature", p.slug,
+          {"provider.callback_signature", "SPEC §1.2, §4 (provider dialect: signed callback)",
+           p.slug},
+          callbackSignatureCheck);
     }
     const Json* send_iss = p.sim.dialectField({"send_iss", "authorize.send_iss"});
     if (send_iss != nullptr && send_iss->is_boolean() && send_iss->get<bool>()) {
