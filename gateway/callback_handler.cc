@@ -64,8 +64,9 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   // A signed callback (Shopify) must carry the provider's signature; a forged one is refused
   // like a wrong iss, before the flow is used, so it cannot burn the real one. Error callbacks
-  // are not signed.
-  if (const auto& sig = dialect.authorization.callback_hmac; !sig.empty() && !params->has("error")) {
+  // are neither signed nor carry the bound parameters.
+  const bool provider_error = params->has("error");
+  if (const auto& sig = dialect.authorization.callback_hmac; !sig.empty() && !provider_error) {
     auto app = s_.store.findApp(flow.app_id);
     if (!app || !*app) return page(gwError(Code::kInternal, "the flow's OAuth app is gone"));
     if (!querySignatureValid(*params, sig, (*app)->client_secret)) {
@@ -75,6 +76,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     }
   }
   for (const auto& [name, tmpl] : dialect.authorization.callback_expect) {
+    if (provider_error) break;
     std::string expected = tmpl;
     for (const auto& [param, value] : flow.connection_params.items()) {
       if (!value.is_string()) continue;

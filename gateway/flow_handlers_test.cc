@@ -390,6 +390,14 @@ TEST(SignedCallback, HmacAndBoundParamsAreCheckedBeforeTheFlowIsUsed) {
   auto real = callback("acme.shop.test", "app-secret");
   ASSERT_EQ(real.status, 302) << real.body;
   EXPECT_TRUE(queryOf(*real.header("Location")).has("code"));
+  // An error callback (the user said no) is neither signed nor carries the shop.
+  auto start2 = gw.get("/link/oauth2/start?client_id=" + app +
+                       "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&shop=acme");
+  auto denied = gw.get("/link/oauth2/callback/shop?error=access_denied&state=" +
+                           *queryOf(*start2.header("Location")).get("state"),
+                       {{"Cookie", cookiePair(start2)}});
+  ASSERT_EQ(denied.status, 302) << denied.body;
+  EXPECT_EQ(queryOf(*denied.header("Location")).get("error"), "access_denied");
   // A catalogue may only bind callback parameters to declared params.
   doc["authorization"]["callback_expect"] = {{"shop", "{tenant}.shop.test"}};
   EXPECT_FALSE(parseDialect(doc, "shop"));
