@@ -28,10 +28,20 @@ const Json* jsonAt(const Json& root, std::string_view dotted_path) {
   while (true) {
     const size_t dot = dotted_path.find('.', start);
     const std::string_view key = dotted_path.substr(start, dot - start);
-    if (!node->is_object()) return nullptr;
-    const auto it = node->find(key);
-    if (it == node->end()) return nullptr;
-    node = &*it;
+    if (node->is_array()) {
+      // A segment of digits indexes an array ("0.tenantId", "accounts.0.account_id").
+      if (key.empty() || key.size() > 9 || key.find_first_not_of("0123456789") != key.npos) {
+        return nullptr;
+      }
+      const size_t index = std::stoul(std::string(key));
+      if (index >= node->size()) return nullptr;
+      node = &(*node)[index];
+    } else {
+      if (!node->is_object()) return nullptr;
+      const auto it = node->find(key);
+      if (it == node->end()) return nullptr;
+      node = &*it;
+    }
     if (dot == std::string_view::npos) return node;
     start = dot + 1;
   }

@@ -19,7 +19,8 @@ Result<Json> parseJson(std::string_view text);
 // parseJson that also requires a top-level object (id "bad_json" otherwise).
 Result<Json> parseJsonObject(std::string_view text);
 
-// Element at a dotted path ("a.b.c"); nullptr when any step is missing or not an object.
+// Element at a dotted path ("a.b.c"; a segment of digits indexes an array: "items.0.id");
+// nullptr when any step is missing.
 const Json* jsonAt(const Json& root, std::string_view dotted_path);
 // String at path; numbers are NOT converted. nullopt when absent or of another type.
 std::optional<std::string> jsonString(const Json& root, std::string_view dotted_path);

@@ -27,7 +27,15 @@ TEST(JsonTest, DottedPaths) {
   EXPECT_EQ(jsonString(j, "authed_user.access_token"), "xoxp");
   EXPECT_EQ(jsonAt(j, "authed_user.missing"), nullptr);
   EXPECT_EQ(jsonAt(j, "authed_user.access_token.deeper"), nullptr);
-  EXPECT_EQ(jsonAt(j, "a.0"), nullptr);  // arrays are not indexed by paths
+  EXPECT_EQ(jsonInt(j, "a.0"), 1);  // digits index an array
+  EXPECT_EQ(jsonAt(j, "a.1"), nullptr);
+  EXPECT_EQ(jsonAt(j, "a.x"), nullptr);
+  EXPECT_EQ(jsonAt(j, "a."), nullptr);
+  EXPECT_EQ(jsonAt(j, "a.99999999999"), nullptr);
+  const Json list = parseJson(R"([{"tenantId":"t-1"},{"tenantId":"t-2"}])").value();
+  EXPECT_EQ(jsonString(list, "1.tenantId"), "t-2");
+  const Json digits_key = parseJson(R"({"0":{"id":"obj"}})").value();
+  EXPECT_EQ(jsonString(digits_key, "0.id"), "obj");  // on an object a digit is just a key
   EXPECT_EQ(jsonAt(j, "nope"), nullptr);
   EXPECT_EQ(jsonInt(j, "."), 7);
   EXPECT_EQ(jsonString(j, "authed_user.n"), std::nullopt);  // numbers are not strings

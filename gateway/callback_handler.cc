@@ -161,6 +161,28 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
                         dialect.display_name + ": " + tokens.error().message));
   }
 
+  // What the token answer does not say (Xero tenant, Atlassian site, ...): one more call each.
+  Json discovered = Json::object();
+  for (const auto& call : dialect.discovery) {
+    auto request = discoveryRequest(dialect, s_.urls, call, tokens->access_token, input.params);
+    if (!request) return fail(gwError(Code::kProviderExchangeFailed, request.error().message));
+    request->connect_timeout = s_.config.provider_connect_timeout;
+    request->total_timeout = s_.config.provider_total_timeout;
+    const std::string what = dialect.display_name + " account lookup (GET " +
+                             call.url.substr(0, call.url.find('?')) + ")";
+    auto answer = s_.http.send(*request);
+    if (!answer) {
+      diag.provider_answer = answer.error().id;
+      return fail(gwError(Code::kProviderExchangeFailed, what + " failed: " + answer.error().id));
+    }
+    auto fields = discoveryFields(call, *answer);
+    if (!fields) {
+      diag.provider_answer = "HTTP " + std::to_string(answer->status);
+      return fail(gwError(Code::kProviderExchangeFailed, what + " " + fields.error().message));
+    }
+    for (const auto& [name, value] : fields->items()) discovered[name] = value;
+  }
+
   Credential credential;
   credential.id = newUuid(s_.random);
   credential.account_id = flow.account_id;
@@ -173,6 +195,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   const Json callback_fields = callbackExtraFields(dialect, *params);
   for (const auto& [name, value] : callback_fields.items()) props[name] = value;
   for (const auto& [name, value] : tokens->extra_fields.items()) props[name] = value;
+  for (const auto& [name, value] : discovered.items()) props[name] = value;
   props["kind"] = dialect.slug + "_oauth2";
   props["access_token"] = tokens->access_token;
   if (tokens->refresh_token) props["refresh_token"] = *tokens->refresh_token;

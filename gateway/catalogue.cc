@@ -381,6 +381,45 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
       bad("api.name", "is required for token_in header/query");
     }
   }
+  if (const Json* list = top.get("discovery")) {
+    if (!list->is_array()) bad("discovery", "must be an array");
+    for (size_t i = 0; i < list->size(); ++i) {
+      const std::string path = "discovery[" + std::to_string(i) + "]";
+      ObjectReader r((*list)[i], path);
+      DiscoveryCall call;
+      r.str("url", call.url, true);
+      r.enumeration("token_in", call.token_in,
+                    {{"bearer", DiscoveryTokenIn::kBearer},
+                     {"header", DiscoveryTokenIn::kHeader},
+                     {"path", DiscoveryTokenIn::kPath}});
+      r.str("name", call.header_name);
+      r.str("prefix", call.header_prefix);
+      r.nameValues("extra_fields", call.extra_fields);
+      r.done();
+      constexpr std::string_view kTokenSegment = "/{access_token}";
+      const bool token_segment = call.url.ends_with(kTokenSegment);
+      if (token_segment != (call.token_in == DiscoveryTokenIn::kPath)) {
+        bad(path + ".url", "ends with /{access_token} exactly when token_in is \"path\"");
+      }
+      checkUrl(path + ".url",
+               token_segment ? call.url.substr(0, call.url.size() - kTokenSegment.size()) : call.url,
+               d);
+      if ((call.token_in == DiscoveryTokenIn::kHeader) == call.header_name.empty()) {
+        bad(path + ".name", "is required with token_in \"header\" and only then");
+      }
+      if (!call.header_prefix.empty() && call.token_in != DiscoveryTokenIn::kHeader) {
+        bad(path + ".prefix", "only with token_in \"header\"");
+      }
+      if (call.extra_fields.empty()) bad(path + ".extra_fields", "must name at least one field");
+      for (const auto& [name, field_path] : call.extra_fields) {
+        checkPath(path + ".extra_fields." + name, field_path);
+        static const std::set<std::string> kReserved = {"kind", "access_token", "refresh_token",
+                                                        "token_type", "scope", "expires_at"};
+        if (kReserved.contains(name)) bad(path + ".extra_fields." + name, "reserved name");
+      }
+      d.discovery.push_back(std::move(call));
+    }
+  }
   top.done();
   return d;
 }

@@ -94,6 +94,17 @@ struct ApiDialect {
   std::string name;
 };
 
+// A call made with the new access token right after the code exchange, for what the token
+// answer does not say (Xero tenantId, Atlassian cloudId, Mailchimp dc, HubSpot hub_id).
+enum class DiscoveryTokenIn { kBearer, kHeader, kPath };
+struct DiscoveryCall {
+  std::string url;  // https, {param} placeholders; with kPath it ends in "/{access_token}"
+  DiscoveryTokenIn token_in = DiscoveryTokenIn::kBearer;
+  std::string header_name;    // kHeader
+  std::string header_prefix;  // kHeader, e.g. "OAuth "
+  NameValues extra_fields;    // credential field -> dotted path (digits index arrays); required
+};
+
 struct Dialect {
   std::string slug, display_name;
   std::vector<std::string> sources, assumed;
@@ -112,6 +123,7 @@ struct Dialect {
   std::optional<TokenResponseDialect> refresh_response;
   RefreshPolicy refresh;
   ApiDialect api;
+  std::vector<DiscoveryCall> discovery;
 
   const TokenResponseDialect& refreshResponse() const {
     return refresh_response ? *refresh_response : token_response;

@@ -288,6 +288,45 @@ std::optional<std::string> providerErrorCode(const TokenResponseDialect& tr,
   return printableExcerpt(*error, 80);
 }
 
+Result<HttpRequest> discoveryRequest(const Dialect& dialect, const ProviderUrls& urls,
+                                     const DiscoveryCall& call, const std::string& access_token,
+                                     const ConnectionValues& params) {
+  constexpr std::string_view kTokenSegment = "{access_token}";
+  const bool in_path = call.token_in == DiscoveryTokenIn::kPath;
+  auto url = urls.resolve(
+      dialect, in_path ? call.url.substr(0, call.url.size() - kTokenSegment.size()) : call.url,
+      params);
+  if (!url) return std::unexpected(url.error());
+  HttpRequest req;
+  req.method = "GET";
+  req.url = in_path ? *url + percentEncode(access_token) : *url;
+  req.headers.emplace_back("Accept", "application/json");
+  if (call.token_in == DiscoveryTokenIn::kBearer) {
+    req.headers.emplace_back("Authorization", "Bearer " + access_token);
+  } else if (call.token_in == DiscoveryTokenIn::kHeader) {
+    req.headers.emplace_back(call.header_name, call.header_prefix + access_token);
+  }
+  return req;
+}
+
+Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& response) {
+  if (response.status != 200) {
+    return fail("bad_provider_response", "answered HTTP " + std::to_string(response.status));
+  }
+  auto body = parseJson(response.body);
+  if (!body) return fail("bad_provider_response", "the answer is not JSON");
+  Json out = Json::object();
+  for (const auto& [name, path] : call.extra_fields) {
+    const Json* value = jsonAt(*body, path);
+    if (value == nullptr || !(value->is_string() || value->is_number()) ||
+        (value->is_string() && value->get_ref<const std::string&>().empty())) {
+      return fail("bad_provider_response", "the answer has no " + path);
+    }
+    out[name] = *value;
+  }
+  return out;
+}
+
 Json callbackExtraFields(const Dialect& dialect, const Params& callback_query) {
   Json out = Json::object();
   for (const auto& name : dialect.authorization.callback_extra_fields) {

@@ -76,6 +76,14 @@ Result<TokenSet> parseTokenAnswer(const Dialect& dialect, const TokenResponseDia
 std::optional<std::string> providerErrorCode(const TokenResponseDialect& tr,
                                              const HttpResponse& response);
 
+// The GET of a discovery call with the new access token (off the reactor, like the exchange).
+Result<HttpRequest> discoveryRequest(const Dialect& dialect, const ProviderUrls& urls,
+                                     const DiscoveryCall& call, const std::string& access_token,
+                                     const ConnectionValues& params);
+// The call's extra fields from its answer (HTTP 200 JSON); each declared one must be there
+// (a string or a number), else "bad_provider_response" naming it.
+Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& response);
+
 // Values the dialect keeps from the callback query (e.g. realmId).
 Json callbackExtraFields(const Dialect& dialect, const Params& callback_query);
 

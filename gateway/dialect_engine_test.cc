@@ -296,6 +296,79 @@ TEST(ParseTokenResponse, ScopeArrayAndMissingScopeMeansRequested) {
   EXPECT_EQ(u->scopes, (std::vector<std::string>{"req"}));
 }
 
+TEST(Discovery, RequestsPresentTheTokenAsDeclaredAndFieldsFollowPaths) {
+  Dialect d = dialect({{"discovery",
+                        {{{"url", "https://api.x.test/connections"},
+                          {"extra_fields", {{"tenant_id", "0.tenantId"}}}},
+                         {{"url", "https://login.x.test/metadata"},
+                          {"token_in", "header"},
+                          {"name", "Authorization"},
+                          {"prefix", "OAuth "},
+                          {"extra_fields", {{"dc", "dc"}}}},
+                         {{"url", "https://api.x.test/access-tokens/{access_token}"},
+                          {"token_in", "path"},
+                          {"extra_fields", {{"hub_id", "hub_id"}}}}}}});
+  ASSERT_EQ(d.discovery.size(), 3u);
+  ProviderUrls urls(std::string("http://127.0.0.1:9"));
+  auto bearer = discoveryRequest(d, urls, d.discovery[0], "tok en/1", {});
+  ASSERT_TRUE(bearer);
+  EXPECT_EQ(bearer->method, "GET");
+  EXPECT_EQ(bearer->url, "http://127.0.0.1:9/x/api.x.test/connections");
+  EXPECT_NE(std::find(bearer->headers.begin(), bearer->headers.end(),
+                      std::pair<std::string, std::string>{"Authorization", "Bearer tok en/1"}),
+            bearer->headers.end());
+  auto header = discoveryRequest(d, ProviderUrls(), d.discovery[1], "T", {});
+  EXPECT_NE(std::find(header->headers.begin(), header->headers.end(),
+                      std::pair<std::string, std::string>{"Authorization", "OAuth T"}),
+            header->headers.end());
+  auto path = discoveryRequest(d, ProviderUrls(), d.discovery[2], "tok en/1", {});
+  EXPECT_EQ(path->url, "https://api.x.test/access-tokens/tok%20en%2F1");
+  for (const auto& [name, value] : path->headers) EXPECT_NE(name, "Authorization");
+
+  auto fields = discoveryFields(
+      d.discovery[0], jsonResponse(200, Json::array({{{"tenantId", "t-1"}}, {{"tenantId", "t-2"}}})));
+  ASSERT_TRUE(fields) << fields.error().message;
+  EXPECT_EQ((*fields)["tenant_id"], "t-1");
+  EXPECT_EQ((*discoveryFields(d.discovery[2], jsonResponse(200, {{"hub_id", 62515}})))["hub_id"],
+            62515);
+  // No tenant connected, an error status, a non-JSON answer: each is a failure naming why.
+  auto empty = discoveryFields(d.discovery[0], jsonResponse(200, Json::array()));
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("0.tenantId"), std::string::npos);
+  EXPECT_FALSE(discoveryFields(d.discovery[0], jsonResponse(401, {{"tenantId", "x"}})));
+  HttpResponse garbage = jsonResponse(200, {});
+  garbage.body = "<html>";
+  EXPECT_FALSE(discoveryFields(d.discovery[1], garbage));
+}
+
+TEST(Discovery, CatalogueRules) {
+  auto parsed = [](const Json& call) {
+    Json doc = {{"slug", "x"}, {"display_name", "X"}, {"sources", {"t"}},
+                {"authorization_url", "https://x.test/auth"}, {"token_url", "https://x.test/token"},
+                {"authorization", Json::object()}, {"token_request", Json::object()},
+                {"token_response", Json::object()}, {"refresh", Json::object()},
+                {"api", Json::object()}, {"discovery", Json::array({call})}};
+    return parseDialect(doc, "x");
+  };
+  const Json ok = {{"url", "https://x.test/me"}, {"extra_fields", {{"id", "id"}}}};
+  EXPECT_TRUE(parsed(ok));
+  auto with = [&](const char* key, const Json& value) {
+    Json c = ok;
+    c[key] = value;
+    return parsed(c);
+  };
+  EXPECT_FALSE(with("url", "http://x.test/me"));                          // not https
+  EXPECT_FALSE(with("url", "https://x.test/t/{access_token}"));           // path token, bearer
+  EXPECT_FALSE(with("token_in", "path"));                                 // path without segment
+  EXPECT_FALSE(with("token_in", "header"));                               // header without name
+  EXPECT_FALSE(with("name", "Authorization"));                            // name without header
+  EXPECT_FALSE(with("extra_fields", Json::object()));                     // nothing to keep
+  EXPECT_FALSE(with("extra_fields", {{"access_token", "x"}}));            // reserved
+  EXPECT_FALSE(with("extra_fields", {{"id", "a..b"}}));                   // bad path
+  EXPECT_FALSE(with("surprise", 1));                                      // unknown field
+  EXPECT_FALSE(with("url", "https://{tenant}.x.test/me"));                // undeclared param
+}
+
 TEST(CallbackExtraFields, KeepsDeclaredQueryParams) {
   Dialect d = dialect({{"authorization", {{"callback_extra_fields", {"realmId"}}}}});
   Json extra = callbackExtraFields(d, Params{{"code", "c"}, {"realmId", "R1"}, {"other", "o"}});

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "core/crypto.h"
@@ -401,6 +402,57 @@ TEST(SignedCallback, HmacAndBoundParamsAreCheckedBeforeTheFlowIsUsed) {
   // A catalogue may only bind callback parameters to declared params.
   doc["authorization"]["callback_expect"] = {{"shop", "{tenant}.shop.test"}};
   EXPECT_FALSE(parseDialect(doc, "shop"));
+}
+
+TEST(Discovery, ItsFieldsJoinTheCredentialAndItsFailureFailsTheFlow) {
+  Catalogue catalogue;
+  Dialect d = testing::acmeDialect();
+  DiscoveryCall call;
+  call.url = "https://api.acme.test/connections";
+  call.extra_fields = {{"tenant_id", "0.tenantId"}};
+  d.discovery.push_back(call);
+  catalogue.add(d);
+  TestGateway gw(catalogue);
+  const std::string app = gw.createApp("acme", "c", "s");
+  gw.registerRedirectUri("https://app.example/cb");
+  std::atomic<bool> tenant_connected{true};
+  gw.http.answer([&](const HttpRequest& req) -> Result<HttpResponse> {
+    if (req.url == "https://auth.acme.test/token") return jsonResponse(200, {{"access_token", "AT"}});
+    if (req.url == "https://api.acme.test/connections" && req.method == "GET") {
+      for (const auto& [name, value] : req.headers) {
+        if (name == "Authorization" && value == "Bearer AT") {
+          return jsonResponse(200, tenant_connected ? Json::array({{{"tenantId", "t-42"}}})
+                                                    : Json::array());
+        }
+      }
+      return jsonResponse(401, {{"error", "unauthorized"}});
+    }
+    return jsonResponse(404, {});
+  });
+  auto flow = [&] {
+    auto start = gw.get("/link/oauth2/start?client_id=" + app +
+                        "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s1");
+    const std::string state = *queryOf(*start.header("Location")).get("state");
+    return gw.get("/link/oauth2/callback/acme?code=c&state=" + state,
+                  {{"Cookie", cookiePair(start)}});
+  };
+  auto ok = flow();
+  ASSERT_EQ(ok.status, 302) << ok.body;
+  const std::string code = *queryOf(*ok.header("Location")).get("code");
+  auto token = gw.send("POST", "/link/oauth2/token",
+                       "code=" + percentEncode(code) + "&client_id=" + app + "&client_secret=s",
+                       {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(token.status, 200) << token.body;
+  EXPECT_EQ(Json::parse(token.body)["credential"]["properties"]["tenant_id"], "t-42");
+
+  tenant_connected = false;  // the user connected no organisation
+  auto failed = flow();
+  ASSERT_EQ(failed.status, 302);
+  Params back = queryOf(*failed.header("Location"));
+  EXPECT_EQ(back.get("error"), "server_error");
+  EXPECT_NE(back.get("error_description").value_or("").find("0.tenantId"), std::string::npos)
+      << *failed.header("Location");
+  EXPECT_FALSE(back.has("code"));
 }
 
 // SPEC §1.1: the integrator's state is returned byte for byte, percent-encoded.
