@@ -49,15 +49,18 @@ std::string hmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
-std::string sha256Hex(std::string_view data) {
+std::string hexEncode(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  for (unsigned char c : sha256(data)) {
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
     out.push_back(kHex[c >> 4]);
     out.push_back(kHex[c & 0xF]);
   }
   return out;
 }
+
+std::string sha256Hex(std::string_view data) { return hexEncode(sha256(data)); }
 
 bool constantTimeEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

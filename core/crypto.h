@@ -15,6 +15,7 @@ std::string randomToken(RandomSource& random, int bits = 256);
 std::string sha256(std::string_view data);                             // 32 raw bytes
 std::string hmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string sha256Hex(std::string_view data);                          // 64 lower-case hex
+std::string hexEncode(std::string_view bytes);                          // lower-case hex
 
 // Compares in time that depends only on the lengths, never on where the bytes differ.
 bool constantTimeEqual(std::string_view a, std::string_view b);

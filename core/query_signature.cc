@@ -7,19 +7,6 @@
 #include "core/crypto.h"
 
 namespace linkgate {
-namespace {
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string querySignature(const Params& query, std::string_view signature_param,
                            std::string_view key) {
@@ -34,7 +21,7 @@ std::string querySignature(const Params& query, std::string_view signature_param
     if (!message.empty()) message += '&';
     message += name + "=" + value;
   }
-  return hex(hmacSha256(key, message));
+  return hexEncode(hmacSha256(key, message));
 }
 
 bool querySignatureValid(const Params& query, std::string_view signature_param,

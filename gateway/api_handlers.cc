@@ -259,20 +259,16 @@ web::Response ApiHandlers::deleteRedirectUri(const std::string& account, const s
 web::Response ApiHandlers::listProviders() {
   Json data = Json::array();
   for (const auto& [slug, d] : s_.catalogue.all()) {
-    Json params = Json::array();
-    for (const auto& p : d.connection_params) {
-      params.push_back({{"name", p.name},
-                        {"pattern", p.pattern},
-                        {"example", p.example},
-                        {"description", p.description}});
-    }
-    Json app_params = Json::array();
-    for (const auto& p : d.app_params) {
-      app_params.push_back({{"name", p.name},
-                            {"pattern", p.pattern},
-                            {"example", p.example},
-                            {"description", p.description}});
-    }
+    auto listed = [](const std::vector<ConnectionParam>& list) {
+      Json out = Json::array();
+      for (const auto& p : list) {
+        out.push_back({{"name", p.name},
+                       {"pattern", p.pattern},
+                       {"example", p.example},
+                       {"description", p.description}});
+      }
+      return out;
+    };
     Json dialect = {{"authorization_url", d.authorization_url},
                     {"token_url", d.token_url},
                     {"client_id_param", d.authorization.client_id_param},
@@ -289,8 +285,8 @@ web::Response ApiHandlers::listProviders() {
     if (d.refresh_url) dialect["refresh_url"] = *d.refresh_url;
     data.push_back({{"slug", slug},
                     {"display_name", d.display_name},
-                    {"connection_params", params},
-                    {"app_params", app_params},
+                    {"connection_params", listed(d.connection_params)},
+                    {"app_params", listed(d.app_params)},
                     {"dialect", dialect}});
   }
   return jsonOk(200, Json{{"data", data}});
