@@ -115,6 +115,18 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
       {"api_token_in", wireName(prof.api.token_in)},
   };
   if (!prof.api.name.empty()) dialect["api_token_name"] = prof.api.name;
+  Json resources = Json::array();
+  for (size_t i = 0; i < prof.api.resources.size(); ++i) {
+    const ResourceSpec& r = prof.api.resources[i];
+    Json entry{{"url", Router::resourceUrl(base, p, i)}, {"token_in", wireName(r.token_in)}};
+    if (r.token_in == ResourceTokenIn::kHeader) {
+      entry["name"] = r.name;
+      if (!r.prefix.empty()) entry["prefix"] = r.prefix;
+    }
+    entry["key"] = r.key;
+    resources.push_back(std::move(entry));
+  }
+  dialect["resources"] = std::move(resources);
   return Json{{"slug", prof.slug},
               {"display_name", prof.display_name},
               {"params", params},

@@ -1,6 +1,8 @@
 // The control API under /_sim/, through the simulator's handler.
 #include "simulator/control_handler.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "simulator/test_support.h"
@@ -72,6 +74,40 @@ TEST(Control, ProvidersListsEveryProfileWithMappedUrls) {
                           "pkce", "refresh_issued", "rotation", "expires_in", "api_token_in"}) {
     EXPECT_TRUE(d.contains(key)) << key;
   }
+}
+
+TEST(Control, ProvidersListTheDiscoveryResources) {
+  testing::TestSimulator s(testing::providerProfiles());
+  Json list = bodyOf(s.call(testing::makeRequest("GET", "/_sim/providers")))["providers"];
+  std::map<std::string, Json> resources;
+  for (const auto& p : list) {
+    const Json& r = p["dialect"]["resources"];
+    ASSERT_TRUE(r.is_array()) << p["slug"];  // empty when the profile has none
+    resources[p["slug"].get<std::string>()] = r;
+    for (const auto& entry : r) {  // every listed URL is routed to that resource
+      std::string url = entry["url"];
+      std::string path = url.substr(std::string("http://sim.test").size());
+      if (path.ends_with("{access_token}")) path.replace(path.size() - 14, 14, "tok");
+      auto m = s.sim->router().match(path);
+      ASSERT_TRUE(m) << url;
+      EXPECT_EQ(m->route, Route::kResource) << url;
+    }
+  }
+  EXPECT_EQ(resources["generic"], Json::array());
+  EXPECT_EQ(resources["xero"], Json::parse(R"([{"url": "http://sim.test/xero/api.xero.com/connections",
+                                               "token_in": "bearer", "key": "0.tenantId"}])"));
+  EXPECT_EQ(resources["atlassian"], Json::parse(R"([{
+      "url": "http://sim.test/atlassian/api.atlassian.com/oauth/token/accessible-resources",
+      "token_in": "bearer", "key": "0.id"}])"));
+  EXPECT_EQ(resources["mailchimp"], Json::parse(R"([{
+      "url": "http://sim.test/mailchimp/login.mailchimp.com/oauth2/metadata",
+      "token_in": "header", "name": "Authorization", "prefix": "OAuth ", "key": "dc"}])"));
+  EXPECT_EQ(resources["docusign"], Json::parse(R"([{
+      "url": "http://sim.test/docusign/account.docusign.com/oauth/userinfo",
+      "token_in": "bearer", "key": "accounts.0.account_id"}])"));
+  EXPECT_EQ(resources["hubspot"], Json::parse(R"([{
+      "url": "http://sim.test/hubspot/api.hubapi.com/oauth/v1/access-tokens/{access_token}",
+      "token_in": "path", "key": "hub_id"}])"));
 }
 
 TEST(Control, ClientsCreateListReplaceDelete) {

@@ -32,6 +32,7 @@ const std::vector<Dimension>& dimensions() {
       {"D8", "refresh issued", {"always", "never", "scope", "authorize_param"}, {"always", "never"}},
       {"D9", "refresh rotation", {"none", "strict", "grace"}, {"none", "strict"}},
       {"D10", "expires_in", {"number", "string", "absent", "zero"}, {"number", "string", "absent", "zero"}},
+      {"D11", "discovery call", {"bearer", "header", "path", "none"}, {"bearer", "header", "path"}},
       {"D12", "renamed params", {"client_id_param", "code_param", "response_type", "refresh_grant_type", "refresh_token_param"},
        {"client_id_param", "code_param"}},
       {"D13", "refresh URL", {"separate", "token_url"}, {"separate"}},
@@ -130,6 +131,10 @@ std::vector<std::pair<std::string, std::vector<std::string>>> profileDimensions(
   add("D8", {std::string(wireName(p.refresh.issued.kind))});
   add("D9", {std::string(wireName(p.refresh.rotation))});
   add("D10", {std::string(wireName(p.token.expires_in))});
+  std::set<std::string> discovery;  // how the api.resources calls carry the token
+  for (const auto& r : p.api.resources) discovery.emplace(wireName(r.token_in));
+  if (discovery.empty()) discovery.emplace("none");
+  add("D11", {discovery.begin(), discovery.end()});
   std::vector<std::string> names;
   if (p.authorize.client_id_param != "client_id" || p.token.client_id_param != "client_id") {
     names.emplace_back("client_id_param");

@@ -54,6 +54,10 @@ TEST(Coverage, ClassifiesDialects) {
   EXPECT_EQ(values(dims("figma"), "D13"), std::vector<std::string>{"separate"});
   EXPECT_EQ(values(dims("facebook"), "D16c"), std::vector<std::string>{"query"});
   EXPECT_EQ(values(dims("zoho"), "D1"), std::vector<std::string>{"region"});
+  EXPECT_EQ(values(dims("xero"), "D11"), std::vector<std::string>{"bearer"});
+  EXPECT_EQ(values(dims("mailchimp"), "D11"), std::vector<std::string>{"header"});
+  EXPECT_EQ(values(dims("hubspot"), "D11"), std::vector<std::string>{"path"});
+  EXPECT_EQ(values(dims("generic"), "D11"), std::vector<std::string>{"none"});
 }
 
 TEST(Coverage, TableListsEveryDimensionAndProfile) {
@@ -61,7 +65,7 @@ TEST(Coverage, TableListsEveryDimensionAndProfile) {
   CoverageReport r = computeCoverage(profiles);
   std::string table = formatCoverage(r);
   for (const char* id : {"D1 ", "D2 ", "D3 ", "D4 ", "D5 ", "D6 ", "D7 ", "D8 ", "D9 ", "D10 ",
-                         "D12 ", "D13 ", "D15 ", "D16a", "D16b", "D16c", "D17 "}) {
+                         "D11 ", "D12 ", "D13 ", "D15 ", "D16a", "D16b", "D16c", "D17 "}) {
     EXPECT_NE(table.find(id), std::string::npos) << id;
   }
   for (const auto& p : profiles) {

@@ -102,6 +102,23 @@ Result<EndpointPattern> EndpointPattern::compile(std::string_view url,
   return p;
 }
 
+Result<EndpointPattern> EndpointPattern::compileResource(
+    std::string_view url, const std::map<std::string, ParamSpec>& params) {
+  size_t at = url.find(kTokenSegment);
+  if (at == std::string_view::npos) return compile(url, params);
+  if (at + kTokenSegment.size() != url.size() || at == 0 || url[at - 1] != '/' ||
+      url.substr(0, at).find('?') != std::string_view::npos) {
+    return fail("bad_template", "{access_token} may only be the last path segment");
+  }
+  if (params.contains(std::string(kTokenParam))) {
+    return fail("bad_template", "a param named access_token hides the token segment");
+  }
+  auto with_token = params;
+  // Issued tokens are URL-safe; a segment is anything up to the next '/', '?' or '#'.
+  with_token.emplace(kTokenParam, ParamSpec{"[^/?#]+", "ACCESS_TOKEN"});
+  return compile(url, with_token);
+}
+
 std::optional<std::map<std::string, std::string>> EndpointPattern::match(
     std::string_view host_path) const {
   std::match_results<std::string_view::const_iterator> m;

@@ -18,6 +18,11 @@ class EndpointPattern {
   // Compiles url (https, {name} parts declared in params). Fails "bad_template" with a reason.
   static Result<EndpointPattern> compile(std::string_view url,
                                          const std::map<std::string, ParamSpec>& params);
+  // Compiles a resource URL (api.resources): as compile(), and a last path segment that is
+  // exactly {access_token} (kTokenSegment) matches any non-empty segment, returned by match()
+  // as the parameter "access_token". {access_token} anywhere else fails.
+  static Result<EndpointPattern> compileResource(std::string_view url,
+                                                 const std::map<std::string, ParamSpec>& params);
 
   // Matches "HOST/PATH" (the request path after "/{slug}/"); returns the template parameters
   // on success. Every parameter must match its anchored pattern.
@@ -37,6 +42,10 @@ class EndpointPattern {
   std::map<std::string, std::regex> param_regex_;  // anchored patterns of the names
   std::vector<std::pair<std::string, std::string>> fixed_query_;
 };
+
+// The placeholder of a resource URL's token path segment (HubSpot's token-info call).
+inline constexpr std::string_view kTokenSegment = "{access_token}";
+inline constexpr std::string_view kTokenParam = "access_token";
 
 // Every "{name}" in text, in order; fails on an unterminated or empty brace.
 Result<std::vector<std::string>> templateNames(std::string_view text);

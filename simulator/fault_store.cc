@@ -59,8 +59,9 @@ Result<Fault> parseFault(const Json& body) {
   if (!endpoint && f.kind == FaultKind::kDenyConsent) endpoint = "authorize";
   if (!endpoint) return fail("invalid_request", "endpoint: required string");
   if (*endpoint != "authorize" && *endpoint != "token" && *endpoint != "refresh" &&
-      *endpoint != "api_me") {
-    return fail("invalid_request", "endpoint: must be authorize, token, refresh or api_me");
+      *endpoint != "api_me" && *endpoint != "resource") {
+    return fail("invalid_request",
+                "endpoint: must be authorize, token, refresh, api_me or resource");
   }
   f.endpoint = *endpoint;
   if (f.kind == FaultKind::kDenyConsent && f.endpoint != "authorize") {

@@ -18,7 +18,7 @@ enum class FaultKind { kStatus, kDelay, kMalformedBody, kDropConnection, kInvali
 struct Fault {
   int64_t id = 0;
   std::string provider;
-  std::string endpoint;  // authorize|token|refresh|api_me
+  std::string endpoint;  // authorize|token|refresh|api_me|resource
   FaultKind kind = FaultKind::kStatus;
   int status = 0;        // kStatus
   int64_t delay_ms = 0;  // kDelay

@@ -11,8 +11,10 @@
 #include "core/crypto.h"
 #include "core/json.h"
 #include "core/params.h"
+#include "core/percent.h"
 #include "core/url.h"
 #include "simulator/authorize_handler.h"
+#include "simulator/endpoint_pattern.h"
 #include "simulator/test_support.h"
 
 namespace linkgate::sim::testing {
@@ -262,6 +264,34 @@ HttpResponse FlowClient::apiMe(const std::string& token, std::optional<TokenIn> 
     return HttpResponse{};
   }
   return *r;
+}
+
+HttpResponse FlowClient::resource(const ResourceSpec& r, const std::string& token,
+                                  std::optional<ResourceTokenIn> how) {
+  ResourceTokenIn in = how.value_or(r.token_in);
+  HttpRequest req;
+  req.url = endpointUrl(base_, p_, r.url);
+  if (r.token_in == ResourceTokenIn::kPath) {
+    std::string segment = in == ResourceTokenIn::kPath ? percentEncode(token) : "not-a-token";
+    req.url = replaceAll(req.url, std::string(kTokenSegment), segment);
+  }
+  switch (in) {
+    case ResourceTokenIn::kBearer: req.headers.emplace_back("Authorization", "Bearer " + token); break;
+    case ResourceTokenIn::kHeader:
+      if (r.token_in == ResourceTokenIn::kHeader) {
+        req.headers.emplace_back(r.name, r.prefix + token);
+      } else {
+        req.headers.emplace_back("X-Access-Token", token);
+      }
+      break;
+    case ResourceTokenIn::kPath: break;
+  }
+  auto answer = http_.send(req);
+  if (!answer) {
+    ADD_FAILURE() << r.url << ": " << answer.error().message;
+    return HttpResponse{};
+  }
+  return *answer;
 }
 
 std::optional<std::string> FlowClient::valueAt(const HttpResponse& r, const Json& tmpl,

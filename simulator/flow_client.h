@@ -49,6 +49,11 @@ class FlowClient {
   HttpResponse refresh(const std::string& token, const Send& send = {},
                        const std::string& granted_scope = "");
   HttpResponse apiMe(const std::string& access_token, std::optional<TokenIn> how = std::nullopt);
+  // GET an api.resources entry with the token presented as it declares, or as `how` says (a
+  // token path segment then carries "not-a-token"; a header other than the declared one is
+  // X-Access-Token).
+  HttpResponse resource(const ResourceSpec& r, const std::string& access_token,
+                        std::optional<ResourceTokenIn> how = std::nullopt);
 
   // Values of a token-endpoint answer, read where the profile's template puts them.
   std::optional<std::string> accessToken(const HttpResponse& r, bool refresh_endpoint = false) const;

@@ -64,6 +64,31 @@ class ProviderFlow : public ::testing::TestWithParam<std::string> {
     }
   }
 
+  // Every api.resources call answers for `token`, and its key names a non-empty value.
+  void expectResourceKeys(const std::string& token) {
+    for (const auto& resource : p_->api.resources) {
+      SCOPED_TRACE(resource.url);
+      HttpResponse r = client_->resource(resource, token);
+      ASSERT_EQ(r.status, 200) << r.body;
+      auto body = parseJson(r.body);
+      ASSERT_TRUE(body) << r.body;
+      const Json* kept = atKeyPath(*body, resource.key);
+      ASSERT_NE(kept, nullptr) << resource.key << " not in " << r.body;
+      EXPECT_TRUE(kept->is_number() ||
+                  (kept->is_string() && !kept->get_ref<const std::string&>().empty()))
+          << resource.key << " in " << r.body;
+    }
+  }
+
+  // Every api.resources call refuses `token` in the api.error shape.
+  void expectResourcesRejected(const std::string& token,
+                               std::optional<ResourceTokenIn> how = std::nullopt) {
+    for (const auto& resource : p_->api.resources) {
+      SCOPED_TRACE(resource.url);
+      expectApiRejected(client_->resource(resource, token, how));
+    }
+  }
+
   std::string exchangeOk(const Authorized& a, const Send& send = {}) {
     HttpResponse r = client_->exchange(a, send);
     auto at = client_->accessToken(r);
@@ -92,6 +117,7 @@ TEST_P(ProviderFlow, CompleteFlowInTheProfilesDialect) {
   if (usesPlaceholder(p_->api.me, "user.login")) {
     EXPECT_NE(me.body.find(p_->users.front().at("login")), std::string::npos) << me.body;
   }
+  expectResourceKeys(*at);
   auto rt = client_->refreshToken(tok);
   ASSERT_EQ(rt.has_value(), client_->expectsRefreshToken()) << tok.body;
   if (rt) {
@@ -103,6 +129,7 @@ TEST_P(ProviderFlow, CompleteFlowInTheProfilesDialect) {
     ASSERT_TRUE(at2) << r1.status << " " << r1.body;
     EXPECT_NE(*at2, *at);
     EXPECT_EQ(client_->apiMe(*at2).status, 200);
+    expectResourceKeys(*at2);
     auto rt2 = client_->refreshToken(r1, true);
     switch (p_->refresh.rotation) {
       case Rotation::kNone: {
@@ -207,6 +234,7 @@ TEST_P(ProviderFlow, ReusedCodeFailsAndRevokesWhatItIssued) {
   HttpResponse second = client_->exchange(*a);
   EXPECT_EQ(client_->rejectedAs(second, "invalid_grant"), "");  // RFC 6749 §4.1.2
   expectApiRejected(client_->apiMe(*at));
+  expectResourcesRejected(*at);  // revoked
   if (rt) {
     HttpResponse r = client_->refresh(*rt, {}, a->scope_text);
     EXPECT_EQ(client_->rejectedAs(r, "invalid_grant", true), "");
@@ -289,15 +317,25 @@ TEST_P(ProviderFlow, ApiRefusesTokensPresentedAnotherWayOrExpired) {
   TokenIn other = p_->api.token_in == TokenIn::kBearer ? TokenIn::kQuery : TokenIn::kBearer;
   expectApiRejected(client_->apiMe(at, other));
   expectApiRejected(client_->apiMe(at + "x"));
+  for (const auto& resource : p_->api.resources) {
+    SCOPED_TRACE(resource.url);
+    bool bearer = resource.token_in == ResourceTokenIn::kBearer;
+    expectApiRejected(client_->resource(resource, at, bearer ? ResourceTokenIn::kHeader
+                                                             : ResourceTokenIn::kBearer));
+  }
+  expectResourcesRejected(at + "x");
   int64_t ttl = p_->token.access_token_ttl_seconds;
   if (ttl > 0) {
     advanceClock(ttl - 1);
     EXPECT_EQ(client_->apiMe(at).status, 200);
+    expectResourceKeys(at);
     advanceClock(1);
     expectApiRejected(client_->apiMe(at));
+    expectResourcesRejected(at);
   } else {
     advanceClock(10 * 365 * 86400);
     EXPECT_EQ(client_->apiMe(at).status, 200) << "a token without lifetime never expires";
+    expectResourceKeys(at);
   }
 }
 

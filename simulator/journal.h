@@ -16,7 +16,7 @@ struct JournalEntry {
   int64_t seq = 0;
   int64_t at_ms = 0;  // simulator clock, unix ms
   std::string provider;
-  std::string endpoint;  // authorize|consent|token|refresh|api_me|unknown
+  std::string endpoint;  // authorize|consent|token|refresh|api_me|resource|unknown
   std::string method;
   std::string target;
   HeaderList headers;  // names lower-case

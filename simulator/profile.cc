@@ -97,6 +97,15 @@ std::string_view wireName(IssueKind v) {
   return "?";
 }
 
+std::string_view wireName(ResourceTokenIn v) {
+  switch (v) {
+    case ResourceTokenIn::kBearer: return "bearer";
+    case ResourceTokenIn::kHeader: return "header";
+    case ResourceTokenIn::kPath: return "path";
+  }
+  return "?";
+}
+
 std::string_view separatorText(ScopeSeparator v) {
   switch (v) {
     case ScopeSeparator::kComma: return ",";

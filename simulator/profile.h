@@ -22,6 +22,9 @@ enum class ErrorStyle { kRfc, kHttp200, kProvider };
 enum class Rotation { kNone, kStrict, kGrace };
 enum class TokenIn { kBearer, kHeader, kQuery };
 enum class IssueKind { kAlways, kNever, kScope, kAuthorizeParam };
+// How a resource (discovery) call carries the access token: Authorization Bearer, a named
+// header with a value prefix, or the URL's last path segment.
+enum class ResourceTokenIn { kBearer, kHeader, kPath };
 
 // Wire names, as written in profiles and shown by /_sim/providers.
 std::string_view wireName(ScopeSeparator v);
@@ -34,6 +37,7 @@ std::string_view wireName(ErrorStyle v);
 std::string_view wireName(Rotation v);
 std::string_view wireName(TokenIn v);
 std::string_view wireName(IssueKind v);
+std::string_view wireName(ResourceTokenIn v);
 // The character(s) scopes are joined with (space for kNone).
 std::string_view separatorText(ScopeSeparator v);
 // Splits a decoded scope value on the separator's text; empty parts are kept (the callers
@@ -126,12 +130,24 @@ struct RefreshSpec {
   ErrorSpec errors;
 };
 
+// A provider endpoint an integrator must call with the new access token to learn which
+// account / tenant / site was linked (PROVIDERS.md D11: Xero connections, HubSpot token info).
+struct ResourceSpec {
+  std::string url;  // https URL, may contain {param}; ends in /{access_token} iff kPath
+  ResourceTokenIn token_in = ResourceTokenIn::kBearer;
+  std::string name;    // header name (kHeader)
+  std::string prefix;  // header value before the token (kHeader), e.g. "OAuth "
+  Json body;           // TEMPLATE, api.me's placeholders plus {access_token}, {expires_in}
+  std::string key;     // dotted path into the rendered body of the value to keep ("0.tenantId")
+};
+
 struct ApiSpec {
   TokenIn token_in = TokenIn::kBearer;
   std::string name;  // header name (kHeader) or query parameter (kQuery)
   Json me;           // TEMPLATE
   int error_status = 401;
   Json error_body;   // TEMPLATE
+  std::vector<ResourceSpec> resources;
 };
 
 using User = StringMap;  // has "id" and "login"

@@ -13,6 +13,7 @@
 
 #include "core/json.h"
 #include "simulator/profile.h"
+#include "simulator/template.h"
 
 namespace linkgate::sim::profile_fields {
 
@@ -25,6 +26,22 @@ template <class T>
 using EnumTable = std::vector<std::pair<std::string_view, T>>;
 
 inline std::string typeName(const Json& j) { return j.type_name(); }
+
+// Validates a TEMPLATE; the error names the field inside it ("token.response.body.data").
+inline void checkTemplate(const Json& tmpl, const std::string& field,
+                          const PlaceholderRules& rules) {
+  auto st = validateTemplate(tmpl, rules);
+  if (!st) {
+    // message is "PATH: reason"
+    const std::string& m = st.error().message;
+    size_t colon = m.find(": ");
+    std::string inner = m.substr(0, colon);
+    std::string at = inner.empty() ? field
+                     : inner.starts_with('[') ? field + inner  // an array root: "body[0].x"
+                                              : field + "." + inner;
+    throw LoadError{at, m.substr(colon + 2)};
+  }
+}
 
 // A JSON object whose fields are read once each; fields outside `allowed` are errors.
 class Obj {

@@ -11,6 +11,7 @@
 
 #include "simulator/endpoint_pattern.h"
 #include "simulator/profile_fields.h"
+#include "simulator/profile_resources.h"
 #include "simulator/template.h"
 
 namespace linkgate::sim {
@@ -46,17 +47,6 @@ const EnumTable<Rotation> kRotations = {
 const EnumTable<TokenIn> kTokenIn = {
     {"bearer", TokenIn::kBearer}, {"header", TokenIn::kHeader}, {"query", TokenIn::kQuery}};
 const EnumTable<std::string> kMethods = {{"POST", "POST"}, {"GET", "GET"}};
-
-void checkTemplate(const Json& tmpl, const std::string& field, const PlaceholderRules& rules) {
-  auto st = validateTemplate(tmpl, rules);
-  if (!st) {
-    // message is "PATH: reason"
-    const std::string& m = st.error().message;
-    size_t colon = m.find(": ");
-    std::string inner = m.substr(0, colon);
-    throw LoadError{inner.empty() ? field : field + "." + inner, m.substr(colon + 2)};
-  }
-}
 
 Json rfcTokenBody() {
   return Json{{"access_token", "{access_token}"}, {"token_type", "{token_type}"},
@@ -334,7 +324,7 @@ void readRefresh(const Json& j, Profile& p, const Context& ctx) {
 }
 
 void readApi(const Json& j, Profile& p, const Context& ctx) {
-  Obj o(j, "api", {"token_in", "name", "me", "error"});
+  Obj o(j, "api", {"token_in", "name", "me", "error", "resources"});
   auto& a = p.api;
   o.readEnum("token_in", kTokenIn, a.token_in);
   o.readString("name", a.name);
@@ -361,6 +351,9 @@ void readApi(const Json& j, Profile& p, const Context& ctx) {
     PlaceholderRules rules;
     rules.errors = true;
     checkTemplate(a.error_body, eo.field("body"), rules);
+  }
+  if (const Json* r = o.get("resources")) {
+    a.resources = readResources(*r, o.field("resources"), p, ctx.me_rules);
   }
 }
 

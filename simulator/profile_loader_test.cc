@@ -90,6 +90,7 @@ TEST(ProfileLoader, MinimalProfileGetsTheSchemaDefaults) {
   EXPECT_EQ(p.api.me, (Json{{"id", "{user.id}"}, {"login", "{user.login}"}}));
   EXPECT_EQ(p.api.error_status, 401);
   EXPECT_EQ(p.api.error_body, (Json{{"error", "invalid_token"}}));
+  EXPECT_TRUE(p.api.resources.empty());
 }
 
 TEST(ProfileLoader, FullProfileReadsEveryField) {
@@ -127,6 +128,17 @@ TEST(ProfileLoader, FullProfileReadsEveryField) {
   EXPECT_EQ(p.api.token_in, TokenIn::kHeader);
   EXPECT_EQ(p.api.name, "X-Acme-Token");
   EXPECT_EQ(p.api.error_status, 403);
+  ASSERT_EQ(p.api.resources.size(), 2u);
+  const ResourceSpec& info = p.api.resources[0];
+  EXPECT_EQ(info.url, "https://{tenant}.acme.example/oauth/token-info/{access_token}");
+  EXPECT_EQ(info.token_in, ResourceTokenIn::kPath);
+  EXPECT_EQ(info.key, "realm");
+  EXPECT_EQ(info.body["token"], "{access_token}");
+  const ResourceSpec& meta = p.api.resources[1];
+  EXPECT_EQ(meta.token_in, ResourceTokenIn::kHeader);
+  EXPECT_EQ(meta.name, "Authorization");
+  EXPECT_EQ(meta.prefix, "OAuth ");
+  EXPECT_EQ(meta.key, "0.dc");
   EXPECT_EQ(p.users.size(), 2u);
   EXPECT_EQ(p.assumed, (std::vector<std::string>{"refresh.rotation", "token.errors"}));
 }
@@ -140,6 +152,34 @@ TEST(ProfileLoader, RefreshDefaultsFollowTheTokenSection) {
   EXPECT_EQ(p->refresh.client_auth, std::vector{ClientAuth::kPost});
   EXPECT_EQ(p->refresh.encoding, std::vector{Encoding::kJson});
   EXPECT_EQ(p->refresh.response.body, p->token.response.body);
+}
+
+TEST(ProfileLoader, ResourcesDefaultToBearerAndKeysIndexArrays) {
+  auto loaded = loadProfileDir(fixturesDir() / "cases" / "profiles" / "y_resources");
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  const auto& r = loaded->front().api.resources;
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].token_in, ResourceTokenIn::kBearer);  // the default
+  EXPECT_TRUE(r[0].name.empty());
+  EXPECT_EQ(r[0].key, "0.tenantId");
+  EXPECT_EQ(r[1].prefix, "OAuth ");
+  EXPECT_EQ(r[2].token_in, ResourceTokenIn::kPath);
+  // A header resource may omit the prefix: the header is then the bare token.
+  Json doc = testing::genericProfileJson();
+  doc["api"]["resources"] = Json::array({Json{{"url", "https://generic.example/whoami"},
+                                              {"token_in", "header"},
+                                              {"name", "X-Token"},
+                                              {"body", Json{{"id", "{user.id}"}}},
+                                              {"key", "id"}}});
+  auto p = parseProfile(doc, "generic.json");
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->api.resources.front().prefix, "");
+  // {access_token} is a resource's placeholder only: api.me may not use it.
+  doc["api"]["me"] = Json{{"token", "{access_token}"}};
+  auto me = parseProfile(doc, "generic.json");
+  ASSERT_FALSE(me);
+  EXPECT_EQ(me.error().message,
+            "generic.json: api.me.token: placeholder {access_token} is not allowed here");
 }
 
 TEST(ProfileLoader, MessageNamesFileFieldAndReason) {

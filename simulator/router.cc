@@ -23,10 +23,17 @@ Result<Router> Router::build(std::vector<Profile> profiles) {
       if (!p) return std::unexpected(p.error());
       refresh = std::move(*p);
     }
+    std::vector<EndpointPattern> resources;
+    for (const auto& spec : profile.api.resources) {
+      auto p = EndpointPattern::compileResource(spec.url, profile.params);
+      if (!p) return fail("bad_profile", profile.file + ": api.resources: " + p.error().message);
+      resources.push_back(std::move(*p));
+    }
     std::string slug = profile.slug;
     if (r.by_slug_.contains(slug)) return fail("bad_profile", "duplicate slug " + slug);
     r.providers_.push_back(std::make_unique<Provider>(
-        Provider{std::move(profile), std::move(*authorize), std::move(*token), std::move(refresh)}));
+        Provider{std::move(profile), std::move(*authorize), std::move(*token), std::move(refresh),
+                 std::move(resources)}));
     r.by_slug_[slug] = r.providers_.back().get();
   }
   return r;
@@ -72,6 +79,15 @@ std::optional<RouteMatch> Router::match(std::string_view path) const {
       return m;
     }
   }
+  for (size_t i = 0; i < p->resources.size(); ++i) {
+    if (auto params = p->resources[i].match(host_path)) {
+      m.route = Route::kResource;
+      m.params = std::move(*params);  // with "access_token" for a token path segment
+      m.pattern = &p->resources[i];
+      m.resource = i;
+      return m;
+    }
+  }
   return m;
 }
 
@@ -90,6 +106,10 @@ std::string Router::exampleUrl(const std::string& base, const Provider& p,
 
 std::string Router::apiMeUrl(const std::string& base, const Provider& p) {
   return base + "/" + p.profile.slug + "/api/me";
+}
+
+std::string Router::resourceUrl(const std::string& base, const Provider& p, size_t i) {
+  return exampleUrl(base, p, p.resources.at(i));
 }
 
 }  // namespace linkgate::sim

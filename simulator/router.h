@@ -1,5 +1,6 @@
 // The URL mapping rule: a real provider URL https://HOST/PATH is served at /{slug}/HOST/PATH;
-// plus /{slug}/_consent (the consent form) and /{slug}/api/me (the resource endpoint).
+// plus /{slug}/_consent (the consent form) and /{slug}/api/me (the resource endpoint). The
+// profile's api.resources are real URLs too, mapped by the same rule.
 #pragma once
 #include <map>
 #include <memory>
@@ -20,15 +21,17 @@ struct Provider {
   EndpointPattern authorize;
   EndpointPattern token;
   std::optional<EndpointPattern> refresh;
+  std::vector<EndpointPattern> resources;  // parallel to profile.api.resources
 };
 
-enum class Route { kAuthorize, kConsent, kToken, kRefreshUrl, kApiMe, kUnknownPath };
+enum class Route { kAuthorize, kConsent, kToken, kRefreshUrl, kApiMe, kResource, kUnknownPath };
 
 struct RouteMatch {
   const Provider* provider = nullptr;
   Route route = Route::kUnknownPath;
   std::map<std::string, std::string> params;  // template params matched from the host/path
-  const EndpointPattern* pattern = nullptr;   // for kAuthorize, kToken, kRefreshUrl
+  const EndpointPattern* pattern = nullptr;   // for kAuthorize, kToken, kRefreshUrl, kResource
+  size_t resource = 0;                        // kResource: index into profile.api.resources
 };
 
 class Router {
@@ -45,6 +48,8 @@ class Router {
   static std::string exampleUrl(const std::string& base, const Provider& p,
                                 const EndpointPattern& e);
   static std::string apiMeUrl(const std::string& base, const Provider& p);
+  // Resource i's simulator URL; a token path segment stays "{access_token}".
+  static std::string resourceUrl(const std::string& base, const Provider& p, size_t i);
 
  private:
   std::vector<std::unique_ptr<Provider>> providers_;  // stable addresses

@@ -17,6 +17,7 @@ std::string endpointName(const RouteMatch& m, const web::Request& request) {
     case Route::kToken:
     case Route::kRefreshUrl: return isRefreshRequest(m, request) ? "refresh" : "token";
     case Route::kApiMe: return "api_me";
+    case Route::kResource: return "resource";
     case Route::kUnknownPath: return "unknown";
   }
   return "unknown";
@@ -53,6 +54,7 @@ web::Response Simulator::dispatch(const RouteMatch& m, const web::Request& reque
       case Route::kToken:
       case Route::kRefreshUrl: return handleToken(ctx_, m, request, force_invalid_grant);
       case Route::kApiMe: return handleApiMe(ctx_, m, request);
+      case Route::kResource: return handleResource(ctx_, m, request);
       case Route::kUnknownPath: break;
     }
     return web::Response::json(404, Json{{"error", "not_found"},
@@ -93,7 +95,7 @@ void Simulator::handle(web::Request request, web::Responder respond) {
 
   std::optional<Fault> fault;
   if (endpoint == "authorize" || endpoint == "token" || endpoint == "refresh" ||
-      endpoint == "api_me") {
+      endpoint == "api_me" || endpoint == "resource") {
     fault = faults_.take(match->provider->profile.slug, endpoint);
   }
   if (!fault) {

@@ -57,7 +57,7 @@ class Simulator {
   ControlApi control_;
 };
 
-// "authorize" | "consent" | "token" | "refresh" | "api_me" | "unknown"
+// "authorize" | "consent" | "token" | "refresh" | "api_me" | "resource" | "unknown"
 std::string endpointName(const RouteMatch& match, const web::Request& request);
 
 }  // namespace linkgate::sim

@@ -41,6 +41,9 @@ std::optional<std::string> checkName(std::string_view name, const PlaceholderRul
   if (kAlways.contains(name)) return std::nullopt;
   if (kTokens.contains(name)) {
     if (rules.tokens) return std::nullopt;
+    if (rules.presented_token && (name == "access_token" || name == "expires_in")) {
+      return std::nullopt;
+    }
     return "placeholder {" + std::string(name) + "} is not allowed here";
   }
   if (name == "scope" || name == "scope_array" || name == "scope_comma") {
@@ -167,6 +170,30 @@ bool usesPlaceholder(const Json& tmpl, std::string_view name) { return usesAt(tm
 Json renderTemplate(const Json& tmpl, const TemplateValues& values) {
   auto r = renderNode(tmpl, values);
   return r ? std::move(*r) : Json(nullptr);
+}
+
+const Json* atKeyPath(const Json& node, std::string_view key) {
+  const Json* at = &node;
+  size_t pos = 0;
+  while (true) {
+    size_t dot = key.find('.', pos);
+    std::string_view seg = key.substr(pos, dot == std::string_view::npos ? key.npos : dot - pos);
+    if (seg.empty()) return nullptr;
+    bool digits = seg.size() <= 9 && seg.find_first_not_of("0123456789") == std::string_view::npos;
+    if (at->is_array() && digits) {
+      size_t index = std::stoul(std::string(seg));
+      if (index >= at->size()) return nullptr;
+      at = &(*at)[index];
+    } else if (at->is_object()) {
+      auto it = at->find(seg);
+      if (it == at->end()) return nullptr;
+      at = &*it;
+    } else {
+      return nullptr;
+    }
+    if (dot == std::string_view::npos) return at;
+    pos = dot + 1;
+  }
 }
 
 std::string scalarText(const Json& value) {

@@ -24,6 +24,8 @@ struct PlaceholderRules {
   bool user = false;    // user.FIELD with FIELD in user_fields
   std::set<std::string, std::less<>> user_fields;
   std::set<std::string, std::less<>> params;  // param.NAME with NAME declared
+  // access_token and expires_in only: the token a resource request presented (api.resources).
+  bool presented_token = false;
   // now, now_ms, now_ms_string and client_id are always allowed.
 };
 
@@ -39,6 +41,10 @@ bool usesPlaceholder(const Json& tmpl, std::string_view name);
 Json renderTemplate(const Json& tmpl, const TemplateValues& values);
 // Renders a string template to text (callback extras, form values).
 std::string renderText(std::string_view tmpl, const TemplateValues& values);
+// The node at a dotted key path ("accounts.0.account_id"): a segment of digits indexes an
+// array, any other segment names an object member. nullptr when a step is missing.
+const Json* atKeyPath(const Json& node, std::string_view key);
+
 // Text form of a rendered scalar: strings as is, numbers in decimal, arrays space-joined.
 std::string scalarText(const Json& value);
 

@@ -191,3 +191,28 @@ Result<HttpResponse> SimulatorControl::apiMe(const SimProvider& provider,
 }
 
 }  // namespace linkgate::conformance
+
+namespace linkgate::conformance {
+
+Result<HttpResponse> SimulatorControl::resource(const Json& resource,
+                                                const std::string& access_token) {
+  const std::string url = resource.value("url", "");
+  const std::string token_in = resource.value("token_in", "bearer");
+  if (url.empty()) return fail("dialect", "a resource without a url");
+  HttpRequest request;
+  request.url = url;
+  constexpr std::string_view kToken = "{access_token}";
+  if (token_in == "path") {
+    if (!url.ends_with(kToken)) return fail("dialect", "token_in=path without {access_token}");
+    request.url = url.substr(0, url.size() - kToken.size()) + percentEncode(access_token);
+  } else if (token_in == "header") {
+    const std::string name = resource.value("name", "");
+    if (name.empty()) return fail("dialect", "resource token_in=header without a header name");
+    request.headers.emplace_back(name, resource.value("prefix", "") + access_token);
+  } else {
+    request.headers.emplace_back("Authorization", "Bearer " + access_token);
+  }
+  return http_.send(request);
+}
+
+}  // namespace linkgate::conformance

@@ -73,6 +73,9 @@ class SimulatorControl {
   Status advanceClock(int seconds);
   // POST /_sim/introspect: {"active", "scopes", "client_id", ...} of a token the simulator issued.
   Result<Json> introspect(const std::string& token);
+  // GET one of a provider's resources (a `resources` entry of its dialect summary: url,
+  // token_in bearer/header/path, name, prefix) with the token presented that way.
+  Result<HttpResponse> resource(const Json& resource, const std::string& access_token);
   // GET {slug}/api/me with the token presented the way the provider's dialect says.
   Result<HttpResponse> apiMe(const SimProvider& provider, const std::string& access_token);
 

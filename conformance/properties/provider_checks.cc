@@ -270,6 +270,34 @@ void callbackSignatureCheck(CheckContext& c) {
   }
 }
 
+// SPEC §4 (extra fields to keep): where the token answer does not name the account, tenant or
+// site, the provider has an endpoint that does (PROVIDERS.md D11); the credential must carry
+// the value that endpoint reports for the linked account.
+void discoveryCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = must(w.app(c.provider()), "app set-up");
+  Flow flow(w, &c.trace());
+  const Credential cred = fullFlow(c, app, flow);
+  for (const Json& resource : *under(c).sim.dialectField({"resources"})) {
+    const std::string key = resource.value("key", "");
+    const HttpResponse answer = must(w.sim().resource(resource, cred.access_token), "resource");
+    c.trace().add("GET " + resource.value("url", "") + " -> " + std::to_string(answer.status) +
+                  " " + printable(answer.body, 200));
+    ASSERT_EQ(answer.status, 200) << "the provider refused its own token at " << resource.dump();
+    const Json body = must(parseJson(answer.body), "resource answer");
+    const Json* reported = jsonAt(body, key);
+    ASSERT_TRUE(reported != nullptr && !reported->is_null()) << key << " not in " << answer.body;
+    const std::string want = reported->is_string() ? reported->get<std::string>() : reported->dump();
+    bool carried = false;
+    for (const auto& [name, value] : cred.properties.items()) {
+      const std::string have = value.is_string() ? value.get<std::string>() : value.dump();
+      carried = carried || have == want;
+    }
+    EXPECT_TRUE(carried) << "the credential does not carry " << key << " = \"" << want
+                         << "\" that " << resource.value("url", "") << " reports";
+  }
+}
+
 }  // namespace
 
 void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
@@ -297,6 +325,11 @@ void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
       add("ProviderConnectionParams", p.slug,
           {"provider.connection_params", "SPEC §1.1 (connection params)", p.slug},
           connectionParamsCheck);
+    }
+    if (const Json* r = p.sim.dialectField({"resources"}); r && r->is_array() && !r->empty()) {
+      add("ProviderDiscovery", p.slug,
+          {"provider.discovery", "SPEC §4 (extra fields to keep), PROVIDERS.md D11", p.slug},
+          discoveryCheck);
     }
     if (const Json* hmac = p.sim.dialectField({"callback_hmac"}); hmac && hmac->is_string()) {
       add("ProviderCallbackSignature", p.slug,
