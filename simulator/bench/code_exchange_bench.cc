@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,6 +65,13 @@ int main(int argc, char** argv) {
 
   std::atomic<bool> stop{false};
   std::atomic<long> failures{0};
+  std::mutex first_failure_mu;
+  std::string first_failure;  // what the first failure was, printed at the end
+  auto failed = [&](std::string what) {
+    ++failures;
+    std::lock_guard lock(first_failure_mu);
+    if (first_failure.empty()) first_failure = std::move(what);
+  };
   std::vector<std::vector<double>> latencies(clients);
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
@@ -77,7 +85,8 @@ int main(int argc, char** argv) {
         auto url = loc ? Url::parse(*loc) : Result<Url>(std::unexpected(Error{}));
         auto code = url && url->query ? Params::parse(*url->query)->get("code") : std::nullopt;
         if (!code) {
-          ++failures;
+          failed("authorize: " + (r ? "HTTP " + std::to_string(r->status) + " " + r->body.substr(0, 200)
+                                    : r.error().id + " " + r.error().message));
           continue;
         }
         HttpRequest t;
@@ -91,7 +100,8 @@ int main(int argc, char** argv) {
         auto tr = http.send(t);
         double ms = std::chrono::duration<double, std::milli>(Steady::now() - start).count();
         if (!tr || tr->status != 200) {
-          ++failures;
+          failed("token: " + (tr ? "HTTP " + std::to_string(tr->status) + " " + tr->body.substr(0, 200)
+                                 : tr.error().id + " " + tr.error().message));
           continue;
         }
         latencies[c].push_back(ms);
@@ -110,5 +120,6 @@ int main(int argc, char** argv) {
   std::printf("code exchanges: %zu in %d s = %.0f/s (each after its own authorize), %d clients\n",
               all.size(), seconds, all.size() / double(seconds), clients);
   std::printf("exchange latency: p50 %.2f ms, p99 %.2f ms; failures %ld\n", p50, p99, failures.load());
+  if (!first_failure.empty()) std::printf("first failure: %s\n", first_failure.c_str());
   return failures.load() == 0 ? 0 : 1;
 }
