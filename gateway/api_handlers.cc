@@ -262,10 +262,12 @@ web::Response ApiHandlers::listProviders() {
     auto listed = [](const std::vector<ConnectionParam>& list) {
       Json out = Json::array();
       for (const auto& p : list) {
-        out.push_back({{"name", p.name},
-                       {"pattern", p.pattern},
-                       {"example", p.example},
-                       {"description", p.description}});
+        Json one = {{"name", p.name},
+                    {"pattern", p.pattern},
+                    {"example", p.example},
+                    {"description", p.description}};
+        if (!p.from_callback.empty()) one["from_callback"] = p.from_callback;
+        out.push_back(std::move(one));
       }
       return out;
     };

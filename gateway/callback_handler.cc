@@ -132,6 +132,14 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   for (const auto& [name, value] : flow.connection_params.items()) {
     if (value.is_string()) values[name] = value.get<std::string>();
   }
+  // Values only the callback knows (Sentry's installation) join the connection params: the
+  // token URL uses them now, the stored credential for its refreshes.
+  auto reported = callbackConnectionParams(dialect, *params);
+  if (!reported) return fail(gwError(Code::kProviderExchangeFailed, reported.error().message));
+  for (const auto& [name, value] : *reported) {
+    values[name] = value;
+    flow.connection_params[name] = value;
+  }
   TokenExchangeInput input;
   input.client_id = (*app)->client_id;
   input.client_secret = (*app)->client_secret;

@@ -166,6 +166,7 @@ void readParams(const Json* list, const std::string& field, const Dialect& d,
     r.str("pattern", p.pattern, true);
     r.str("example", p.example, true);
     r.str("description", p.description);
+    if (field == "connection_params") r.str("from_callback", p.from_callback);
     r.done();
     if (p.name.empty() || p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
                               std::string::npos) {
@@ -294,6 +295,12 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
 
   top.str("authorization_url", d.authorization_url, true);
   checkUrl("authorization_url", d.authorization_url, d);
+  for (const auto& p : d.connection_params) {
+    if (!p.from_callback.empty() &&
+        d.authorization_url.find("{" + p.name + "}") != std::string::npos) {
+      bad("authorization_url", "{" + p.name + "} comes from the callback, after this URL is used");
+    }
+  }
   top.str("token_url", d.token_url, true);
   checkUrl("token_url", d.token_url, d);
   top.optStr("refresh_url", d.refresh_url);

@@ -29,6 +29,10 @@ using NameValues = std::vector<std::pair<std::string, std::string>>;
 
 struct ConnectionParam {
   std::string name, pattern, example, description;
+  // Set when the provider reports the value in the callback query under this name (Sentry's
+  // installationId) instead of the integrator sending it to /start; then only the token and
+  // refresh URLs may use it.
+  std::string from_callback;
   std::shared_ptr<const std::regex> regex;  // ECMAScript, matched in full
   bool matches(const std::string& value) const;
 };

@@ -455,6 +455,55 @@ TEST(Discovery, ItsFieldsJoinTheCredentialAndItsFailureFailsTheFlow) {
   EXPECT_FALSE(back.has("code"));
 }
 
+TEST(CallbackReportedParams, FillTheTokenUrlAndStayWithTheCredential) {
+  // Sentry: the installation id arrives in the callback and is part of the token URL path.
+  Json doc = {{"slug", "inst"}, {"display_name", "Inst"}, {"sources", {"test"}},
+              {"connection_params",
+               {{{"name", "installation"}, {"pattern", "[0-9a-f]{4}"}, {"example", "00ff"},
+                 {"from_callback", "installationId"}}}},
+              {"authorization_url", "https://inst.test/install"},
+              {"token_url", "https://inst.test/installations/{installation}/token"},
+              {"authorization", Json::object()}, {"token_request", Json::object()},
+              {"token_response", Json::object()}, {"refresh", Json::object()},
+              {"api", Json::object()}};
+  auto dialect = parseDialect(doc, "inst");
+  ASSERT_TRUE(dialect) << dialect.error().message;
+  Catalogue catalogue;
+  catalogue.add(*dialect);
+  TestGateway gw(catalogue);
+  const std::string app = gw.createApp("inst", "c", "s");
+  gw.registerRedirectUri("https://app.example/cb");
+  gw.http.answer([](const HttpRequest&) -> Result<HttpResponse> {
+    return jsonResponse(200, {{"access_token", "AT"}, {"refresh_token", "RT"}});
+  });
+  auto flow = [&](const std::string& reported) {
+    // Not asked for at /start.
+    auto start = gw.get("/link/oauth2/start?client_id=" + app +
+                        "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb");
+    EXPECT_EQ(start.status, 302) << start.body;
+    const std::string state = *queryOf(*start.header("Location")).get("state");
+    return gw.get("/link/oauth2/callback/inst?code=c&state=" + state + reported,
+                  {{"Cookie", cookiePair(start)}});
+  };
+  for (const std::string bad : {"", "&installationId=zz%2F..", "&installationId=00ff&installationId=00ff"}) {
+    auto r = flow(bad);
+    ASSERT_EQ(r.status, 302) << r.body;
+    EXPECT_EQ(queryOf(*r.header("Location")).get("error"), "server_error") << bad;
+  }
+  EXPECT_TRUE(gw.http.requests().empty()) << "no token call without a valid installation";
+  auto ok = flow("&installationId=a1b2");
+  ASSERT_EQ(ok.status, 302);
+  ASSERT_TRUE(queryOf(*ok.header("Location")).has("code")) << *ok.header("Location");
+  ASSERT_EQ(gw.http.requests().size(), 1u);
+  EXPECT_EQ(gw.http.requests()[0].url, "https://inst.test/installations/a1b2/token");
+  auto creds = gw.store->listCredentials(gw.store->findApp(app).value()->account_id);
+  ASSERT_TRUE(creds && creds->size() == 1u);
+  EXPECT_EQ((*creds)[0].connection_params["installation"], "a1b2") << "kept for refreshes";
+  // The authorization URL cannot use a value that only the callback brings.
+  doc["authorization_url"] = "https://inst.test/install/{installation}";
+  EXPECT_FALSE(parseDialect(doc, "inst"));
+}
+
 // SPEC §1.1: the integrator's state is returned byte for byte, percent-encoded.
 RC_GTEST_PROP(StateRoundTrip, AnyBytesUpTo4096ComeBackExactly, ()) {
   const auto state = *rc::gen::container<std::string>(

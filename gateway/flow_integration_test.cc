@@ -127,7 +127,9 @@ TEST_P(EveryProvider, CompletesAFlowAgainstTheSimulator) {
   start.add("client_id", app_id);
   start.add("redirect_uri", "http://127.0.0.1:4321/done/" + slug);
   start.add("state", "it state \xff");
-  for (const auto& p : dialect.connection_params) start.add(p.name, p.example);
+  for (const auto& p : dialect.connection_params) {
+    if (p.from_callback.empty()) start.add(p.name, p.example);  // else the provider reports it
+  }
   auto started = call("GET", gw + "/link/oauth2/start?" + start.toQuery());
   ASSERT_EQ(started.status, 302) << started.body;
   const std::string cookie = started.header("Set-Cookie").value_or("");

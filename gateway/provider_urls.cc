@@ -31,6 +31,7 @@ Status checkOne(const ConnectionParam& p, const std::string& value) {
 Result<ConnectionValues> readConnectionParams(const Dialect& dialect, const Params& params) {
   ConnectionValues values;
   for (const auto& p : dialect.connection_params) {
+    if (!p.from_callback.empty()) continue;  // the provider reports it in the callback
     const size_t n = params.count(p.name);
     if (n == 0) {
       return fail("bad_connection_param", "missing connection parameter '" + p.name +
@@ -50,11 +51,30 @@ Result<ConnectionValues> checkConnectionValues(const Dialect& dialect,
   ConnectionValues out;
   for (const auto& p : dialect.connection_params) {
     auto it = values.find(p.name);
+    if (it == values.end() && !p.from_callback.empty()) continue;  // not known before the callback
     if (it == values.end()) {
       return fail("bad_connection_param", "missing connection parameter '" + p.name + "'");
     }
     if (auto ok = checkOne(p, it->second); !ok) return std::unexpected(ok.error());
     out.emplace(p.name, it->second);
+  }
+  return out;
+}
+
+Result<ConnectionValues> callbackConnectionParams(const Dialect& dialect, const Params& query) {
+  ConnectionValues out;
+  for (const auto& p : dialect.connection_params) {
+    if (p.from_callback.empty()) continue;
+    if (query.count(p.from_callback) != 1) {
+      return fail("bad_connection_param",
+                  "the provider's callback carried no single '" + p.from_callback + "'");
+    }
+    const std::string value = *query.get(p.from_callback);
+    if (value.size() > 255 || !safeForUrl(value) || !p.matches(value)) {
+      return fail("bad_connection_param", "the provider's callback '" + p.from_callback +
+                                              "' does not match the pattern " + p.pattern);
+    }
+    out.emplace(p.name, value);
   }
   return out;
 }

@@ -23,6 +23,9 @@ Result<ConnectionValues> readConnectionParams(const Dialect& dialect, const Para
 Result<ConnectionValues> checkConnectionValues(const Dialect& dialect,
                                                const ConnectionValues& values);
 
+// The connection params the provider reports in the callback query (`from_callback`), each
+// present once and matching its pattern. Fails "bad_connection_param" naming it.
+Result<ConnectionValues> callbackConnectionParams(const Dialect& dialect, const Params& query);
 // The dialect's app params from an OAuth app's metadata object: each must be a string matching
 // its pattern. Fails "bad_connection_param" naming the field.
 Result<ConnectionValues> appParamValues(const Dialect& dialect, const Json& metadata);

@@ -100,6 +100,9 @@ struct TokenSpec {
   std::vector<std::string> methods = {"POST"};
   bool redirect_uri_required = false;  // false = RFC 6749 §4.1.3 "if_sent"
   bool redirect_uri_ignored = false;   // "ignored": the provider never reads it (ClickUp)
+  // Token-URL params that must equal a field of the approving user (Sentry: the installation
+  // in the token URL path is the one the callback reported): param -> user field.
+  StringMap url_params_from_user;
   StringMap required_params;
   int64_t code_ttl_seconds = 600;
   int64_t access_token_ttl_seconds = 3600;  // 0 = never expires

@@ -260,8 +260,17 @@ void readToken(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "token",
         {"client_auth", "client_id_param", "encoding", "methods", "redirect_uri",
          "required_params", "code_ttl_seconds", "access_token_ttl_seconds",
-         "access_token_prefix", "expires_in", "response", "errors"});
+         "access_token_prefix", "expires_in", "response", "errors", "url_params_from_user"});
   auto& t = p.token;
+  o.readStringMap("url_params_from_user", t.url_params_from_user);
+  for (const auto& [param, field] : t.url_params_from_user) {
+    const std::string f = o.field("url_params_from_user") + "." + param;
+    if (!p.params.contains(param) ||
+        p.endpoints.token.find("{" + param + "}") == std::string::npos) {
+      throw LoadError{f, "not a param of the token URL"};
+    }
+    if (!ctx.me_rules.user_fields.contains(field)) throw LoadError{f, "not a field of every user"};
+  }
   o.readEnumArray("client_auth", kClientAuth, t.client_auth);
   o.readNonEmptyString("client_id_param", t.client_id_param);
   o.readEnumArray("encoding", kEncodings, t.encoding);

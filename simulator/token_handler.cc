@@ -147,6 +147,15 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
       return Rejection{"invalid_grant", "the code was issued to another client"};
     }
     if (auto bad = paramConflict(g.request.params, m.params)) return *bad;
+    for (const auto& [param, field] : t.url_params_from_user) {
+      const User* user = p.findUser(g.user_id);
+      auto sent = m.params.find(param);
+      if (user == nullptr || sent == m.params.end() || !user->contains(field) ||
+          sent->second != user->at(field)) {
+        return Rejection{"invalid_grant", "the token URL's " + param +
+                                              " is not the one this authorization was for"};
+      }
+    }
     auto redirect = t.redirect_uri_ignored ? std::nullopt : tr.params.get("redirect_uri");
     // RFC 6749 §4.1.3: required and equal iff it was in the authorization request.
     if (!t.redirect_uri_ignored && (t.redirect_uri_required || g.request.redirect_uri_sent) &&

@@ -6,6 +6,7 @@
 #include "core/params.h"
 #include "core/crypto.h"
 #include "core/percent.h"
+#include "simulator/profile_loader.h"
 #include "simulator/test_support.h"
 
 namespace linkgate::sim {
@@ -293,6 +294,34 @@ TEST(Tenants, ACodeWorksOnlyAtItsOwnTenant) {
   EXPECT_NE(other.body.find("another subdomain"), std::string::npos) << other.body;
   web::Response bad_host = s.call(testing::makeRequest("POST", "/zendesk/-x.zendesk.com/oauth/tokens", form, body));
   EXPECT_EQ(bad_host.status, 404);
+}
+
+TEST(Tenants, ATokenUrlParamBoundToTheUserMustBeTheirs) {
+  // Sentry: the installation in the token URL is the one the callback reported.
+  Profile p = patchedGeneric("inst", [](Json& d) {
+    d["params"] = {{"inst", {{"pattern", "[a-z0-9]{1,8}"}, {"example", "i1001"}}}};
+    d["endpoints"]["token"] = "https://inst.example/installations/{inst}/token";
+    for (auto& u : d["users"]) u["inst"] = "i" + u["id"].get<std::string>();
+    d["authorize"]["callback_extras"] = {{"installationId", "{user.inst}"}};
+    d["token"]["url_params_from_user"] = {{"inst", "inst"}};
+  });
+  GenericSim s({p});
+  web::Response a = s.authorize({}, "inst");
+  ASSERT_EQ(a.status, 302) << a.body;
+  const std::string installation = *testing::locationParam(a, "installationId");
+  const std::string code = *testing::locationParam(a, "code");
+  HeaderList form{{"Content-Type", "application/x-www-form-urlencoded"},
+                  {"Authorization", basicAuth(GenericSim::kClient, GenericSim::kSecret)}};
+  web::Response other = s.call(testing::makeRequest(
+      "POST", "/inst/inst.example/installations/i9/token", form, codeBody(code)));
+  EXPECT_EQ(errorOf(other), "invalid_grant") << other.body;
+  web::Response right = s.call(testing::makeRequest(
+      "POST", "/inst/inst.example/installations/" + installation + "/token", form, codeBody(code)));
+  EXPECT_EQ(right.status, 200) << right.body;
+  // The loader checks the binding names a token-URL param and a field every user has.
+  Json doc = testing::genericProfileJson();
+  doc["token"]["url_params_from_user"] = {{"nope", "id"}};
+  EXPECT_FALSE(parseProfile(doc, "generic.json"));
 }
 
 TEST(Exchange, FacebookStyleRenewalExchangesTheAccessToken) {

@@ -57,7 +57,8 @@ Result<std::vector<GatewayProvider>> GatewayApi::providers() {
                               std::pair{"app_params", &gp.app_params}}) {
       if (auto params = p.find(field); params != p.end() && params->is_array()) {
         for (const Json& c : *params) {
-          out->push_back({str(c, "name"), str(c, "pattern"), str(c, "example")});
+          out->push_back({str(c, "name"), str(c, "pattern"), str(c, "example"),
+                          str(c, "from_callback")});
         }
       }
     }

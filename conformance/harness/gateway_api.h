@@ -15,6 +15,7 @@ struct ConnectionParam {
   std::string name;
   std::string pattern;
   std::string example;
+  std::string from_callback = {};  // reported by the provider in the callback, not sent to /start
 };
 
 struct GatewayProvider {

@@ -40,7 +40,9 @@ Status World::setUp() {
       continue;
     }
     ProviderUnderTest p{slug, *s, *g, {}};
-    for (const auto& c : g->connection_params) p.connection_params.emplace_back(c.name, c.example);
+    for (const auto& c : g->connection_params) {
+      if (c.from_callback.empty()) p.connection_params.emplace_back(c.name, c.example);
+    }
     providers_.push_back(std::move(p));
   }
   if (providers_.empty()) {
