@@ -66,9 +66,11 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   // like a wrong iss, before the flow is used, so it cannot burn the real one. Error callbacks
   // are neither signed nor carry the bound parameters.
   const bool provider_error = params->has("error");
+  // Read once: the signature check needs its secret, the exchange its client.
+  const auto app = s_.store.findApp(flow.app_id);
+  if (!app) return page(gwError(Code::kInternal, "storage error"));
   if (const auto& sig = dialect.authorization.callback_hmac; !sig.empty() && !provider_error) {
-    auto app = s_.store.findApp(flow.app_id);
-    if (!app || !*app) return page(gwError(Code::kInternal, "the flow's OAuth app is gone"));
+    if (!*app) return page(gwError(Code::kInternal, "the flow's OAuth app is gone"));
     if (!querySignatureValid(*params, sig, (*app)->client_secret)) {
       return page(gwError(Code::kCallbackSignature, "the callback's " + sig +
                                                         " is missing or wrong: it was not signed "
@@ -126,8 +128,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
                         "the provider's callback carried no usable '" +
                             dialect.authorization.callback_code_param + "'"));
   }
-  auto app = s_.store.findApp(flow.app_id);
-  if (!app || !*app) return fail(gwError(Code::kInternal, "the flow's OAuth app is gone"));
+  if (!*app) return fail(gwError(Code::kInternal, "the flow's OAuth app is gone"));
   ConnectionValues values;
   for (const auto& [name, value] : flow.connection_params.items()) {
     if (value.is_string()) values[name] = value.get<std::string>();
