@@ -281,7 +281,7 @@ web::Response ApiHandlers::listProviders() {
                     {"client_auth", wireName(d.token_request.client_auth)},
                     {"encoding", wireName(d.token_request.encoding)},
                     {"response_format", wireName(d.token_response.format)},
-                    {"refresh_issued", wireName(d.refresh.issued)},
+                    {"refresh_issued", issuedJson(d.refresh)},
                     {"rotation", wireName(d.refresh.rotation)},
                     {"token_in", wireName(d.api.token_in)}};
     if (d.refresh_url) dialect["refresh_url"] = *d.refresh_url;

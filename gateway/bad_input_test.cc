@@ -20,11 +20,11 @@ Catalogue withTenant() {
               {"sources", {"test"}},
               {"connection_params",
                {{{"name", "subdomain"}, {"pattern", "[a-z0-9-]{1,63}"}, {"example", "acme"}}}},
-              {"authorization_url", "https://{subdomain}.tenant.test/oauth/authorize"},
-              {"token_url", "https://{subdomain}.tenant.test/oauth/token"},
-              {"authorization", Json::object()},
-              {"token_request", Json::object()},
-              {"token_response", Json::object()},
+              {"endpoints",
+               {{"authorize", "https://{subdomain}.tenant.test/oauth/authorize"},
+                {"token", "https://{subdomain}.tenant.test/oauth/token"}}},
+              {"authorize", Json::object()},
+              {"token", {{"response", Json::object()}}},
               {"refresh", Json::object()},
               {"api", Json::object()}};
   c.add(*parseDialect(doc, "tenant"));

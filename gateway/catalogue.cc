@@ -9,109 +9,12 @@
 #include <sstream>
 
 #include "core/url.h"
+#include "gateway/catalogue_reader.h"
 
 namespace linkgate::gateway {
 namespace {
 
-// Internal to this file: thrown by the readers below, caught in parseDialect().
-struct LoadError {
-  std::string message;
-};
-
-[[noreturn]] void bad(const std::string& field, const std::string& reason) {
-  throw LoadError{field + ": " + reason};
-}
-
-// Reads one JSON object, remembering which keys were consumed so leftovers are errors.
-class ObjectReader {
- public:
-  ObjectReader(const Json& json, std::string path) : json_(json), path_(std::move(path)) {
-    if (!json_.is_object()) bad(path_.empty() ? "(document)" : path_, "must be an object");
-  }
-  std::string field(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-  const Json* get(std::string_view key) {
-    seen_.insert(std::string(key));
-    auto it = json_.find(key);
-    return it == json_.end() ? nullptr : &*it;
-  }
-  bool has(std::string_view key) const { return json_.contains(key); }
-  void str(std::string_view key, std::string& out, bool required = false) {
-    const Json* v = get(key);
-    if (v == nullptr) {
-      if (required) bad(field(key), "is required");
-      return;
-    }
-    if (!v->is_string()) bad(field(key), "must be a string");
-    out = v->get<std::string>();
-  }
-  void optStr(std::string_view key, std::optional<std::string>& out) {
-    std::string s;
-    if (!has(key)) {
-      get(key);
-      return;
-    }
-    str(key, s);
-    out = s;
-  }
-  void boolean(std::string_view key, bool& out) {
-    const Json* v = get(key);
-    if (v == nullptr) return;
-    if (!v->is_boolean()) bad(field(key), "must be a boolean");
-    out = v->get<bool>();
-  }
-  void strings(std::string_view key, std::vector<std::string>& out, bool required = false) {
-    const Json* v = get(key);
-    if (v == nullptr) {
-      if (required) bad(field(key), "is required");
-      return;
-    }
-    if (!v->is_array()) bad(field(key), "must be an array of strings");
-    out.clear();
-    for (const auto& e : *v) {
-      if (!e.is_string()) bad(field(key), "must be an array of strings");
-      out.push_back(e.get<std::string>());
-    }
-  }
-  void nameValues(std::string_view key, NameValues& out) {
-    const Json* v = get(key);
-    if (v == nullptr) return;
-    if (!v->is_object()) bad(field(key), "must be an object of strings");
-    out.clear();
-    for (const auto& [name, value] : v->items()) {
-      if (!value.is_string()) bad(field(key) + "." + name, "must be a string");
-      out.emplace_back(name, value.get<std::string>());
-    }
-  }
-  template <class E>
-  void enumeration(std::string_view key, E& out,
-                   std::initializer_list<std::pair<std::string_view, E>> values) {
-    const Json* v = get(key);
-    if (v == nullptr) return;
-    if (!v->is_string()) bad(field(key), "must be a string");
-    const auto s = v->get<std::string>();
-    std::string allowed;
-    for (const auto& [name, value] : values) {
-      if (name == s) {
-        out = value;
-        return;
-      }
-      allowed += (allowed.empty() ? "" : ", ") + std::string(name);
-    }
-    bad(field(key), "unknown value \"" + s + "\" (expected one of " + allowed + ")");
-  }
-  void done() const {
-    for (const auto& [key, value] : json_.items()) {
-      if (!seen_.contains(key)) bad(field(key), "unknown field");
-    }
-  }
-
- private:
-  const Json& json_;
-  std::string path_;
-  std::set<std::string> seen_;
-};
+using namespace catalogue_reader;
 
 const std::initializer_list<std::pair<std::string_view, ScopeSeparator>> kSeparators = {
     {"space", ScopeSeparator::kSpace},
@@ -119,7 +22,10 @@ const std::initializer_list<std::pair<std::string_view, ScopeSeparator>> kSepara
     {"plus", ScopeSeparator::kPlus},
     {"none", ScopeSeparator::kNone}};
 const std::initializer_list<std::pair<std::string_view, PkceMode>> kPkce = {
-    {"required", PkceMode::kRequired}, {"supported", PkceMode::kSupported}, {"none", PkceMode::kNone}};
+    {"required", PkceMode::kRequired},
+    {"supported", PkceMode::kSupported},
+    {"not_supported", PkceMode::kNone},
+    {"accept_then_reject", PkceMode::kAcceptThenReject}};
 const std::initializer_list<std::pair<std::string_view, ClientAuth>> kClientAuth = {
     {"client_secret_post", ClientAuth::kPost},
     {"client_secret_basic", ClientAuth::kBasic},
@@ -131,9 +37,14 @@ const std::initializer_list<std::pair<std::string_view, ResponseFormat>> kFormat
 const std::initializer_list<std::pair<std::string_view, RefreshIssued>> kIssued = {
     {"always", RefreshIssued::kAlways},
     {"never", RefreshIssued::kNever},
-    {"opt_in", RefreshIssued::kOptIn}};
+    {"opt_in", RefreshIssued::kOptIn},
+    {"scope", RefreshIssued::kScope},
+    {"authorize_param", RefreshIssued::kAuthorizeParam}};
 const std::initializer_list<std::pair<std::string_view, Rotation>> kRotation = {
-    {"none", Rotation::kNone}, {"rotating", Rotation::kRotating}, {"unknown", Rotation::kUnknown}};
+    {"none", Rotation::kNone},
+    {"strict", Rotation::kStrict},
+    {"grace", Rotation::kGrace},
+    {"unknown", Rotation::kUnknown}};
 const std::initializer_list<std::pair<std::string_view, TokenIn>> kTokenIn = {
     {"bearer", TokenIn::kBearer}, {"header", TokenIn::kHeader}, {"query", TokenIn::kQuery}};
 
@@ -213,24 +124,91 @@ void checkUrl(const std::string& field, const std::string& url, const Dialect& d
   if (parsed->userinfo) bad(field, "must not have userinfo");
 }
 
-void readTokenRequest(ObjectReader& r, TokenRequestDialect& t, bool refresh) {
-  r.enumeration("method", t.method, {{"POST", TokenMethod::kPost}, {"GET", TokenMethod::kGet}});
-  r.enumeration("client_auth", t.client_auth, kClientAuth);
+// An array of enum values, at least one; the gateway uses the first (docs/VOCABULARY.md: the
+// shared `client_auth` / `encoding` / `methods` list what the provider accepts).
+template <class E>
+void firstOf(ObjectReader& r, std::string_view key, E& out,
+             std::initializer_list<std::pair<std::string_view, E>> values) {
+  const Json* v = r.get(key);
+  if (v == nullptr) return;
+  if (!v->is_array() || v->empty()) bad(r.field(key), "must be a non-empty array");
+  for (size_t i = 0; i < v->size(); ++i) {
+    const Json& e = (*v)[i];
+    const std::string f = r.field(key) + "[" + std::to_string(i) + "]";
+    if (!e.is_string()) bad(f, "must be a string");
+    bool known = false;
+    std::string allowed;
+    for (const auto& [name, value] : values) {
+      if (name == e.get<std::string>()) {
+        if (i == 0) out = value;
+        known = true;
+      }
+      allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+    }
+    if (!known) {
+      bad(f, "unknown value \"" + e.get<std::string>() + "\" (expected one of " + allowed + ")");
+    }
+  }
+}
+
+// The request fields shared by `token` and `refresh`; `authorize_sends_redirect` is what the
+// authorization request does (token `redirect_uri: if_sent` follows it).
+void readTokenRequest(ObjectReader& r, TokenRequestDialect& t, bool refresh,
+                      bool authorize_sends_redirect) {
+  firstOf(r, "methods", t.method, {{"POST", TokenMethod::kPost}, {"GET", TokenMethod::kGet}});
+  firstOf(r, "client_auth", t.client_auth, kClientAuth);
   r.str("client_id_param", t.client_id_param);
-  r.enumeration("encoding", t.encoding, kEncodings);
+  firstOf(r, "encoding", t.encoding, kEncodings);
   r.str("accept", t.accept);
-  r.boolean("send_redirect_uri", t.send_redirect_uri);
+  if (refresh) {
+    bool send = t.send_redirect_uri;
+    r.enumeration("redirect_uri", send, {{"required", true}, {"ignored", false}});
+    t.send_redirect_uri = send;
+  } else {
+    std::string mode = "if_sent";
+    r.enumeration("redirect_uri", mode,
+                  {{"required", std::string("required")},
+                   {"if_sent", std::string("if_sent")},
+                   {"ignored", std::string("ignored")}});
+    t.send_redirect_uri = mode == "required" || (mode == "if_sent" && authorize_sends_redirect);
+  }
   r.boolean("send_scope", t.send_scope);
   r.str("grant_type", t.grant_type);
   if (refresh) {
     r.str("token_param", t.token_param);
   } else if (r.has("token_param")) {
-    bad(r.field("token_param"), "only allowed in refresh_request");
+    bad(r.field("token_param"), "only allowed in refresh");
   }
   r.nameValues("extra_params", t.extra_params);
   if (t.client_id_param.empty()) bad(r.field("client_id_param"), "must not be empty");
   if (t.grant_type.empty()) bad(r.field("grant_type"), "must not be empty");
-  r.done();
+}
+
+// refresh.issued: "always" / "never" / "opt_in" / {"scope": S} / {"authorize_param": {...}}.
+void readIssued(ObjectReader& r, RefreshPolicy& policy) {
+  const Json* v = r.get("issued");
+  if (v == nullptr) return;
+  const std::string f = r.field("issued");
+  if (v->is_string()) {
+    const auto s = v->get<std::string>();
+    if (s == "always") policy.issued = RefreshIssued::kAlways;
+    else if (s == "never") policy.issued = RefreshIssued::kNever;
+    else if (s == "opt_in") policy.issued = RefreshIssued::kOptIn;
+    else bad(f, "unknown value \"" + s + "\" (expected one of always, never, opt_in, {\"scope\": ...}, {\"authorize_param\": {...}})");
+    return;
+  }
+  ObjectReader o(*v, f);
+  if (o.has("scope") == o.has("authorize_param")) bad(f, "needs exactly one of scope, authorize_param");
+  if (o.has("scope")) {
+    policy.issued = RefreshIssued::kScope;
+    o.str("scope", policy.issued_scope);
+    if (policy.issued_scope.empty()) bad(o.field("scope"), "must not be empty");
+  } else {
+    policy.issued = RefreshIssued::kAuthorizeParam;
+    o.nameValues("authorize_param", policy.issued_param);
+    if (policy.issued_param.empty()) bad(o.field("authorize_param"), "must not be empty");
+  }
+  o.done();
 }
 
 // token_response / refresh_response: where the answer's values are.
@@ -276,122 +254,13 @@ void readTokenResponse(ObjectReader& r, TokenResponseDialect& tr) {
   r.done();
 }
 
-Dialect parseOrThrow(const Json& doc, const std::string& slug) {
-  Dialect d;
-  ObjectReader top(doc, "");
-  top.str("slug", d.slug, true);
-  if (d.slug != slug) bad("slug", "\"" + d.slug + "\" does not equal the file name");
-  if (d.slug.empty() || d.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") !=
-                            std::string::npos) {
-    bad("slug", "must match ^[a-z0-9-]+$");
-  }
-  top.str("display_name", d.display_name, true);
-  top.strings("sources", d.sources, true);
-  if (d.sources.empty()) bad("sources", "must have at least one entry");
-  top.strings("assumed", d.assumed);
-
-  readParams(top.get("connection_params"), "connection_params", d, d.connection_params);
-  readParams(top.get("app_params"), "app_params", d, d.app_params);
-
-  top.str("authorization_url", d.authorization_url, true);
-  checkUrl("authorization_url", d.authorization_url, d);
-  for (const auto& p : d.connection_params) {
-    if (!p.from_callback.empty() &&
-        d.authorization_url.find("{" + p.name + "}") != std::string::npos) {
-      bad("authorization_url", "{" + p.name + "} comes from the callback, after this URL is used");
-    }
-  }
-  top.str("token_url", d.token_url, true);
-  checkUrl("token_url", d.token_url, d);
-  top.optStr("refresh_url", d.refresh_url);
-  if (d.refresh_url) checkUrl("refresh_url", *d.refresh_url, d);
-  top.optStr("api_base_url", d.api_base_url);
-  if (d.api_base_url) checkUrl("api_base_url", *d.api_base_url, d);
-
-  {
-    const Json* a = top.get("authorization");
-    if (a == nullptr) bad("authorization", "is required");
-    ObjectReader r(*a, "authorization");
-    auto& az = d.authorization;
-    r.str("client_id_param", az.client_id_param);
-    r.boolean("send_client_id", az.send_client_id);
-    r.str("response_type", az.response_type);
-    r.enumeration("scope_separator", az.scope_separator, kSeparators);
-    r.strings("default_scopes", az.default_scopes);
-    r.enumeration("pkce", az.pkce, kPkce);
-    r.nameValues("extra_params", az.extra_params);
-    r.boolean("send_redirect_uri", az.send_redirect_uri);
-    r.str("callback_code_param", az.callback_code_param);
-    r.enumeration("iss", az.iss, {{"none", IssCheck::kNone}, {"required", IssCheck::kRequired}});
-    r.str("issuer", az.issuer);
-    r.strings("callback_extra_fields", az.callback_extra_fields);
-    r.str("callback_hmac", az.callback_hmac);
-    r.nameValues("callback_expect", az.callback_expect);
-    r.done();
-    for (const auto& [name, tmpl] : az.callback_expect) {
-      for (size_t at = tmpl.find('{'); at != std::string::npos; at = tmpl.find('{', at + 1)) {
-        const size_t end = tmpl.find('}', at);
-        if (end == std::string::npos || d.param(tmpl.substr(at + 1, end - at - 1)) == nullptr) {
-          bad("authorization.callback_expect." + name, "placeholders must name declared params");
-        }
-      }
-    }
-    if (az.client_id_param.empty()) bad("authorization.client_id_param", "must not be empty");
-    if (az.callback_code_param.empty()) {
-      bad("authorization.callback_code_param", "must not be empty");
-    }
-    if (az.iss == IssCheck::kRequired && az.issuer.empty()) {
-      bad("authorization.issuer", "is required when iss is \"required\"");
-    }
-  }
-  {
-    const Json* t = top.get("token_request");
-    if (t == nullptr) bad("token_request", "is required");
-    ObjectReader r(*t, "token_request");
-    readTokenRequest(r, d.token_request, false);
-  }
-  d.refresh_request = d.token_request;
-  d.refresh_request.send_redirect_uri = false;
-  d.refresh_request.grant_type = "refresh_token";
-  d.refresh_request.extra_params.clear();
-  if (const Json* t = top.get("refresh_request")) {
-    ObjectReader r(*t, "refresh_request");
-    readTokenRequest(r, d.refresh_request, true);
-  }
-  {
-    const Json* t = top.get("token_response");
-    if (t == nullptr) bad("token_response", "is required");
-    ObjectReader r(*t, "token_response");
-    readTokenResponse(r, d.token_response);
-  }
-  if (const Json* t = top.get("refresh_response")) {
-    ObjectReader r(*t, "refresh_response");
-    d.refresh_response.emplace();
-    readTokenResponse(r, *d.refresh_response);
-  }
-  {
-    const Json* t = top.get("refresh");
-    if (t == nullptr) bad("refresh", "is required");
-    ObjectReader r(*t, "refresh");
-    r.enumeration("issued", d.refresh.issued, kIssued);
-    r.enumeration("rotation", d.refresh.rotation, kRotation);
-    r.done();
-  }
-  {
-    const Json* t = top.get("api");
-    if (t == nullptr) bad("api", "is required");
-    ObjectReader r(*t, "api");
-    r.enumeration("token_in", d.api.token_in, kTokenIn);
-    r.str("name", d.api.name);
-    r.done();
-    if (d.api.token_in != TokenIn::kBearer && d.api.name.empty()) {
-      bad("api.name", "is required for token_in header/query");
-    }
-  }
-  if (const Json* list = top.get("discovery")) {
-    if (!list->is_array()) bad("discovery", "must be an array");
+// api.resources: the calls made with the new access token (shared shape with the profiles'
+// api.resources; the catalogue keeps extra_fields where the profile has body + key).
+void readResources(const Json* list, Dialect& d) {
+  if (list != nullptr) {
+    if (!list->is_array()) bad("api.resources", "must be an array");
     for (size_t i = 0; i < list->size(); ++i) {
-      const std::string path = "discovery[" + std::to_string(i) + "]";
+      const std::string path = "api.resources[" + std::to_string(i) + "]";
       ObjectReader r((*list)[i], path);
       DiscoveryCall call;
       r.str("url", call.url, true);
@@ -427,6 +296,135 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
       d.discovery.push_back(std::move(call));
     }
   }
+}
+
+Dialect parseOrThrow(const Json& doc, const std::string& slug) {
+  Dialect d;
+  ObjectReader top(doc, "");
+  // Unknown top-level fields first, so a file on an old vocabulary names the stray field
+  // (`authorization: unknown field`) rather than the section it lacks.
+  static const std::set<std::string, std::less<>> kTopLevel = {
+      "slug", "display_name", "sources", "assumed", "notes", "connection_params", "app_params",
+      "endpoints", "authorize", "token", "refresh", "api"};
+  for (const auto& [key, value] : doc.items()) {
+    if (!kTopLevel.contains(key)) bad(key, "unknown field");
+  }
+  top.str("slug", d.slug, true);
+  if (d.slug != slug) bad("slug", "\"" + d.slug + "\" does not equal the file name");
+  if (d.slug.empty() || d.slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") !=
+                            std::string::npos) {
+    bad("slug", "must match ^[a-z0-9-]+$");
+  }
+  top.str("display_name", d.display_name, true);
+  top.strings("sources", d.sources, true);
+  if (d.sources.empty()) bad("sources", "must have at least one entry");
+  top.strings("assumed", d.assumed);
+  top.str("notes", d.notes);
+
+  readParams(top.get("connection_params"), "connection_params", d, d.connection_params);
+  readParams(top.get("app_params"), "app_params", d, d.app_params);
+
+  {
+    const Json* e = top.get("endpoints");
+    if (e == nullptr) bad("endpoints", "is required");
+    ObjectReader r(*e, "endpoints");
+    r.str("authorize", d.authorization_url, true);
+    checkUrl("endpoints.authorize", d.authorization_url, d);
+    for (const auto& p : d.connection_params) {
+      if (!p.from_callback.empty() &&
+          d.authorization_url.find("{" + p.name + "}") != std::string::npos) {
+        bad("endpoints.authorize",
+            "{" + p.name + "} comes from the callback, after this URL is used");
+      }
+    }
+    r.str("token", d.token_url, true);
+    checkUrl("endpoints.token", d.token_url, d);
+    r.optStr("refresh", d.refresh_url);
+    if (d.refresh_url) checkUrl("endpoints.refresh", *d.refresh_url, d);
+    r.optStr("api_base", d.api_base_url);
+    if (d.api_base_url) checkUrl("endpoints.api_base", *d.api_base_url, d);
+    r.done();
+  }
+  {
+    const Json* a = top.get("authorize");
+    if (a == nullptr) bad("authorize", "is required");
+    ObjectReader r(*a, "authorize");
+    auto& az = d.authorization;
+    r.str("client_id_param", az.client_id_param);
+    r.boolean("send_client_id", az.send_client_id);
+    r.str("response_type", az.response_type);
+    r.enumeration("redirect_uri", az.send_redirect_uri, {{"required", true}, {"optional", false}});
+    r.enumeration("scope_separator", az.scope_separator, kSeparators);
+    r.strings("default_scopes", az.default_scopes);
+    r.enumeration("pkce", az.pkce, kPkce);
+    r.nameValues("extra_params", az.extra_params);
+    r.str("code_param", az.callback_code_param);
+    bool send_iss = false;
+    r.boolean("send_iss", send_iss);
+    az.iss = send_iss ? IssCheck::kRequired : IssCheck::kNone;
+    r.str("issuer", az.issuer);
+    r.strings("callback_extras", az.callback_extra_fields);
+    r.str("callback_hmac", az.callback_hmac);
+    r.nameValues("callback_expect", az.callback_expect);
+    r.done();
+    for (const auto& [name, tmpl] : az.callback_expect) {
+      for (size_t at = tmpl.find('{'); at != std::string::npos; at = tmpl.find('{', at + 1)) {
+        const size_t end = tmpl.find('}', at);
+        if (end == std::string::npos || d.param(tmpl.substr(at + 1, end - at - 1)) == nullptr) {
+          bad("authorize.callback_expect." + name, "placeholders must name declared params");
+        }
+      }
+    }
+    if (az.client_id_param.empty()) bad("authorize.client_id_param", "must not be empty");
+    if (az.callback_code_param.empty()) bad("authorize.code_param", "must not be empty");
+    if (az.iss == IssCheck::kRequired && az.issuer.empty()) {
+      bad("authorize.issuer", "is required with send_iss: true");
+    }
+    if (az.iss == IssCheck::kNone && !az.issuer.empty()) {
+      bad("authorize.issuer", "only with send_iss: true");
+    }
+  }
+  {
+    const Json* t = top.get("token");
+    if (t == nullptr) bad("token", "is required");
+    ObjectReader r(*t, "token");
+    readTokenRequest(r, d.token_request, false, d.authorization.send_redirect_uri);
+    const Json* resp = r.get("response");
+    if (resp == nullptr) bad("token.response", "is required");
+    ObjectReader rr(*resp, "token.response");
+    readTokenResponse(rr, d.token_response);
+    r.done();
+  }
+  d.refresh_request = d.token_request;
+  d.refresh_request.send_redirect_uri = false;
+  d.refresh_request.grant_type = "refresh_token";
+  d.refresh_request.extra_params.clear();
+  {
+    const Json* t = top.get("refresh");
+    if (t == nullptr) bad("refresh", "is required");
+    ObjectReader r(*t, "refresh");
+    readIssued(r, d.refresh);
+    r.enumeration("rotation", d.refresh.rotation, kRotation);
+    readTokenRequest(r, d.refresh_request, true, false);
+    if (const Json* resp = r.get("response")) {
+      ObjectReader rr(*resp, "refresh.response");
+      d.refresh_response.emplace();
+      readTokenResponse(rr, *d.refresh_response);
+    }
+    r.done();
+  }
+  {
+    const Json* t = top.get("api");
+    if (t == nullptr) bad("api", "is required");
+    ObjectReader r(*t, "api");
+    r.enumeration("token_in", d.api.token_in, kTokenIn);
+    r.str("name", d.api.name);
+    if (d.api.token_in != TokenIn::kBearer && d.api.name.empty()) {
+      bad("api.name", "is required for token_in header/query");
+    }
+    readResources(r.get("resources"), d);
+    r.done();
+  }
   top.done();
   return d;
 }
@@ -449,7 +447,7 @@ bool ConnectionParam::matches(const std::string& value) const {
 Result<Dialect> parseDialect(const Json& doc, const std::string& slug) {
   try {
     return parseOrThrow(doc, slug);
-  } catch (const LoadError& e) {
+  } catch (const catalogue_reader::LoadError& e) {
     return fail("bad_catalogue", e.message);
   } catch (const std::exception& e) {  // nlohmann type errors, regex complexity
     return fail("bad_catalogue", std::string("unexpected: ") + e.what());
@@ -500,6 +498,16 @@ std::string_view wireName(ResponseFormat v) { return nameOf(kFormats, v); }
 std::string_view wireName(RefreshIssued v) { return nameOf(kIssued, v); }
 std::string_view wireName(Rotation v) { return nameOf(kRotation, v); }
 std::string_view wireName(TokenIn v) { return nameOf(kTokenIn, v); }
+
+Json issuedJson(const RefreshPolicy& r) {
+  if (r.issued == RefreshIssued::kScope) return Json{{"scope", r.issued_scope}};
+  if (r.issued == RefreshIssued::kAuthorizeParam) {
+    Json params = Json::object();
+    for (const auto& [name, value] : r.issued_param) params[name] = value;
+    return Json{{"authorize_param", params}};
+  }
+  return std::string(wireName(r.issued));
+}
 
 char separatorChar(ScopeSeparator v) {
   switch (v) {

@@ -15,14 +15,19 @@
 namespace linkgate::gateway {
 
 enum class ScopeSeparator { kSpace, kComma, kPlus, kNone };
-enum class PkceMode { kRequired, kSupported, kNone };
+// kNone is "not_supported"; kAcceptThenReject (a challenge is taken, a verifier refused) is
+// treated like it: the gateway sends no challenge.
+enum class PkceMode { kRequired, kSupported, kNone, kAcceptThenReject };
+inline bool sendsPkce(PkceMode m) { return m == PkceMode::kRequired || m == PkceMode::kSupported; }
 enum class IssCheck { kNone, kRequired };
 enum class TokenMethod { kPost, kGet };
 enum class ClientAuth { kPost, kBasic, kQuery };
 enum class Encoding { kForm, kJson, kQuery };
 enum class ResponseFormat { kJson, kForm };
-enum class RefreshIssued { kAlways, kNever, kOptIn };
-enum class Rotation { kNone, kRotating, kUnknown };
+// kScope / kAuthorizeParam: issued when the authorization asks for that scope / parameter
+// (docs/VOCABULARY.md); kOptIn: a choice the catalogue does not pin (an app setting).
+enum class RefreshIssued { kAlways, kNever, kOptIn, kScope, kAuthorizeParam };
+enum class Rotation { kNone, kStrict, kGrace, kUnknown };
 enum class TokenIn { kBearer, kHeader, kQuery };
 
 using NameValues = std::vector<std::pair<std::string, std::string>>;
@@ -90,6 +95,8 @@ struct TokenResponseDialect {
 
 struct RefreshPolicy {
   RefreshIssued issued = RefreshIssued::kAlways;
+  std::string issued_scope;   // kScope
+  NameValues issued_param;    // kAuthorizeParam
   Rotation rotation = Rotation::kUnknown;
 };
 
@@ -112,6 +119,7 @@ struct DiscoveryCall {
 struct Dialect {
   std::string slug, display_name;
   std::vector<std::string> sources, assumed;
+  std::string notes;
   std::vector<ConnectionParam> connection_params;  // per connection, from the /start request
   // Per OAuth app, from the app's `metadata` (Amazon's SP-API application_id): same shape and
   // rules as connection params, validated when the app is created or changed.
@@ -162,5 +170,8 @@ std::string_view wireName(RefreshIssued v);
 std::string_view wireName(Rotation v);
 std::string_view wireName(TokenIn v);
 char separatorChar(ScopeSeparator v);  // ' ' for kNone
+// refresh.issued as written in the catalogue: "always", "never", "opt_in", {"scope": S},
+// {"authorize_param": {...}}.
+Json issuedJson(const RefreshPolicy& r);
 
 }  // namespace linkgate::gateway

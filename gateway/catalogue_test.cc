@@ -66,6 +66,46 @@ TEST(Catalogue, DefaultsFollowTheSchema) {
   EXPECT_EQ(d.token_response.access_token, "access_token");
 }
 
+// docs/VOCABULARY.md: the lists of accepted ways (client_auth, encoding, methods) are the
+// provider's; the gateway uses the first. token.redirect_uri if_sent follows the authorization.
+TEST(Catalogue, SharedVocabularyMeaningOnTheGatewaySide) {
+  Json doc = {{"slug", "v"},
+              {"display_name", "V"},
+              {"sources", {"test"}},
+              {"endpoints", {{"authorize", "https://v.test/a"}, {"token", "https://v.test/t"}}},
+              {"authorize", {{"redirect_uri", "optional"}, {"pkce", "accept_then_reject"},
+                             {"send_iss", true}, {"issuer", "https://v.test"}}},
+              {"token", {{"client_auth", {"client_secret_basic", "client_secret_post"}},
+                         {"encoding", {"json", "form"}},
+                         {"methods", {"GET", "POST"}},
+                         {"response", Json::object()}}},
+              {"refresh", {{"issued", {{"authorize_param", {{"access_type", "offline"}}}}},
+                           {"rotation", "grace"},
+                           {"redirect_uri", "required"}}},
+              {"api", Json::object()}};
+  auto d = parseDialect(doc, "v");
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->token_request.client_auth, ClientAuth::kBasic);
+  EXPECT_EQ(d->token_request.encoding, Encoding::kJson);
+  EXPECT_EQ(d->token_request.method, TokenMethod::kGet);
+  EXPECT_FALSE(d->authorization.send_redirect_uri);
+  EXPECT_FALSE(d->token_request.send_redirect_uri) << "if_sent: the authorization did not send it";
+  EXPECT_TRUE(d->refresh_request.send_redirect_uri);
+  EXPECT_EQ(d->refresh_request.client_auth, ClientAuth::kBasic) << "refresh defaults to token";
+  EXPECT_FALSE(sendsPkce(d->authorization.pkce));
+  EXPECT_EQ(d->authorization.iss, IssCheck::kRequired);
+  EXPECT_EQ(d->refresh.rotation, Rotation::kGrace);
+  EXPECT_EQ(issuedJson(d->refresh), Json({{"authorize_param", {{"access_type", "offline"}}}}));
+  EXPECT_EQ(wireName(d->authorization.pkce), "accept_then_reject");
+
+  doc["authorize"] = {{"pkce", "not_supported"}};
+  doc["token"]["redirect_uri"] = "if_sent";
+  auto e = parseDialect(doc, "v");
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_TRUE(e->token_request.send_redirect_uri) << "if_sent: the authorization sent it";
+  EXPECT_EQ(wireName(e->authorization.pkce), "not_supported");
+}
+
 TEST(Catalogue, BadFileNamesTheFile) {
   testing::TempDir dir;
   std::ofstream(dir.path() / "broken.json") << R"({"slug": "broken"})";

@@ -162,7 +162,7 @@ Result<std::string> authorizationUrl(const Dialect& dialect, const ProviderUrls&
     q.add("scope", joinScopes(input.scopes, separatorChar(az.scope_separator)));
   }
   q.add("state", input.state);
-  if (az.pkce != PkceMode::kNone && input.code_challenge) {
+  if (sendsPkce(az.pkce) && input.code_challenge) {
     q.add("code_challenge", *input.code_challenge);
     q.add("code_challenge_method", "S256");
   }

@@ -17,11 +17,10 @@ Dialect dialect(const Json& overrides) {
   Json doc = {{"slug", "x"},
               {"display_name", "X"},
               {"sources", {"t"}},
-              {"authorization_url", "https://x.test/auth?fixed=1"},
-              {"token_url", "https://x.test/token"},
-              {"authorization", Json::object()},
-              {"token_request", Json::object()},
-              {"token_response", Json::object()},
+              {"endpoints",
+               {{"authorize", "https://x.test/auth?fixed=1"}, {"token", "https://x.test/token"}}},
+              {"authorize", Json::object()},
+              {"token", {{"response", Json::object()}}},
               {"refresh", Json::object()},
               {"api", Json::object()}};
   if (overrides.is_object()) doc.merge_patch(overrides);
@@ -48,7 +47,7 @@ HttpResponse formResponse(int status, const std::string& body) {
 }
 
 TEST(AuthorizationUrl, RenamedParamsSeparatorExtrasAndExistingQuery) {
-  Dialect d = dialect({{"authorization",
+  Dialect d = dialect({{"authorize",
                         {{"client_id_param", "client_key"},
                          {"scope_separator", "comma"},
                          {"pkce", "required"},
@@ -62,10 +61,10 @@ TEST(AuthorizationUrl, RenamedParamsSeparatorExtrasAndExistingQuery) {
 }
 
 TEST(AuthorizationUrl, NoneSeparatorOmitsScopeAndEmptyResponseTypeIsOmitted) {
-  Dialect d = dialect({{"authorization",
+  Dialect d = dialect({{"authorize",
                         {{"scope_separator", "none"},
                          {"response_type", ""},
-                         {"send_redirect_uri", false}}}});
+                         {"redirect_uri", "optional"}}}});
   AuthorizationInput in{"cid", "https://gw/cb", "st", {"a"}, "CH", {}};
   auto url = authorizationUrl(d, ProviderUrls(), in);
   EXPECT_EQ(*url, "https://x.test/auth?fixed=1&client_id=cid&state=st");  // pkce none: no CH
@@ -74,7 +73,7 @@ TEST(AuthorizationUrl, NoneSeparatorOmitsScopeAndEmptyResponseTypeIsOmitted) {
 TEST(ProviderUrls, MapsOntoBaseUrlAndFillsTemplates) {
   Dialect d = dialect({{"connection_params",
                         {{{"name", "sub"}, {"pattern", "[a-z]+"}, {"example", "acme"}}}},
-                       {"token_url", "https://{sub}.x.test/oauth/token"}});
+                       {"endpoints", {{"token", "https://{sub}.x.test/oauth/token"}}}});
   ProviderUrls urls("http://127.0.0.1:9100/");
   EXPECT_EQ(*urls.resolve(d, d.token_url, {{"sub", "acme"}}),
             "http://127.0.0.1:9100/x/acme.x.test/oauth/token");
@@ -97,7 +96,7 @@ TEST(TokenRequest, PostFormIsTheDefault) {
 }
 
 TEST(TokenRequest, BasicAuthIsFormEncodedBeforeBase64) {
-  auto req = tokenExchangeRequest(dialect({{"token_request", {{"client_auth", "client_secret_basic"}}}}),
+  auto req = tokenExchangeRequest(dialect({{"token", {{"client_auth", {"client_secret_basic"}}}}}),
                                   ProviderUrls(), exchange());
   EXPECT_EQ(findHeader(req->headers, "authorization"), "Basic " + base64Encode("cid:s3cr%26t"));
   EXPECT_EQ(req->body.find("client_secret"), std::string::npos);
@@ -107,7 +106,7 @@ TEST(TokenRequest, JsonBodyWithExtrasAndVerifier) {
   auto in = exchange();
   in.code_verifier = "v";
   auto req = tokenExchangeRequest(
-      dialect({{"token_request", {{"encoding", "json"}, {"extra_params", {{"x", "1"}}}}}}),
+      dialect({{"token", {{"encoding", {"json"}}, {"extra_params", {{"x", "1"}}}}}}),
       ProviderUrls(), in);
   EXPECT_EQ(findHeader(req->headers, "content-type"), "application/json");
   Json body = Json::parse(req->body);
@@ -119,9 +118,9 @@ TEST(TokenRequest, JsonBodyWithExtrasAndVerifier) {
 
 TEST(TokenRequest, QueryEncodingAndQueryAuthAndGet) {
   auto req = tokenExchangeRequest(
-      dialect({{"token_request",
-                {{"method", "GET"}, {"encoding", "query"}, {"client_auth", "client_secret_query"},
-                 {"send_redirect_uri", false}}}}),
+      dialect({{"token",
+                {{"methods", {"GET"}}, {"encoding", {"query"}},
+                 {"client_auth", {"client_secret_query"}}, {"redirect_uri", "ignored"}}}}),
       ProviderUrls(), exchange());
   EXPECT_EQ(req->method, "GET");
   EXPECT_TRUE(req->body.empty());
@@ -130,8 +129,8 @@ TEST(TokenRequest, QueryEncodingAndQueryAuthAndGet) {
 }
 
 TEST(RefreshRequest, SeparateUrlTokenParamGrantTypeAndScope) {
-  Dialect d = dialect({{"refresh_url", "https://x.test/refresh"},
-                       {"refresh_request",
+  Dialect d = dialect({{"endpoints", {{"refresh", "https://x.test/refresh"}}},
+                       {"refresh",
                         {{"grant_type", "fb_exchange_token"},
                          {"token_param", "fb_exchange_token"},
                          {"send_scope", true}}}});
@@ -159,8 +158,8 @@ TEST(ParseTokenResponse, PlainJson) {
 }
 
 TEST(ParseTokenResponse, FormEncodedWithCommaScopes) {
-  Dialect d = dialect({{"token_response", {{"format", "form"}}},
-                       {"authorization", {{"scope_separator", "comma"}}}});
+  Dialect d = dialect({{"token", {{"response", {{"format", "form"}}}}},
+                       {"authorize", {{"scope_separator", "comma"}}}});
   auto t = parseTokenResponse(d, formResponse(200, "access_token=gho_1&scope=repo%2Cuser&token_type=bearer"),
                               kNow, {});
   ASSERT_TRUE(t);
@@ -175,28 +174,29 @@ TEST(ParseTokenResponse, FormEncodedWithCommaScopes) {
 
 TEST(ParseTokenResponse, AnswerScopeSeparatorCanDifferFromTheRequests) {
   // GitHub: asked space separated, answers comma-joined.
-  Dialect d = dialect({{"token_response", {{"format", "form"}, {"scope_separator", "comma"}}},
-                       {"authorization", {{"scope_separator", "space"}}}});
+  Dialect d = dialect({{"token", {{"response", {{"format", "form"}, {"scope_separator", "comma"}}}}},
+                       {"authorize", {{"scope_separator", "space"}}}});
   auto t = parseTokenResponse(d, formResponse(200, "access_token=gho_1&scope=repo%2Cgist"), kNow, {});
   ASSERT_TRUE(t);
   EXPECT_EQ(t->scopes, (std::vector<std::string>{"repo", "gist"}));
   Json doc = {{"slug", "x"}, {"display_name", "X"}, {"sources", {"t"}},
-              {"authorization_url", "https://x.test/auth"}, {"token_url", "https://x.test/token"},
-              {"authorization", Json::object()}, {"token_request", Json::object()},
-              {"token_response", {{"scope_separator", "none"}}}, {"refresh", Json::object()},
+              {"endpoints", {{"authorize", "https://x.test/auth"}, {"token", "https://x.test/token"}}},
+              {"authorize", Json::object()},
+              {"token", {{"response", {{"scope_separator", "none"}}}}}, {"refresh", Json::object()},
               {"api", Json::object()}};
   auto bad = parseDialect(doc, "x");
   ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("token_response.scope_separator"), std::string::npos)
+  EXPECT_NE(bad.error().message.find("token.response.scope_separator"), std::string::npos)
       << bad.error().message;
 }
 
 TEST(ParseTokenResponse, RefreshAnswersUseRefreshResponseWhereGiven) {
-  Dialect d = dialect({{"token_response",
-                        {{"access_token", "authed_user.access_token"},
-                         {"refresh_token", "authed_user.refresh_token"},
-                         {"ok", "ok"}}},
-                       {"refresh_response", {{"ok", "ok"}}}});
+  Dialect d = dialect({{"token",
+                        {{"response",
+                          {{"access_token", "authed_user.access_token"},
+                           {"refresh_token", "authed_user.refresh_token"},
+                           {"ok", "ok"}}}}},
+                       {"refresh", {{"response", {{"ok", "ok"}}}}}});
   const Json flat = {{"ok", true}, {"access_token", "xoxe.xoxp-2"}, {"refresh_token", "xoxe-2"},
                      {"expires_in", 43200}};
   auto refreshed = parseRefreshResponse(d, jsonResponse(200, flat), kNow, {});
@@ -218,11 +218,12 @@ TEST(ParseTokenResponse, RefreshAnswersUseRefreshResponseWhereGiven) {
 }
 
 TEST(ParseTokenResponse, NestedPathsOkFalseAndExtraFields) {
-  Dialect d = dialect({{"token_response",
-                        {{"access_token", "authed_user.access_token"},
-                         {"scope", "authed_user.scope"},
-                         {"ok", "ok"},
-                         {"extra_fields", {{"team_id", "team.id"}, {"raw_team", "team"}}}}}});
+  Dialect d = dialect({{"token",
+                        {{"response",
+                          {{"access_token", "authed_user.access_token"},
+                           {"scope", "authed_user.scope"},
+                           {"ok", "ok"},
+                           {"extra_fields", {{"team_id", "team.id"}, {"raw_team", "team"}}}}}}}});
   auto t = parseTokenResponse(
       d,
       jsonResponse(200, {{"ok", true},
@@ -248,7 +249,8 @@ TEST(ParseTokenResponse, ErrorsWithHttp200AndProviderShapes) {
                               kNow, {});
   ASSERT_FALSE(t);
   EXPECT_NE(t.error().message.find("bad_verification_code"), std::string::npos);
-  Dialect hubspot = dialect({{"token_response", {{"error", "status"}, {"error_description", "message"}}}});
+  Dialect hubspot = dialect(
+      {{"token", {{"response", {{"error", "status"}, {"error_description", "message"}}}}}});
   auto h = parseTokenResponse(hubspot, jsonResponse(400, {{"status", "BAD_AUTH_CODE"}, {"message", "m"}}),
                               kNow, {});
   ASSERT_FALSE(h);
@@ -266,13 +268,13 @@ TEST(ParseTokenResponse, ErrorsWithHttp200AndProviderShapes) {
 }
 
 TEST(ParseTokenResponse, SuccessStatusOtherThan200) {
-  Dialect sentry = dialect({{"token_response", {{"success_status", {201}}}}});
+  Dialect sentry = dialect({{"token", {{"response", {{"success_status", {201}}}}}}});
   EXPECT_TRUE(parseTokenResponse(sentry, jsonResponse(201, {{"access_token", "a"}}), kNow, {}));
   EXPECT_FALSE(parseTokenResponse(sentry, jsonResponse(200, {{"access_token", "a"}}), kNow, {}));
 }
 
 TEST(ParseTokenResponse, ExpiryShapes) {
-  Dialect d = dialect({{"token_response", {{"expires_at", "expiresAt"}}}});
+  Dialect d = dialect({{"token", {{"response", {{"expires_at", "expiresAt"}}}}}});
   auto at = [&](const Json& body) {
     auto t = parseTokenResponse(d, jsonResponse(200, body), kNow, {});
     EXPECT_TRUE(t);
@@ -297,7 +299,7 @@ TEST(ParseTokenResponse, ScopeArrayAndMissingScopeMeansRequested) {
 }
 
 TEST(Discovery, RequestsPresentTheTokenAsDeclaredAndFieldsFollowPaths) {
-  Dialect d = dialect({{"discovery",
+  Dialect d = dialect({{"api", {{"resources",
                         {{{"url", "https://api.x.test/connections"},
                           {"extra_fields", {{"tenant_id", "0.tenantId"}}}},
                          {{"url", "https://login.x.test/metadata"},
@@ -307,7 +309,7 @@ TEST(Discovery, RequestsPresentTheTokenAsDeclaredAndFieldsFollowPaths) {
                           {"extra_fields", {{"dc", "dc"}}}},
                          {{"url", "https://api.x.test/access-tokens/{access_token}"},
                           {"token_in", "path"},
-                          {"extra_fields", {{"hub_id", "hub_id"}}}}}}});
+                          {"extra_fields", {{"hub_id", "hub_id"}}}}}}}}});
   ASSERT_EQ(d.discovery.size(), 3u);
   ProviderUrls urls(std::string("http://127.0.0.1:9"));
   auto bearer = discoveryRequest(d, urls, d.discovery[0], "tok en/1", {});
@@ -344,10 +346,9 @@ TEST(Discovery, RequestsPresentTheTokenAsDeclaredAndFieldsFollowPaths) {
 TEST(Discovery, CatalogueRules) {
   auto parsed = [](const Json& call) {
     Json doc = {{"slug", "x"}, {"display_name", "X"}, {"sources", {"t"}},
-                {"authorization_url", "https://x.test/auth"}, {"token_url", "https://x.test/token"},
-                {"authorization", Json::object()}, {"token_request", Json::object()},
-                {"token_response", Json::object()}, {"refresh", Json::object()},
-                {"api", Json::object()}, {"discovery", Json::array({call})}};
+                {"endpoints", {{"authorize", "https://x.test/auth"}, {"token", "https://x.test/token"}}},
+                {"authorize", Json::object()}, {"token", {{"response", Json::object()}}},
+                {"refresh", Json::object()}, {"api", {{"resources", Json::array({call})}}}};
     return parseDialect(doc, "x");
   };
   const Json ok = {{"url", "https://x.test/me"}, {"extra_fields", {{"id", "id"}}}};
@@ -370,7 +371,7 @@ TEST(Discovery, CatalogueRules) {
 }
 
 TEST(CallbackExtraFields, KeepsDeclaredQueryParams) {
-  Dialect d = dialect({{"authorization", {{"callback_extra_fields", {"realmId"}}}}});
+  Dialect d = dialect({{"authorize", {{"callback_extras", {"realmId"}}}}});
   Json extra = callbackExtraFields(d, Params{{"code", "c"}, {"realmId", "R1"}, {"other", "o"}});
   EXPECT_EQ(extra, (Json{{"realmId", "R1"}}));
 }

@@ -356,11 +356,12 @@ TEST(SignedCallback, HmacAndBoundParamsAreCheckedBeforeTheFlowIsUsed) {
   Json doc = {{"slug", "shop"}, {"display_name", "Shop"}, {"sources", {"test"}},
               {"connection_params",
                {{{"name", "shop"}, {"pattern", "[a-z]{1,20}"}, {"example", "acme"}}}},
-              {"authorization_url", "https://{shop}.shop.test/authorize"},
-              {"token_url", "https://{shop}.shop.test/token"},
-              {"authorization",
+              {"endpoints",
+               {{"authorize", "https://{shop}.shop.test/authorize"},
+                {"token", "https://{shop}.shop.test/token"}}},
+              {"authorize",
                {{"callback_hmac", "hmac"}, {"callback_expect", {{"shop", "{shop}.shop.test"}}}}},
-              {"token_request", Json::object()}, {"token_response", Json::object()},
+              {"token", {{"response", Json::object()}}},
               {"refresh", Json::object()}, {"api", Json::object()}};
   auto dialect = parseDialect(doc, "shop");
   ASSERT_TRUE(dialect) << dialect.error().message;
@@ -461,10 +462,11 @@ TEST(CallbackReportedParams, FillTheTokenUrlAndStayWithTheCredential) {
               {"connection_params",
                {{{"name", "installation"}, {"pattern", "[0-9a-f]{4}"}, {"example", "00ff"},
                  {"from_callback", "installationId"}}}},
-              {"authorization_url", "https://inst.test/install"},
-              {"token_url", "https://inst.test/installations/{installation}/token"},
-              {"authorization", Json::object()}, {"token_request", Json::object()},
-              {"token_response", Json::object()}, {"refresh", Json::object()},
+              {"endpoints",
+               {{"authorize", "https://inst.test/install"},
+                {"token", "https://inst.test/installations/{installation}/token"}}},
+              {"authorize", Json::object()}, {"token", {{"response", Json::object()}}},
+              {"refresh", Json::object()},
               {"api", Json::object()}};
   auto dialect = parseDialect(doc, "inst");
   ASSERT_TRUE(dialect) << dialect.error().message;
@@ -500,7 +502,7 @@ TEST(CallbackReportedParams, FillTheTokenUrlAndStayWithTheCredential) {
   ASSERT_TRUE(creds && creds->size() == 1u);
   EXPECT_EQ((*creds)[0].connection_params["installation"], "a1b2") << "kept for refreshes";
   // The authorization URL cannot use a value that only the callback brings.
-  doc["authorization_url"] = "https://inst.test/install/{installation}";
+  doc["endpoints"]["authorize"] = "https://inst.test/install/{installation}";
   EXPECT_FALSE(parseDialect(doc, "inst"));
 }
 

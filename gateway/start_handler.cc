@@ -266,7 +266,7 @@ web::Response FlowHandlers::beginFlow(const web::Request& request, const FlowSta
                          diag);
   }
   input.params = std::move(*with_app);
-  if (dialect.authorization.pkce != PkceMode::kNone) {
+  if (sendsPkce(dialect.authorization.pkce)) {
     flow.provider_code_verifier = randomToken(s_.random, 256);  // 43 chars, RFC 7636 §4.1
     input.code_challenge = pkceS256Challenge(*flow.provider_code_verifier);
   }

@@ -39,12 +39,12 @@ Dialect acmeDialect() {
   Json doc = {{"slug", "acme"},
               {"display_name", "Acme"},
               {"sources", {"test"}},
-              {"authorization_url", "https://auth.acme.test/authorize"},
-              {"token_url", "https://auth.acme.test/token"},
-              {"authorization", {{"pkce", "supported"}, {"default_scopes", {"read"}}}},
-              {"token_request", Json::object()},
-              {"token_response", Json::object()},
-              {"refresh", {{"issued", "always"}, {"rotation", "rotating"}}},
+              {"endpoints",
+               {{"authorize", "https://auth.acme.test/authorize"},
+                {"token", "https://auth.acme.test/token"}}},
+              {"authorize", {{"pkce", "supported"}, {"default_scopes", {"read"}}}},
+              {"token", {{"response", Json::object()}}},
+              {"refresh", {{"issued", "always"}, {"rotation", "strict"}}},
               {"api", Json::object()}};
   auto d = parseDialect(doc, "acme");
   if (!d) std::abort();

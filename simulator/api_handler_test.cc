@@ -242,8 +242,8 @@ TEST(Resource, RoutedAfterTheOAuthEndpoints) {
 // required authorize parameters, its client authentication).
 std::string profileTokenFor(GenericSim& s, const Provider& p, const std::string& user) {
   const Profile& prof = p.profile;
-  std::vector<std::pair<std::string, std::string>> params(prof.authorize.required_params.begin(),
-                                                          prof.authorize.required_params.end());
+  std::vector<std::pair<std::string, std::string>> params(prof.authorize.extra_params.begin(),
+                                                          prof.authorize.extra_params.end());
   if (prof.authorize.scope_separator != ScopeSeparator::kNone && !prof.authorize.scopes.empty()) {
     params.emplace_back("scope", prof.authorize.scopes.front());
   }

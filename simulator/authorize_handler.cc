@@ -180,7 +180,7 @@ web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
     return errorRedirect(ctx, p, req, "unsupported_response_type",
                          "response_type must be " + a.response_type);
   }
-  for (const auto& [name, value] : a.required_params) {
+  for (const auto& [name, value] : a.extra_params) {
     if (query.get(name) != value) {
       return errorRedirect(ctx, p, req, "invalid_request", name + "=" + value + " is required");
     }

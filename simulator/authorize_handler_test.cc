@@ -208,7 +208,7 @@ TEST(Authorize, OptionalRedirectUriNeedsExactlyOneRegistered) {
 
 TEST(Authorize, RequiredParamsAndScopeRules) {
   Profile p = patchedGeneric("req", [](Json& d) {
-    d["authorize"]["required_params"] = {{"owner", "user"}};
+    d["authorize"]["extra_params"] = {{"owner", "user"}};
     d["authorize"]["scope_required"] = true;
     d["authorize"]["scope_separator"] = "comma";
   });

@@ -68,9 +68,9 @@ std::string baseUrl(const web::Request& request) {
 
 Json ControlApi::providerJson(const Provider& p, const std::string& base, const Behaviour& b) {
   const Profile& prof = p.profile;
-  Json params = Json::object();
+  Json params = Json::array();
   for (const auto& [name, spec] : prof.params) {
-    params[name] = Json{{"pattern", spec.pattern}, {"example", spec.example}};
+    params.push_back(Json{{"name", name}, {"pattern", spec.pattern}, {"example", spec.example}});
   }
   Json issued = std::string(wireName(prof.refresh.issued.kind));
   if (prof.refresh.issued.kind == IssueKind::kScope) issued = Json{{"scope", prof.refresh.issued.scope}};
@@ -97,7 +97,7 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
       {"scopes", prof.authorize.scopes},
       {"default_scopes", prof.authorize.default_scopes},
       {"pkce", wireName(b.pkce)},
-      {"required_authorize_params", prof.authorize.required_params},
+      {"authorize_extra_params", prof.authorize.extra_params},
       {"code_param", prof.authorize.code_param},
       {"send_iss", prof.authorize.send_iss},
       {"callback_extras", extras},
@@ -129,7 +129,7 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
   dialect["resources"] = std::move(resources);
   return Json{{"slug", prof.slug},
               {"display_name", prof.display_name},
-              {"params", params},
+              {"connection_params", params},
               {"authorize_url", Router::exampleUrl(base, p, p.authorize)},
               {"token_url", Router::exampleUrl(base, p, p.token)},
               {"refresh_url", Router::exampleUrl(base, p, p.refresh ? *p.refresh : p.token)},

@@ -52,7 +52,7 @@ TEST(Control, ProvidersListsEveryProfileWithMappedUrls) {
   Json list = bodyOf(r)["providers"];
   ASSERT_EQ(list.size(), 56u);
   for (const auto& p : list) {
-    for (const char* key : {"slug", "display_name", "params", "authorize_url", "token_url",
+    for (const char* key : {"slug", "display_name", "connection_params", "authorize_url", "token_url",
                             "refresh_url", "api_me_url", "dialect"}) {
       EXPECT_TRUE(p.contains(key)) << p.value("slug", "?") << " lacks " << key;
     }
@@ -67,8 +67,10 @@ TEST(Control, ProvidersListsEveryProfileWithMappedUrls) {
   }
   auto zendesk = std::find_if(list.begin(), list.end(), [](const Json& p) { return p["slug"] == "zendesk"; });
   ASSERT_NE(zendesk, list.end());
-  EXPECT_TRUE((*zendesk)["params"]["subdomain"].contains("pattern"));
-  EXPECT_TRUE((*zendesk)["params"]["subdomain"].contains("example"));
+  ASSERT_EQ((*zendesk)["connection_params"].size(), 1u);
+  EXPECT_EQ((*zendesk)["connection_params"][0]["name"], "subdomain");
+  EXPECT_TRUE((*zendesk)["connection_params"][0].contains("pattern"));
+  EXPECT_TRUE((*zendesk)["connection_params"][0].contains("example"));
   const Json& d = (*zendesk)["dialect"];
   for (const char* key : {"client_auth", "encoding", "response_format", "error_style", "scope_separator",
                           "pkce", "refresh_issued", "rotation", "expires_in", "api_token_in"}) {

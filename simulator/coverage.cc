@@ -36,7 +36,7 @@ const std::vector<Dimension>& dimensions() {
       {"D12", "renamed params", {"client_id_param", "code_param", "response_type", "refresh_grant_type", "refresh_token_param"},
        {"client_id_param", "code_param"}},
       {"D13", "refresh URL", {"separate", "token_url"}, {"separate"}},
-      {"D15", "authorize extras", {"required_params", "none"}, {"required_params"}},
+      {"D15", "authorize extras", {"extra_params", "none"}, {"extra_params"}},
       {"D16a", "callback extras", {"extras", "none"}, {"extras"}},
       {"D16b", "token-response extras", {"extras", "rfc_only"}, {"extras"}},
       {"D16c", "api token style", {"bearer", "header", "query"}, {"bearer", "header", "query"}},
@@ -145,7 +145,7 @@ std::vector<std::pair<std::string, std::vector<std::string>>> profileDimensions(
   if (p.refresh.token_param != "refresh_token") names.emplace_back("refresh_token_param");
   add("D12", names);
   add("D13", {p.endpoints.refresh ? "separate" : "token_url"});
-  add("D15", {p.authorize.required_params.empty() ? "none" : "required_params"});
+  add("D15", {p.authorize.extra_params.empty() ? "none" : "extra_params"});
   add("D16a", {p.authorize.callback_extras.empty() ? "none" : "extras"});
   add("D16b", {hasNonRfcFields(body) ? "extras" : "rfc_only"});
   add("D16c", {std::string(wireName(p.api.token_in))});

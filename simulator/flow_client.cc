@@ -89,7 +89,7 @@ std::string FlowClient::authorizeUrl(const std::string& state, const std::string
   std::vector<std::string> scopes;
   std::string scope = scopeRequest(&scopes);
   if (!scope.empty()) q.add("scope", scope);
-  for (const auto& [name, value] : a.required_params) q.add(name, value);
+  for (const auto& [name, value] : a.extra_params) q.add(name, value);
   if (p_.refresh.issued.kind == IssueKind::kAuthorizeParam) {
     for (const auto& [name, value] : p_.refresh.issued.authorize_param) {
       if (!q.has(name)) q.add(name, value);
@@ -223,7 +223,7 @@ HttpResponse FlowClient::exchange(const Authorized& a, const Send& send) {
                                             {"code", a.code},
                                             {"redirect_uri", redirect_uri_}};
   if (!a.verifier.empty()) params["code_verifier"] = a.verifier;
-  for (const auto& [name, value] : p_.token.required_params) params[name] = value == "*" ? "x" : value;
+  for (const auto& [name, value] : p_.token.extra_params) params[name] = value == "*" ? "x" : value;
   return tokenCall(endpointUrl(base_, p_, p_.endpoints.token), params, p_.token.client_auth,
                    p_.token.encoding, p_.token.methods, send);
 }
@@ -232,7 +232,7 @@ HttpResponse FlowClient::refresh(const std::string& token, const Send& send,
                                  const std::string& granted_scope) {
   const RefreshSpec& r = p_.refresh;
   std::map<std::string, std::string> params{{"grant_type", r.grant_type}, {r.token_param, token}};
-  for (const auto& [name, value] : r.required_params) {
+  for (const auto& [name, value] : r.extra_params) {
     if (value != "*") {
       params[name] = value;
     } else if (name == "redirect_uri") {

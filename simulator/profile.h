@@ -69,7 +69,7 @@ struct AuthorizeSpec {
   std::vector<std::string> default_scopes;
   bool scope_required = false;
   PkceMode pkce = PkceMode::kSupported;
-  StringMap required_params;
+  StringMap extra_params;
   std::string code_param = "code";
   bool send_iss = false;
   std::optional<std::string> issuer;  // default: the authorize URL's origin
@@ -103,7 +103,7 @@ struct TokenSpec {
   // Token-URL params that must equal a field of the approving user (Sentry: the installation
   // in the token URL path is the one the callback reported): param -> user field.
   StringMap url_params_from_user;
-  StringMap required_params;
+  StringMap extra_params;
   int64_t code_ttl_seconds = 600;
   int64_t access_token_ttl_seconds = 3600;  // 0 = never expires
   std::string access_token_prefix;
@@ -125,7 +125,7 @@ struct RefreshSpec {
   int64_t ttl_seconds = 0;  // 0 = no lifetime
   std::string grant_type = "refresh_token";
   std::string token_param = "refresh_token";
-  StringMap required_params;  // "*" = any non-empty value
+  StringMap extra_params;  // "*" = any non-empty value
   std::vector<ClientAuth> client_auth;  // defaults copied from token
   std::vector<Encoding> encoding;
   std::vector<std::string> methods;

@@ -136,16 +136,21 @@ IssuePolicy readIssued(const Json& j, const std::string& f) {
   return p;
 }
 
-void readParams(const Obj& top, Profile& p) {
-  const Json* v = top.get("params");
-  if (!v) return;
-  if (!v->is_object()) throw LoadError{"params", "must be an object"};
-  for (const auto& [name, spec] : v->items()) {
-    std::string f = "params." + name;
+// connection_params: [{name, pattern, example}] (docs/VOCABULARY.md), names unique.
+// Returns the names in file order, for messages.
+std::vector<std::string> readParams(const Obj& top, Profile& p) {
+  std::vector<std::string> order;
+  const Json* v = top.get("connection_params");
+  if (!v) return order;
+  if (!v->is_array()) throw LoadError{"connection_params", "must be an array"};
+  for (size_t i = 0; i < v->size(); ++i) {
+    std::string f = "connection_params[" + std::to_string(i) + "]";
+    Obj o((*v)[i], f, {"name", "pattern", "example"});
+    const std::string name = o.reqString("name");
     if (!std::regex_match(name, std::regex("^[a-z][a-z0-9_]*$"))) {
-      throw LoadError{f, "name must match ^[a-z][a-z0-9_]*$"};
+      throw LoadError{o.field("name"), "must match ^[a-z][a-z0-9_]*$"};
     }
-    Obj o(spec, f, {"pattern", "example"});
+    if (p.params.contains(name)) throw LoadError{o.field("name"), "duplicate name"};
     ParamSpec ps{o.reqString("pattern"), o.reqString("example")};
     try {
       std::regex re("^(?:" + ps.pattern + ")$", std::regex::ECMAScript);
@@ -156,10 +161,12 @@ void readParams(const Obj& top, Profile& p) {
       throw LoadError{o.field("pattern"), "not a valid ECMAScript regex"};
     }
     p.params.emplace(name, std::move(ps));
+    order.push_back(name);
   }
+  return order;
 }
 
-void readEndpoints(const Json& j, Profile& p) {
+void readEndpoints(const Json& j, Profile& p, const std::vector<std::string>& param_order) {
   Obj o(j, "endpoints", {"authorize", "token", "refresh"});
   p.endpoints.authorize = o.reqString("authorize");
   p.endpoints.token = o.reqString("token");
@@ -178,15 +185,18 @@ void readEndpoints(const Json& j, Profile& p) {
       throw LoadError{o.field("refresh"), "equals endpoints.token; omit it"};
     }
   }
-  for (const auto& [name, spec] : p.params) {
-    if (!used.contains(name)) throw LoadError{"params." + name, "not used by any endpoint"};
+  for (size_t i = 0; i < param_order.size(); ++i) {
+    if (!used.contains(param_order[i])) {
+      throw LoadError{"connection_params[" + std::to_string(i) + "]",
+                      "\"" + param_order[i] + "\" is not used by any endpoint"};
+    }
   }
 }
 
 void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "authorize",
         {"client_id_param", "application_id", "response_type", "redirect_uri", "scope_separator",
-         "scopes", "default_scopes", "scope_required", "pkce", "required_params", "code_param",
+         "scopes", "default_scopes", "scope_required", "pkce", "extra_params", "code_param",
          "send_iss", "issuer", "callback_extras", "callback_hmac"});
   auto& a = p.authorize;
   o.readNonEmptyString("client_id_param", a.client_id_param);
@@ -212,7 +222,7 @@ void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
   a.default_scopes = o.stringArray("default_scopes", false);
   o.readBool("scope_required", a.scope_required);
   o.readEnum("pkce", kPkce, a.pkce);
-  o.readStringMap("required_params", a.required_params);
+  o.readStringMap("extra_params", a.extra_params);
   o.readNonEmptyString("code_param", a.code_param);
   o.readBool("send_iss", a.send_iss);
   a.issuer = o.optString("issuer");
@@ -259,7 +269,7 @@ void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
 void readToken(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "token",
         {"client_auth", "client_id_param", "encoding", "methods", "redirect_uri",
-         "required_params", "code_ttl_seconds", "access_token_ttl_seconds",
+         "extra_params", "code_ttl_seconds", "access_token_ttl_seconds",
          "access_token_prefix", "expires_in", "response", "errors", "url_params_from_user"});
   auto& t = p.token;
   o.readStringMap("url_params_from_user", t.url_params_from_user);
@@ -282,7 +292,7 @@ void readToken(const Json& j, Profile& p, const Context& ctx) {
              redirect);
   t.redirect_uri_required = redirect == "required";
   t.redirect_uri_ignored = redirect == "ignored";
-  o.readStringMap("required_params", t.required_params);
+  o.readStringMap("extra_params", t.extra_params);
   o.readInt("code_ttl_seconds", 1, 86400 * 365, t.code_ttl_seconds);
   o.readInt("access_token_ttl_seconds", 0, int64_t{1} << 40, t.access_token_ttl_seconds);
   o.readString("access_token_prefix", t.access_token_prefix);
@@ -298,7 +308,7 @@ void readToken(const Json& j, Profile& p, const Context& ctx) {
 void readRefresh(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "refresh",
         {"issued", "rotation", "grace_seconds", "ttl_seconds", "grant_type", "token_param",
-         "required_params", "client_auth", "encoding", "methods", "response", "errors"});
+         "extra_params", "client_auth", "encoding", "methods", "response", "errors"});
   auto& r = p.refresh;
   if (const Json* issued = o.get("issued")) r.issued = readIssued(*issued, o.field("issued"));
   o.readEnum("rotation", kRotations, r.rotation);
@@ -312,7 +322,7 @@ void readRefresh(const Json& j, Profile& p, const Context& ctx) {
   }
   o.readNonEmptyString("grant_type", r.grant_type);
   o.readNonEmptyString("token_param", r.token_param);
-  o.readStringMap("required_params", r.required_params);
+  o.readStringMap("extra_params", r.extra_params);
   r.client_auth = p.token.client_auth;
   r.encoding = p.token.encoding;
   r.methods = p.token.methods;
@@ -417,12 +427,12 @@ Context makeContext(const Profile& p) {
 }
 
 const std::set<std::string, std::less<>> kSections = {
-    "slug", "display_name", "sources", "assumed", "notes", "params", "endpoints",
+    "slug", "display_name", "sources", "assumed", "notes", "connection_params", "endpoints",
     "authorize", "token", "refresh", "api", "users"};
 
 Profile parseOrThrow(const Json& doc, std::string_view file) {
   Obj top(doc, "",
-          {"slug", "display_name", "sources", "assumed", "notes", "params", "endpoints",
+          {"slug", "display_name", "sources", "assumed", "notes", "connection_params", "endpoints",
            "authorize", "token", "refresh", "api", "users"});
   Profile p;
   p.file = std::string(file);
@@ -444,13 +454,13 @@ Profile parseOrThrow(const Json& doc, std::string_view file) {
     }
   }
   top.readString("notes", p.notes);
-  readParams(top, p);
+  const std::vector<std::string> param_order = readParams(top, p);
   readUsers(top, p);
   Context ctx = makeContext(p);
   for (const char* required : {"endpoints", "authorize", "token", "refresh", "api"}) {
     if (!top.has(required)) throw LoadError{required, "required"};
   }
-  readEndpoints(*top.get("endpoints"), p);
+  readEndpoints(*top.get("endpoints"), p, param_order);
   readAuthorize(*top.get("authorize"), p, ctx);
   readToken(*top.get("token"), p, ctx);
   readRefresh(*top.get("refresh"), p, ctx);

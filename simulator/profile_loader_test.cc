@@ -103,7 +103,7 @@ TEST(ProfileLoader, FullProfileReadsEveryField) {
   EXPECT_TRUE(p.authorize.redirect_uri_optional);
   EXPECT_EQ(p.authorize.scope_separator, ScopeSeparator::kComma);
   EXPECT_EQ(p.authorize.pkce, PkceMode::kRequired);
-  EXPECT_EQ(p.authorize.required_params.at("owner"), "user");
+  EXPECT_EQ(p.authorize.extra_params.at("owner"), "user");
   EXPECT_EQ(p.authorize.code_param, "auth_code");
   EXPECT_EQ(p.authorize.issuer, "https://acme.example");
   EXPECT_EQ(p.authorize.callback_extras["realmId"], "{user.realm}");
@@ -120,7 +120,7 @@ TEST(ProfileLoader, FullProfileReadsEveryField) {
   EXPECT_EQ(p.refresh.rotation, Rotation::kGrace);
   EXPECT_EQ(p.refresh.grace_seconds, 60);
   EXPECT_EQ(p.refresh.ttl_seconds, 86400);
-  EXPECT_EQ(p.refresh.required_params.at("scope"), "*");
+  EXPECT_EQ(p.refresh.extra_params.at("scope"), "*");
   EXPECT_EQ(p.refresh.client_auth, std::vector{ClientAuth::kPost});
   EXPECT_EQ(p.refresh.response.format, ResponseFormat::kForm);
   EXPECT_EQ(p.refresh.errors.style, ErrorStyle::kProvider);

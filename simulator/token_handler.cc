@@ -134,7 +134,7 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
     return oauthError(t.errors, t.response.format, request, r, base, o);
   };
   Front f = front(ctx, m, request, {t.client_auth, t.encoding, t.methods, t.client_id_param},
-                  "authorization_code", t.required_params, error);
+                  "authorization_code", t.extra_params, error);
   if (f.error) return *f.error;
   const TokenRequest& tr = *f.request;
   base["client_id"] = tr.client_id;
@@ -225,7 +225,7 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
     return oauthError(r.errors, r.response.format, request, rej, base, o);
   };
   Front f = front(ctx, m, request, {r.client_auth, r.encoding, r.methods, p.token.client_id_param},
-                  r.grant_type, r.required_params, error);
+                  r.grant_type, r.extra_params, error);
   if (f.error) return *f.error;
   const TokenRequest& tr = *f.request;
   base["client_id"] = tr.client_id;

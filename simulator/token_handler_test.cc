@@ -299,7 +299,7 @@ TEST(Tenants, ACodeWorksOnlyAtItsOwnTenant) {
 TEST(Tenants, ATokenUrlParamBoundToTheUserMustBeTheirs) {
   // Sentry: the installation in the token URL is the one the callback reported.
   Profile p = patchedGeneric("inst", [](Json& d) {
-    d["params"] = {{"inst", {{"pattern", "[a-z0-9]{1,8}"}, {"example", "i1001"}}}};
+    d["connection_params"] = {{{"name", "inst"}, {"pattern", "[a-z0-9]{1,8}"}, {"example", "i1001"}}};
     d["endpoints"]["token"] = "https://inst.example/installations/{inst}/token";
     for (auto& u : d["users"]) u["inst"] = "i" + u["id"].get<std::string>();
     d["authorize"]["callback_extras"] = {{"installationId", "{user.inst}"}};
