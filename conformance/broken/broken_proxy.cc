@@ -1,5 +1,7 @@
 // broken_proxy: a deliberately wrong gateway — a reverse proxy in front of the real one that
-// breaks one contract clause per --mode — so CI can prove the conformance suite catches it.
+// breaks one contract rule (docs/CONTRACT.md) per --mode — so CI can prove the conformance
+// suite catches it. One mode is not broken: renamed-routes serves the management API under
+// other routes (and the API key in X-Api-Key), for the suite's --adapter http-adapter:FILE.
 // Prints "listening on URL", then reads the upstream gateway URL from its first stdin line
 // (the suite starts it before the gateway, whose public URL must be this proxy's).
 #include <iostream>
@@ -9,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/http_client.h"
 #include "core/json.h"
 #include "core/params.h"
+#include "core/percent.h"
 #include "core/worker_pool.h"
 #include "web/server.h"
 
@@ -24,13 +28,26 @@ enum class Mode {
   kTrailingSlash,  // a redirect_uri with a trailing slash is rewritten to match without it
   kDoubleRedeem,   // a redeemed code's token answer is cached and replayed to later callers
   kDropIss,        // iss (RFC 9207) is removed from redirects back to the integrator
+  kPrefixMatch,    // C-2.3: a redirect_uri that merely starts with a registered URI is taken
+  kProviderInHost, // C-2.5: a URI with ':provider' in the host is "registered"
+  kTruncateState,  // C-1.1.3: a state over 1024 bytes is cut to 1024 at /start
+  kLongCodeTtl,    // C-3.6: codes are redeemed at the callback and served whenever asked
+  kNoStore,        // C-3.9: token answers lose Cache-Control
+  kCookieNoHttpOnly,  // C-1.1.7: the flow cookie loses HttpOnly
+  kNoAuth,         // C-4.1: /v1 requests without a key get the last key seen
+  kNoPageHeaders,  // C-7.1: HTML pages lose Content-Security-Policy
+  kRenamedRoutes,  // not broken: /api/... routes and X-Api-Key instead of /v1 and Bearer
 };
 
 std::optional<Mode> parseMode(const std::string& name) {
-  static const std::map<std::string, Mode> kModes = {{"alter-state", Mode::kAlterState},
-                                                     {"trailing-slash", Mode::kTrailingSlash},
-                                                     {"double-redeem", Mode::kDoubleRedeem},
-                                                     {"drop-iss", Mode::kDropIss}};
+  static const std::map<std::string, Mode> kModes = {
+      {"alter-state", Mode::kAlterState},       {"trailing-slash", Mode::kTrailingSlash},
+      {"double-redeem", Mode::kDoubleRedeem},   {"drop-iss", Mode::kDropIss},
+      {"prefix-match", Mode::kPrefixMatch},     {"provider-in-host", Mode::kProviderInHost},
+      {"truncate-state", Mode::kTruncateState}, {"long-code-ttl", Mode::kLongCodeTtl},
+      {"no-store", Mode::kNoStore},             {"cookie-no-httponly", Mode::kCookieNoHttpOnly},
+      {"no-auth", Mode::kNoAuth},               {"no-page-headers", Mode::kNoPageHeaders},
+      {"renamed-routes", Mode::kRenamedRoutes}};
   auto it = kModes.find(name);
   return it == kModes.end() ? std::nullopt : std::optional<Mode>(it->second);
 }
@@ -69,6 +86,25 @@ std::string editParam(const std::string& url, const std::string& name, Edit edit
   return out;
 }
 
+std::string lowerAscii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The decoded value of query parameter `name` in `target`.
+std::optional<std::string> queryValue(const std::string& target, const std::string& name) {
+  const size_t q = target.find('?');
+  if (q == std::string::npos) return std::nullopt;
+  auto params = Params::parse(target.substr(q + 1));
+  return params ? params->get(name) : std::nullopt;
+}
+
+// Renamed management routes (mode renamed-routes), this gateway's name first.
+const std::vector<std::pair<std::string, std::string>> kRenamed = {
+    {"/api/apps", "/v1/oauth-apps"},        {"/api/callback-urls", "/v1/redirect-uris"},
+    {"/api/connections/link", "/v1/credentials/start-auth"},
+    {"/api/connections", "/v1/credentials"}, {"/api/catalogue", "/v1/providers"}};
+
 class BrokenProxy {
  public:
   explicit BrokenProxy(Mode mode) : mode_(mode), pool_(8) {}
@@ -85,14 +121,53 @@ class BrokenProxy {
   }
 
  private:
-  web::Response forward(web::Request request) {
-    std::string upstream;
-    {
-      std::lock_guard lock(mu_);
-      upstream = upstream_;
+  std::string upstream() {
+    std::lock_guard lock(mu_);
+    return upstream_;
+  }
+
+  Result<HttpResponse> send(const std::string& method, const std::string& target,
+                            const HeaderList& headers, const std::string& body) {
+    HttpRequest out;
+    out.method = method;
+    out.url = upstream() + target;
+    for (const auto& [name, value] : headers) {
+      if (!skippedHeader(name)) out.headers.emplace_back(name, value);
     }
-    if (upstream.empty()) return web::Response::text(503, "no upstream yet\n");
-    if (mode_ == Mode::kTrailingSlash && request.path == "/link/oauth2/start") {
+    out.body = body;
+    out.total_timeout = std::chrono::milliseconds(60000);
+    return http_.send(out);
+  }
+
+  // Rewrites the request on its way in; an answer when the proxy answers itself.
+  std::optional<web::Response> before(web::Request& request) {
+    const bool start = request.path == "/link/oauth2/start";
+    if (request.path.starts_with("/v1/")) {
+      std::lock_guard lock(mu_);
+      if (auto auth = request.header("authorization")) {
+        last_auth_ = *auth;
+      } else if (mode_ == Mode::kNoAuth && !last_auth_.empty()) {
+        request.headers.emplace_back("authorization", last_auth_);
+      }
+    }
+    if (mode_ == Mode::kRenamedRoutes) {
+      if (request.path.starts_with("/v1/")) {
+        return web::Response::json(404, Json{{"error", "not_found"},
+                                             {"error_description", "this gateway serves /api/"}});
+      }
+      for (const auto& [mine, theirs] : kRenamed) {
+        if (request.target.starts_with(mine) &&
+            (request.target.size() == mine.size() || std::string("/?").find(request.target[mine.size()]) != std::string::npos)) {
+          request.target = theirs + request.target.substr(mine.size());
+          std::erase_if(request.headers, [](const auto& h) { return h.first == "authorization"; });
+          if (auto key = request.header("x-api-key")) {
+            request.headers.emplace_back("authorization", "Bearer " + *key);
+          }
+          break;
+        }
+      }
+    }
+    if (mode_ == Mode::kTrailingSlash && start) {
       request.target = editParam(request.target, "redirect_uri",
                                  [](std::string v) -> std::optional<std::string> {
                                    // "...%2F" or "...%2F%3F..." (before the query): drop it.
@@ -103,44 +178,172 @@ class BrokenProxy {
                                    return v;
                                  });
     }
+    if (mode_ == Mode::kTruncateState && start) {
+      if (auto state = queryValue(request.target, "state"); state && state->size() > 1024 &&
+                                                             state->size() <= 4096) {
+        const std::string cut = percentEncode(state->substr(0, 1024));
+        request.target = editParam(request.target, "state",
+                                   [&](const std::string&) -> std::optional<std::string> { return cut; });
+      }
+    }
+    if (mode_ == Mode::kPrefixMatch && start) prefixMatch(request);
+    if (mode_ == Mode::kProviderInHost && request.method == "POST" &&
+        request.path == "/v1/redirect-uris") {
+      auto body = parseJsonObject(request.body);
+      const std::string uri = body ? jsonString(*body, "uri").value_or("") : "";
+      const size_t host = uri.find("://");
+      if (host != std::string::npos && uri.substr(host + 3, uri.find('/', host + 3) - host - 3)
+                                               .find(":provider") != std::string::npos) {
+        std::lock_guard lock(mu_);
+        const std::string n = std::to_string(++fake_);
+        const std::string id = "00000000-0000-4000-8000-" + std::string(12 - n.size(), '0') + n;
+        fake_ids_.push_back(id);
+        return web::Response::json(201, Json{{"id", id}, {"uri", uri}});
+      }
+    }
+    if (mode_ == Mode::kProviderInHost && request.method == "DELETE") {
+      std::lock_guard lock(mu_);
+      for (const auto& id : fake_ids_) {
+        if (request.path == "/v1/redirect-uris/" + id) return web::Response::text(204, "");
+      }
+    }
+    return std::nullopt;
+  }
+
+  // mode prefix-match: a requested redirect_uri that starts with a registered one becomes it.
+  void prefixMatch(web::Request& request) {
+    const auto wanted = queryValue(request.target, "redirect_uri");
+    std::string auth;
+    {
+      std::lock_guard lock(mu_);
+      auth = last_auth_;
+    }
+    if (!wanted || auth.empty()) return;
+    auto list = send("GET", "/v1/redirect-uris", {{"authorization", auth}}, "");
+    if (!list) return;
+    auto json = parseJsonObject(list->body);
+    const Json* data = json ? jsonAt(*json, "data") : nullptr;
+    if (data == nullptr || !data->is_array()) return;
+    for (const Json& item : *data) {
+      const std::string registered = jsonString(item, "uri").value_or(jsonString(item, "url").value_or(""));
+      if (registered.empty() || registered == *wanted) return;  // exact: nothing to break
+    }
+    for (const Json& item : *data) {
+      const std::string registered = jsonString(item, "uri").value_or(jsonString(item, "url").value_or(""));
+      if (!registered.empty() && wanted->starts_with(registered)) {
+        const std::string encoded = percentEncode(registered);
+        request.target = editParam(request.target, "redirect_uri",
+                                   [&](const std::string&) -> std::optional<std::string> { return encoded; });
+        return;
+      }
+    }
+  }
+
+  web::Response forward(web::Request request) {
+    if (upstream().empty()) return web::Response::text(503, "no upstream yet\n");
+    if (auto own = before(request)) return *own;
     const bool token = request.path == "/link/oauth2/token" && request.method == "POST";
     std::optional<std::string> code;
     std::unique_lock<std::mutex> token_lock(token_mu_, std::defer_lock);
-    if (mode_ == Mode::kDoubleRedeem && token) {
+    if ((mode_ == Mode::kDoubleRedeem || mode_ == Mode::kLongCodeTtl) && token) {
       code = codeOf(request);
       token_lock.lock();  // one redemption at a time, so later ones see the cache
       if (code) {
         if (auto it = redeemed_.find(*code); it != redeemed_.end()) return it->second;
+        if (auto it = kept_.find(*code); it != kept_.end() && clientOf(request) == it->second.client) {
+          web::Response cached = it->second.response;
+          kept_.erase(it);  // served once, however late
+          return cached;
+        }
       }
     }
-
-    HttpRequest out;
-    out.method = request.method;
-    out.url = upstream + request.target;
-    for (const auto& [name, value] : request.headers) {
-      if (!skippedHeader(name)) out.headers.emplace_back(name, value);
-    }
-    out.body = request.body;
-    out.total_timeout = std::chrono::milliseconds(60000);
-    auto answer = http_.send(out);
+    auto answer = send(request.method, request.target, request.headers, request.body);
     if (!answer) return web::Response::text(502, "upstream: " + answer.error().message + "\n");
 
     web::Response response;
     response.status = answer->status;
     response.body = answer->body;
+    const bool html = lowerAscii(answer->header("Content-Type").value_or("")).find("text/html") !=
+                      std::string::npos;
     for (const auto& [name, value] : answer->headers) {
       if (skippedHeader(name)) continue;
       std::string v = value;
-      std::string lower;
-      for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-      const bool location = lower == "location";
-      if (location && request.path.starts_with("/link/oauth2/callback/")) v = breakLocation(v);
+      const std::string lower = lowerAscii(name);
+      if (lower == "location" && request.path.starts_with("/link/oauth2/callback/")) {
+        v = breakLocation(v);
+      }
+      if (mode_ == Mode::kNoStore && token && lower == "cache-control") continue;
+      if (mode_ == Mode::kNoPageHeaders && html && lower == "content-security-policy") continue;
+      if (mode_ == Mode::kCookieNoHttpOnly && lower == "set-cookie") {
+        for (size_t at; (at = lowerAscii(v).find("; httponly")) != std::string::npos;) v.erase(at, 10);
+      }
       response.addHeader(name, v);
     }
     if (mode_ == Mode::kDoubleRedeem && token && code && response.status == 200) {
       redeemed_[*code] = response;
     }
+    if (mode_ == Mode::kLongCodeTtl) remember(request, *answer);
     return response;
+  }
+
+  // mode long-code-ttl: learns each app's secret and each flow's app, and redeems the code of
+  // every successful callback at once, keeping the answer for the integrator's later request.
+  void remember(const web::Request& request, const HttpResponse& answer) {
+    if (request.method == "POST" && request.path == "/v1/oauth-apps" && answer.status == 201) {
+      auto sent = parseJsonObject(request.body);
+      auto got = parseJsonObject(answer.body);
+      if (sent && got) {
+        std::lock_guard lock(mu_);
+        secrets_[jsonString(*got, "id").value_or("")] = jsonString(*sent, "client_secret").value_or("");
+      }
+    }
+    const auto location = answer.header("Location");
+    if (!location || answer.status != 302) return;
+    if (request.path == "/link/oauth2/start") {
+      auto app = queryValue(request.target, "client_id");
+      auto state = queryValue(*location, "state");
+      std::lock_guard lock(mu_);
+      if (app && state) flow_apps_[*state] = *app;
+    } else if (request.path.starts_with("/link/oauth2/callback/")) {
+      auto state = queryValue(request.target, "state");
+      auto code = queryValue(*location, "code");
+      std::string app, secret;
+      {
+        std::lock_guard lock(mu_);
+        if (state && flow_apps_.contains(*state)) app = flow_apps_[*state];
+        secret = secrets_[app];
+      }
+      if (!code || app.empty()) return;
+      auto redeemed = send("POST", "/link/oauth2/token", {{"content-type", "application/json"}},
+                           dumpJson(Json{{"code", *code}, {"client_id", app}, {"client_secret", secret}}));
+      if (!redeemed || redeemed->status != 200) return;
+      web::Response kept;
+      kept.status = 200;
+      kept.body = redeemed->body;
+      for (const auto& [name, value] : redeemed->headers) {
+        if (!skippedHeader(name)) kept.addHeader(name, value);
+      }
+      std::lock_guard lock(token_mu_);
+      kept_[*code] = {kept, {app, secret}};
+    }
+  }
+
+  // The client id and secret of a token request: JSON or form body, or HTTP Basic.
+  static std::pair<std::string, std::string> clientOf(const web::Request& request) {
+    if (auto basic = request.header("authorization"); basic && basic->starts_with("Basic ")) {
+      auto decoded = base64Decode(basic->substr(6));
+      const size_t colon = decoded ? decoded->find(':') : std::string::npos;
+      if (colon == std::string::npos) return {};
+      return {percentDecode(decoded->substr(0, colon), true).value_or(""),
+              percentDecode(decoded->substr(colon + 1), true).value_or("")};
+    }
+    if (auto json = parseJsonObject(request.body)) {
+      return {jsonString(*json, "client_id").value_or(""), jsonString(*json, "client_secret").value_or("")};
+    }
+    if (auto form = Params::parse(request.body)) {
+      return {form->get("client_id").value_or(""), form->get("client_secret").value_or("")};
+    }
+    return {};
   }
 
   std::string breakLocation(const std::string& location) const {
@@ -169,8 +372,18 @@ class BrokenProxy {
   WorkerPool pool_;
   std::mutex mu_;
   std::string upstream_;
+  std::string last_auth_;                          // the last /v1 Authorization seen
+  std::map<std::string, std::string> secrets_;     // app id -> client secret (long-code-ttl)
+  std::map<std::string, std::string> flow_apps_;   // gateway state -> app id (long-code-ttl)
+  std::vector<std::string> fake_ids_;              // provider-in-host "registrations"
+  int fake_ = 0;
   std::mutex token_mu_;
-  std::map<std::string, web::Response> redeemed_;  // guarded by token_mu_
+  std::map<std::string, web::Response> redeemed_;  // guarded by token_mu_ (double-redeem)
+  struct Kept {
+    web::Response response;
+    std::pair<std::string, std::string> client;  // id, secret
+  };
+  std::map<std::string, Kept> kept_;  // guarded by token_mu_ (long-code-ttl)
 };
 
 }  // namespace
@@ -182,8 +395,11 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help") {
-      std::cout << "usage: broken_proxy --mode alter-state|trailing-slash|double-redeem|drop-iss"
-                   " [--upstream URL]\n(without --upstream, reads it from the first stdin line)\n";
+      std::cout << "usage: broken_proxy --mode MODE [--upstream URL]\n"
+                   "MODE: alter-state trailing-slash double-redeem drop-iss prefix-match\n"
+                   "      provider-in-host truncate-state long-code-ttl no-store cookie-no-httponly\n"
+                   "      no-auth no-page-headers renamed-routes\n"
+                   "(without --upstream, reads it from the first stdin line)\n";
       return 0;
     }
     if (args[i] == "--mode" && i + 1 < args.size()) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -84,7 +85,10 @@ void CheckContext::property(const std::string& description, const std::function<
   if (result.is<rc::detail::SuccessResult>()) return;
 
   std::ostringstream message;
-  message << info_.id << " (" << info_.clause << ") property '" << description << "' failed\n";
+  std::string anchors;
+  for (const auto& a : info_.anchors) anchors += (anchors.empty() ? "" : " ") + a;
+  message << info_.id << " (" << anchors << "; " << info_.clause << ") property '" << description
+          << "' failed\n";
   message << "RapidCheck seed: " << seed_ << " (suite --seed " << suite().seed
           << ", provider " << info_.provider << ")\n";
   rc::detail::FailureResult failure;
@@ -104,19 +108,70 @@ void CheckContext::property(const std::string& description, const std::function<
   ADD_FAILURE() << message.str();
 }
 
+namespace {
+
+// The catalogue's anchors plus the inline ones; "" when all are known, else the problem.
+std::string resolveAnchors(const Suite& s, CheckInfo& info, std::vector<std::string>& needs) {
+  if (s.catalogue != nullptr) {
+    if (const CatalogueEntry* entry = findCheck(*s.catalogue, info.id)) {
+      for (const auto& a : entry->anchors) {
+        if (std::ranges::find(info.anchors, a) == info.anchors.end()) info.anchors.push_back(a);
+      }
+      needs = entry->needs;
+    }
+  }
+  if (info.anchors.empty()) {
+    return info.id + " cites no docs/CONTRACT.md anchor: add it to conformance/properties/"
+                     "catalogue.cc";
+  }
+  if (s.contract != nullptr) {
+    for (const auto& a : info.anchors) {
+      if (std::ranges::none_of(*s.contract, [&](const ContractRule& r) { return r.anchor == a; })) {
+        return info.id + " cites " + a + ", which docs/CONTRACT.md does not define";
+      }
+    }
+  }
+  return {};
+}
+
+std::string joinAnchors(const std::vector<std::string>& anchors) {
+  std::string out;
+  for (const auto& a : anchors) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
+}  // namespace
+
 void runCheck(CheckInfo info, const std::function<void(CheckContext&)>& body) {
   Suite& s = suite();
+  std::vector<std::string> needs;
+  const std::string anchor_problem = resolveAnchors(s, info, needs);
+  const std::string anchors = joinAnchors(info.anchors);
   if (s.world == nullptr) {
-    s.report->add({info.id, info.clause, info.provider, Verdict::kFail, s.seed, "",
-                   "suite set-up failed: " + s.setup_error});
-    FAIL() << "suite set-up failed: " << s.setup_error;
+    s.report->add({info.id, info.clause, info.provider, Verdict::kNotRun, s.seed, "",
+                   "suite set-up failed: " + s.setup_error, anchors});
+    GTEST_SKIP() << "suite set-up failed: " << s.setup_error;
   }
   if (info.provider.empty()) info.provider = s.world->primary();
+  if (!anchor_problem.empty()) {
+    s.report->add({info.id, info.clause, info.provider, Verdict::kFail, s.seed, "", anchor_problem,
+                   anchors});
+    FAIL() << anchor_problem;
+  }
+  for (const auto& need : needs) {
+    if (auto it = s.missing.find(need); it != s.missing.end()) {
+      const std::string reason = "needs " + need + ": " + it->second;
+      s.report->add({info.id, info.clause, info.provider, Verdict::kNotRun, s.seed, "", reason,
+                     anchors});
+      GTEST_SKIP() << "not run: " << reason;
+    }
+  }
   const uint64_t seed = s.seed ^ fnv1a(info.id + "@" + info.provider);
   CheckContext ctx(*s.world, info, seed, info.max_success);
   const std::optional<std::string> expected = s.expected->reasonFor(info.id, info.provider);
-  std::cout << "[ CHECK    ] " << info.id << " [" << info.clause << "] provider " << info.provider
-            << "\n";
+  std::cout << "[ CHECK    ] " << info.id << " (" << anchors << ")"
+            << (info.clause.empty() ? "" : " [" + info.clause + "]") << " provider "
+            << info.provider << std::endl;  // flushed: a watcher of the output sees it now
   (void)failureLog().take();
 
   std::optional<std::string> not_run;
@@ -132,12 +187,12 @@ void runCheck(CheckInfo info, const std::function<void(CheckContext&)>& body) {
     } catch (const NotRun& n) {
       not_run = n.what();
     } catch (const std::exception& e) {
-      ADD_FAILURE() << info.id << " (" << info.clause << "): " << e.what();
+      ADD_FAILURE() << info.id << " (" << anchors << "; " << info.clause << "): " << e.what();
     }
   }
 
   CheckRecord record{info.id, info.clause, info.provider, Verdict::kPass, seed,
-                     ctx.counterexample(), ""};
+                     ctx.counterexample(), "", anchors};
   std::vector<std::string> failures;
   if (expected) {
     for (int i = 0; i < intercepted.size(); ++i) {

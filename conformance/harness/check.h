@@ -4,12 +4,15 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "conformance/harness/catalogue.h"
+#include "conformance/harness/contract.h"
 #include "conformance/harness/report.h"
 #include "conformance/harness/user_agent.h"
 #include "conformance/harness/world.h"
@@ -25,6 +28,10 @@ struct Suite {
   const ExpectedFailures* expected = nullptr;
   uint64_t seed = 0;
   int max_success_override = 0;     // --max-success, 0 = each check's default
+  const std::vector<CatalogueEntry>* catalogue = nullptr;  // anchors and needs per check id
+  const std::vector<ContractRule>* contract = nullptr;     // validates anchors given inline
+  // Capabilities the stack lacks (capability:: name -> why); a check needing one is not_run.
+  std::map<std::string, std::string> missing = {};
 };
 void setSuite(Suite* suite);
 Suite& suite();
@@ -46,6 +53,9 @@ struct CheckInfo {
   std::string clause = {};    // "SPEC §1.3, RFC 6749 §4.1.2"
   std::string provider = {};  // empty: the suite's primary provider
   int max_success = 20;  // RapidCheck successes per property unless --max-success
+  // docs/CONTRACT.md anchors ("C-3.9"), added to the catalogue's (harness/catalogue.h). A check
+  // must cite at least one, in either place; an unknown one fails the check.
+  std::vector<std::string> anchors = {};
 };
 
 // Thrown by CheckContext::notRun; runCheck turns it into a skipped test and a not_run verdict.

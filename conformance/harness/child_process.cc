@@ -60,6 +60,9 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(const ChildSpec& spec)
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
+    sigset_t none;  // the suite blocks SIGINT/SIGTERM for its watcher thread; exec keeps masks
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(127);  // the suite died before prctl
     ::dup2(out_pipe[1], STDOUT_FILENO);
@@ -150,9 +153,27 @@ bool ChildProcess::running() {
   int status = 0;
   if (::waitpid(pid_, &status, WNOHANG) == pid_) {
     reaped_ = true;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return false;
   }
   return true;
+}
+
+Result<int> ChildProcess::waitExit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (running()) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail("timeout", name_ + " still running after " + std::to_string(timeout.count()) +
+                                 " ms");
+    }
+    ::usleep(20'000);  // polling waitpid; the child's end is what is waited for
+  }
+  if (reader_.joinable()) reader_.join();
+  return exit_code_;
+}
+
+void ChildProcess::sendSignal(int signal_number) {
+  if (pid_ > 0 && !reaped_) ::kill(pid_, signal_number);
 }
 
 void ChildProcess::stop() {

@@ -38,6 +38,10 @@ class ChildProcess {
   // SIGTERM, then SIGKILL after 5 s. Idempotent.
   void stop();
   bool running();
+  // Waits for the child to end; its exit code (128 + signal number when a signal ended it).
+  // Fails "timeout" when it is still running after `timeout`.
+  Result<int> waitExit(std::chrono::milliseconds timeout);
+  void sendSignal(int signal_number);
   // The last `max_bytes` of the log.
   std::string logTail(size_t max_bytes) const;
   const std::string& logPath() const { return spec_.log_path; }
@@ -52,6 +56,7 @@ class ChildProcess {
   pid_t pid_ = -1;
   int stdin_fd_ = -1;
   bool reaped_ = false;
+  int exit_code_ = -1;
   std::thread reader_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

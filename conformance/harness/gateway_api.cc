@@ -19,21 +19,58 @@ std::string describe(const std::string& what, const HttpResponse& r) {
 
 }  // namespace
 
-GatewayApi::GatewayApi(HttpClient& http, std::string base_url, std::string api_key)
-    : http_(http), base_url_(std::move(base_url)), api_key_(std::move(api_key)) {}
+GatewayApi::GatewayApi(HttpClient& http, std::string base_url, std::string api_key,
+                       GatewayRoutes routes)
+    : http_(http),
+      base_url_(std::move(base_url)),
+      api_key_(std::move(api_key)),
+      routes_(std::move(routes)) {}
 
 Result<HttpResponse> GatewayApi::call(const std::string& method, const std::string& path,
                                       const std::optional<Json>& body) {
+  const Route route = routes_.map(method, path);
   HttpRequest request;
-  request.method = method;
-  request.url = base_url_ + path;
-  request.headers.emplace_back("Authorization", "Bearer " + api_key_);
+  request.method = route.method;
+  request.url = base_url_ + route.path;
+  if (routes_.apiKeyHeader() == "Authorization") {
+    request.headers.emplace_back("Authorization", "Bearer " + api_key_);
+  } else {
+    request.headers.emplace_back(routes_.apiKeyHeader(), api_key_);
+  }
   request.headers.emplace_back("Accept", "application/json");
   if (body) {
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = dumpJson(*body);
   }
-  return http_.send(request);
+  auto response = http_.send(request);
+  if (!response) return response;
+  // Remember what was created, forget what was deleted (by Linkgate route: the suite's view).
+  const std::string bare = path.substr(0, path.find('?'));
+  const bool apps = bare.starts_with("/v1/oauth-apps");
+  const bool uris = bare.starts_with("/v1/redirect-uris");
+  if ((apps || uris) && response->status >= 200 && response->status < 300) {
+    std::lock_guard lock(mu_);
+    std::set<std::string>& set = apps ? created_apps_ : created_uris_;
+    const std::string collection = apps ? "/v1/oauth-apps" : "/v1/redirect-uris";
+    if (method == "POST" && bare == collection) {
+      if (auto json = parseJsonObject(response->body)) {
+        if (auto id = jsonString(*json, "id")) set.insert(*id);
+      }
+    } else if (method == "DELETE" && bare.starts_with(collection + "/")) {
+      set.erase(percentDecode(bare.substr(collection.size() + 1)).value_or(""));
+    }
+  }
+  return response;
+}
+
+std::set<std::string> GatewayApi::createdApps() const {
+  std::lock_guard lock(mu_);
+  return created_apps_;
+}
+
+std::set<std::string> GatewayApi::createdRedirectUris() const {
+  std::lock_guard lock(mu_);
+  return created_uris_;
 }
 
 Result<std::vector<GatewayProvider>> GatewayApi::providers() {

@@ -1,10 +1,13 @@
 // Client of the gateway's integrator API (SPEC §3): management under /v1 with the API key, and
 // the token endpoint. Answers are returned raw where a check judges them.
 #pragma once
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "conformance/harness/gateway_routes.h"
 #include "core/error.h"
 #include "core/http_client.h"
 #include "core/json.h"
@@ -42,9 +45,13 @@ struct TokenRequest {
   ClientAuthStyle style = ClientAuthStyle::kJsonBody;
 };
 
+// Every management call goes through GatewayRoutes (the adapter, gateway_routes.h); the OAuth
+// apps and redirect URIs created through it are remembered until deleted, so a run can remove
+// what it made (World::tearDown).
 class GatewayApi {
  public:
-  GatewayApi(HttpClient& http, std::string base_url, std::string api_key);
+  GatewayApi(HttpClient& http, std::string base_url, std::string api_key,
+             GatewayRoutes routes = GatewayRoutes::linkgate());
 
   const std::string& baseUrl() const { return base_url_; }
   const std::string& apiKey() const { return api_key_; }
@@ -73,6 +80,10 @@ class GatewayApi {
                                const std::optional<Json>& body = std::nullopt) {
     return call(method, path, body);
   }
+  // Ids of the apps / redirect URIs created through this client and not deleted since.
+  std::set<std::string> createdApps() const;
+  std::set<std::string> createdRedirectUris() const;
+  const GatewayRoutes& routes() const { return routes_; }
 
  private:
   Result<HttpResponse> call(const std::string& method, const std::string& path,
@@ -82,6 +93,10 @@ class GatewayApi {
   std::string base_url_;
   std::string api_key_;
   std::string uri_field_ = "uri";
+  GatewayRoutes routes_;
+  mutable std::mutex mu_;
+  std::set<std::string> created_apps_;
+  std::set<std::string> created_uris_;
 };
 
 // The redirect URI in an answer of /v1/redirect-uris ("uri", "url" or "redirect_uri").

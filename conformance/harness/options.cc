@@ -53,9 +53,14 @@ std::string usage() {
   return "usage: conformance [--gateway URL --simulator URL --api-key KEY] [--providers a,b]\n"
          "                   [--code-ttl S] [--report FILE] [--seed N|random] [--max-success N]\n"
          "                   [--bin-dir DIR] [--profiles DIR] [--expected-failures FILE]\n"
-         "                   [--proxy CMD] [--keep-files] [--gtest_* flags]\n"
+         "                   [--proxy CMD] [--keep-files] [--keep] [--adapter linkgate|\n"
+         "                   http-adapter:FILE] [--contract FILE] [--gtest_* flags]\n"
+         "       conformance --list | --coverage\n"
          "Without --gateway/--simulator/--api-key it starts BIN_DIR/simulator and BIN_DIR/gateway\n"
-         "on free loopback ports (code TTL 4 s) and stops them at the end.\n";
+         "on free loopback ports (code TTL 4 s) and stops them at the end.\n"
+         "Exit codes: 0 every check passed or was not run, 1 a check failed, 2 bad invocation\n"
+         "(flags, contract, catalogue), 3 set-up failed (stack unreachable, API key refused, no\n"
+         "provider to test), 4 --coverage found a MUST rule no check enforces, 130 interrupted.\n";
 }
 
 Result<Options> parseOptions(const std::vector<std::string>& args) {
@@ -80,9 +85,14 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
       o.keep_files = true;
       continue;
     }
+    if (flag == "--keep" || flag == "--list" || flag == "--coverage") {
+      (flag == "--keep" ? o.keep : flag == "--list" ? o.list : o.coverage) = true;
+      continue;
+    }
     static const std::vector<std::string> kValued = {
         "--gateway", "--simulator", "--api-key", "--providers", "--code-ttl", "--report", "--seed",
-        "--max-success", "--bin-dir", "--profiles", "--expected-failures", "--proxy"};
+        "--max-success", "--bin-dir", "--profiles", "--expected-failures", "--proxy",
+        "--contract", "--adapter"};
     if (std::find(kValued.begin(), kValued.end(), flag) == kValued.end()) {
       return fail("bad_flag", "unknown flag " + flag + " (see --help)");
     }
@@ -131,6 +141,13 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
       o.expected_failures_path = text;
     } else if (flag == "--proxy") {
       o.proxy_command = text;
+    } else if (flag == "--contract") {
+      o.contract_path = text;
+    } else if (flag == "--adapter") {
+      if (text != "linkgate" && !text.starts_with("http-adapter:")) {
+        return fail("bad_flag", "--adapter is 'linkgate' or 'http-adapter:FILE'");
+      }
+      o.adapter = text;
     }
   }
   const int given = o.gateway_url.has_value() + o.simulator_url.has_value() + o.api_key.has_value();

@@ -28,6 +28,15 @@ struct Options {
   // broken/). It must print "listening on URL" and read the gateway URL from its stdin.
   std::optional<std::string> proxy_command;
   bool keep_files = false;
+  // Attached stacks: leave what the suite created on the gateway (apps, redirect URIs,
+  // credentials) instead of removing it at the end.
+  bool keep = false;
+  bool list = false;      // --list: the checks, their anchors; no stack
+  bool coverage = false;  // --coverage: contract rules x checks; no stack
+  std::optional<std::string> contract_path;  // --contract FILE instead of the built-in text
+  // --adapter: "linkgate" (default) or "http-adapter:FILE" (a JSON route mapping, see
+  // harness/gateway_api.h).
+  std::string adapter = "linkgate";
   bool help = false;
 
   bool attached() const { return gateway_url.has_value(); }

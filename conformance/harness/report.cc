@@ -113,11 +113,11 @@ void Report::printTable(std::ostream& out) const {
   for (const auto& r : records) ++totals[r.verdict];
 
   out << "\n=== Linkgate conformance: check x provider ===\n";
-  out << pad("check", 36) << pad("clause", 40) << pad("provider", 12) << pad("verdict", 8)
+  out << pad("check", 36) << pad("rules (docs/CONTRACT.md)", 40) << pad("provider", 12) << pad("verdict", 8)
       << "detail\n";
   for (const auto& r : records) {
     if (isProviderCheck(r.check)) continue;
-    out << pad(r.check, 36) << pad(fit(r.clause, 38), 40) << pad(r.provider, 12)
+    out << pad(r.check, 36) << pad(fit(r.anchors.empty() ? r.clause : r.anchors, 38), 40) << pad(r.provider, 12)
         << pad(cell(r.verdict), 8) << (r.verdict == Verdict::kPass ? "" : oneLine(r.detail, 100))
         << "\n";
   }
@@ -162,6 +162,7 @@ Json Report::toJson(const Json& run_info) const {
   for (const auto& r : records()) {
     checks.push_back({{"check", r.check},
                       {"clause", r.clause},
+                      {"anchors", r.anchors},
                       {"provider", r.provider},
                       {"verdict", verdictName(r.verdict)},
                       {"seed", r.seed},

@@ -24,6 +24,7 @@ struct CheckRecord {
   uint64_t seed = 0;            // RapidCheck seed of its properties
   std::string counterexample;   // shrunk, when a property failed
   std::string detail;           // first failure message, not-run reason, or expected-gap reason
+  std::string anchors = {};     // docs/CONTRACT.md rules it enforces: "C-3.9 C-3.4"
 };
 
 class ExpectedFailures {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -59,12 +60,16 @@ std::vector<std::string> splitWords(const std::string& text) {
 Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient& http) {
   std::unique_ptr<Stack> stack(new Stack());
   stack->keep_files_ = options.keep_files;
-  char dir_template[] = "/tmp/linkgate-conformance-XXXXXX";
-  if (::mkdtemp(dir_template) == nullptr) return fail("tempdir", "mkdtemp failed");
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir_template = std::string(tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp") +
+                             "/linkgate-conformance-XXXXXX";
+  if (::mkdtemp(dir_template.data()) == nullptr) {
+    return fail("tempdir", "cannot create " + dir_template);
+  }
   stack->temp_dir_ = dir_template;
   const std::string& dir = stack->temp_dir_;
+  // The log tail goes into the message; the temp dir is removed all the same (--keep-files keeps it).
   auto failWithLog = [&](ChildProcess& child, const Error& e) -> Result<std::unique_ptr<Stack>> {
-    stack->keep_files_ = true;
     return fail(e.id, e.message + "\n--- " + child.name() + " log (" + child.logPath() + ")\n" +
                           child.logTail(4000));
   };
@@ -146,7 +151,9 @@ std::unique_ptr<Stack> Stack::attach(const Options& options) {
   return stack;
 }
 
-Stack::~Stack() {
+Stack::~Stack() { shutDown(); }
+
+void Stack::shutDown() {
   for (auto it = children_.rbegin(); it != children_.rend(); ++it) (*it)->stop();
   if (!temp_dir_.empty() && !keep_files_) {
     std::error_code ec;

@@ -30,7 +30,10 @@ class Stack {
   // health endpoint. Fails with what did not start and the tail of its log.
   static Result<std::unique_ptr<Stack>> launch(const Options& options, HttpClient& http);
   static std::unique_ptr<Stack> attach(const Options& options);
-  ~Stack();  // stops what it started; removes the temp dir unless keepFiles()
+  ~Stack();  // shutDown()
+  // Stops what it started (reverse order) and removes the temp dir unless keepFiles().
+  // Idempotent; the endpoints stay readable.
+  void shutDown();
 
   const StackEndpoints& endpoints() const { return endpoints_; }
   // Logs of the started processes (tails), for failure reports. Empty when attached.

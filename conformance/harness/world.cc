@@ -2,18 +2,23 @@
 #include "conformance/harness/world.h"
 
 #include <algorithm>
+#include <set>
 
+#include "conformance/harness/catalogue.h"
+#include "conformance/harness/flow.h"
 #include "core/crypto.h"
+#include "core/json.h"
 #include "core/random.h"
 
 namespace linkgate::conformance {
 
-World::World(const Options& options, StackEndpoints endpoints, HttpClient& http)
+World::World(const Options& options, StackEndpoints endpoints, HttpClient& http,
+             GatewayRoutes routes)
     : options_(options),
       endpoints_(std::move(endpoints)),
       http_(http),
       sim_(http, endpoints_.simulator_url),
-      gateway_(http, endpoints_.gateway_url, endpoints_.api_key) {
+      gateway_(http, endpoints_.gateway_url, endpoints_.api_key, std::move(routes)) {
   SystemRandom random;
   run_id_ = randomToken(random, 48);
   std::replace(run_id_.begin(), run_id_.end(), '_', 'x');
@@ -22,9 +27,22 @@ World::World(const Options& options, StackEndpoints endpoints, HttpClient& http)
 
 Status World::setUp() {
   auto sim_list = sim_.providers();
-  if (!sim_list) return std::unexpected(sim_list.error());
+  if (!sim_list) {
+    return fail("simulator", "the simulator at " + sim_.baseUrl() + " does not answer GET " +
+                                 "/_sim/providers: " + sim_list.error().message);
+  }
+  // An API key the gateway refuses: say so, instead of failing every check.
+  if (auto probe = gateway_.request("GET", "/v1/redirect-uris"); !probe) {
+    return fail("gateway", "the gateway at " + gateway_.baseUrl() + " does not answer: " +
+                               probe.error().message);
+  } else if (probe->status == 401 || probe->status == 403) {
+    return fail("api_key", "the gateway at " + gateway_.baseUrl() + " refused the API key (HTTP " +
+                               std::to_string(probe->status) + " on GET /v1/redirect-uris)");
+  }
   auto gw_list = gateway_.providers();
-  if (!gw_list) return std::unexpected(gw_list.error());
+  if (!gw_list) {
+    return fail("gateway", "the gateway at " + gateway_.baseUrl() + ": " + gw_list.error().message);
+  }
 
   std::vector<std::string> wanted = options_.providers;
   if (wanted.empty()) {
@@ -46,7 +64,10 @@ Status World::setUp() {
     providers_.push_back(std::move(p));
   }
   if (providers_.empty()) {
-    return fail("no_providers", "no provider is both in the gateway catalogue and the simulator");
+    std::string why;
+    for (const auto& [slug, reason] : unavailable_) why += (why.empty() ? " (" : "; ") + slug + ": " + reason;
+    return fail("no_providers", "no provider to test: none is both in the gateway's catalogue and "
+                                "emulated by the simulator" + (why.empty() ? "" : why + ")"));
   }
   primary_ = provider("generic") != nullptr ? "generic" : providers_.front().slug;
 
@@ -68,17 +89,87 @@ Status World::setUp() {
   return {};
 }
 
-void World::tearDown() {
-  if (endpoints_.launched) return;  // the whole stack goes away
-  std::vector<RegisteredUri> uris;
-  std::vector<std::string> apps;
-  {
-    std::lock_guard lock(mu_);
-    uris = uris_;
-    apps = created_app_ids_;
+void World::probeCapabilities() {
+  // Consent page: /start a flow and look at the provider's first answer. With --auto-approve
+  // the simulator redirects straight back to the gateway.
+  if (auto app = this->app(primary_); !app) {
+    missing_[capability::kConsentPage] = "cannot tell: " + app.error().message;
+  } else {
+    Flow flow(*this, nullptr);
+    auto started = flow.start({primary_, app->id, integrator_uri_, "capability-probe"});
+    if (!started || !flow.authorizeUrl()) {
+      missing_[capability::kConsentPage] = "cannot tell: /start did not reach the provider";
+    } else {
+      HttpRequest request;
+      request.url = *flow.authorizeUrl();
+      auto answer = flow.browser().send(request);
+      if (!answer) {
+        missing_[capability::kConsentPage] = "the simulator's authorization endpoint: " +
+                                             answer.error().message;
+      } else if (answer->status >= 300 && answer->status < 400) {
+        missing_[capability::kConsentPage] =
+            "the simulator approves at once (--auto-approve): no consent page to deny on";
+      }
+    }
   }
-  for (const auto& u : uris) (void)gateway_.deleteRedirectUri(u.id);
-  for (const auto& id : apps) (void)gateway_.deleteApp(id);
+  if (auto ok = sim_.advanceClock(0); !ok) {
+    missing_[capability::kClock] = "the simulator has no clock control: " + ok.error().message;
+  }
+  if (auto ok = sim_.clearFaults(); !ok) {
+    missing_[capability::kFaults] = "the simulator takes no faults: " + ok.error().message;
+  }
+}
+
+std::string World::createdSummary() const {
+  return std::to_string(gateway_.createdApps().size()) + " OAuth app(s) named conformance-" +
+         run_id_ + " (with their credentials) and " +
+         std::to_string(gateway_.createdRedirectUris().size()) + " redirect URI(s)";
+}
+
+std::string World::tearDown(HttpClient& http) {
+  if (endpoints_.launched) return "";  // the whole stack goes away
+  GatewayApi gateway(http, endpoints_.gateway_url, endpoints_.api_key, gateway_.routes());
+  // Whatever went through the gateway client (checks register and delete URIs of their own).
+  const std::set<std::string> uri_set = gateway_.createdRedirectUris();
+  const std::set<std::string> app_set = gateway_.createdApps();
+  const std::vector<std::string> uris(uri_set.begin(), uri_set.end());
+  const std::vector<std::string> apps(app_set.begin(), app_set.end());
+  if (uris.empty() && apps.empty()) return "";  // nothing made, nothing to say
+  int credentials = 0;
+  std::vector<std::string> problems;
+  // The credentials of the suite's apps (flows and imports made them): deleting an app need
+  // not delete its credentials.
+  if (auto list = gateway.request("GET", "/v1/credentials"); list && list->status == 200) {
+    auto json = parseJson(list->body);
+    const Json* items = !json ? nullptr : json->is_array() ? &*json : jsonAt(*json, "data");
+    for (const Json& c : items != nullptr && items->is_array() ? *items : Json::array()) {
+      const std::string app = jsonString(c, "oauth_app_id").value_or("");
+      const std::string id = jsonString(c, "id").value_or("");
+      if (id.empty() || std::ranges::find(apps, app) == apps.end()) continue;
+      auto gone = gateway.request("DELETE", "/v1/credentials/" + id);
+      if (gone && gone->status < 300) {
+        ++credentials;
+      } else {
+        problems.push_back("credential " + id);
+      }
+    }
+  } else {
+    problems.push_back("GET /v1/credentials");
+  }
+  for (const auto& id : uris) {
+    if (!gateway.deleteRedirectUri(id)) problems.push_back("redirect URI " + id);
+  }
+  for (const auto& id : apps) {
+    if (!gateway.deleteApp(id)) problems.push_back("OAuth app " + id);
+  }
+  std::string out = "removed what the suite created: " + std::to_string(credentials) +
+                    " credential(s), " + std::to_string(uris.size()) + " redirect URI(s), " +
+                    std::to_string(apps.size()) + " OAuth app(s)";
+  if (!problems.empty()) {
+    out += "; could NOT remove " + std::to_string(problems.size()) + ": " + problems.front() +
+           (problems.size() > 1 ? ", ..." : "");
+  }
+  return out;
 }
 
 const ProviderUnderTest* World::provider(const std::string& slug) const {
@@ -114,11 +205,10 @@ Result<App> World::newApp(const std::string& slug, const std::string& secret_suf
                                : param.example;
   }
   auto id = gateway_.createApp(slug, app.client_id, app.client_secret,
-                               "conformance " + slug + " " + std::to_string(n), metadata);
+                               "conformance-" + run_id_ + " " + slug + " " + std::to_string(n),
+                               metadata);
   if (!id) return std::unexpected(id.error());
   app.id = *id;
-  std::lock_guard lock(mu_);
-  created_app_ids_.push_back(app.id);
   return app;
 }
 

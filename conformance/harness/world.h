@@ -36,13 +36,24 @@ struct App {
 
 class World {
  public:
-  World(const Options& options, StackEndpoints endpoints, HttpClient& http);
+  World(const Options& options, StackEndpoints endpoints, HttpClient& http,
+        GatewayRoutes routes = GatewayRoutes::linkgate());
 
   // Reads both provider lists; keeps the intersection (filtered by --providers). Registers the
   // integrator redirect URIs. Fails when nothing can be tested.
   Status setUp();
-  // Best effort: removes what the suite registered on an attached gateway.
-  void tearDown();
+  // Probes what the stack can show (capability:: names in catalogue.h): the simulator's consent
+  // page (absent with --auto-approve), its clock and its faults. Call after setUp().
+  void probeCapabilities();
+  // Capabilities the stack lacks, each with the reason.
+  const std::map<std::string, std::string>& missingCapabilities() const { return missing_; }
+  // Removes everything the suite created on an attached gateway: the credentials of its apps,
+  // its apps, its redirect URIs. Returns one line saying what was removed (or what failed). A
+  // launched stack goes away whole, so nothing is done there.
+  // `http` is the client to do it with (the checks' may be closed by then).
+  std::string tearDown(HttpClient& http);
+  // What tearDown() would remove, for --keep.
+  std::string createdSummary() const;
 
   const std::vector<ProviderUnderTest>& providers() const { return providers_; }
   const ProviderUnderTest* provider(const std::string& slug) const;
@@ -92,10 +103,10 @@ class World {
 
   mutable std::mutex mu_;
   std::map<std::string, App> apps_;
-  std::vector<std::string> created_app_ids_;
   int app_counter_ = 0;
   std::vector<RegisteredUri> uris_;           // registered by the suite
   std::vector<std::string> preexisting_uris_;  // registered by someone else (attached mode)
+  std::map<std::string, std::string> missing_;
 };
 
 }  // namespace linkgate::conformance

@@ -181,7 +181,7 @@ TEST(Credentials, AccessTokenRefresh) {
     for (int i = 0; i < kCallers; ++i) {
       callers.emplace_back([&, i] {
         CurlHttpClient http;
-        GatewayApi gw(http, w.publicUrl(), w.gateway().apiKey());
+        GatewayApi gw(http, w.publicUrl(), w.gateway().apiKey(), w.gateway().routes());
         ++ready;
         while (ready.load() < kCallers) std::this_thread::yield();  // ask together
         auto r = gw.request("GET", "/v1/credentials/" + *id + "/access-token");

@@ -1,0 +1,30 @@
+# Runs the conformance binary with ARGS (a ;-list) and passes only when it exits with RC, its
+# stdout+stderr match REGEX, and (when MAX_LINES is set) stdout has at most that many lines
+# after the seed line — "one clear line, no cascade of FAIL rows".
+# cmake -DCONFORMANCE=... -DARGS=... -DRC=... -DREGEX=... [-DMAX_LINES=n] -P expect_exit.cmake
+foreach(var CONFORMANCE ARGS RC REGEX)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "expect_exit.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+execute_process(COMMAND "${CONFORMANCE}" ${ARGS}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+if(NOT rc EQUAL RC)
+  message(FATAL_ERROR "exit ${rc}, expected ${RC}\n--- stdout\n${out}\n--- stderr\n${err}")
+endif()
+if(NOT "${out}${err}" MATCHES "${REGEX}")
+  message(FATAL_ERROR "output does not match '${REGEX}'\n--- stdout\n${out}\n--- stderr\n${err}")
+endif()
+if(DEFINED MAX_LINES)
+  string(REGEX REPLACE "conformance seed:[^\n]*\n" "" rest "${out}")
+  string(REGEX REPLACE "gateway [^\n]*\\(adapter[^\n]*\n" "" rest "${rest}")
+  string(REGEX MATCHALL "[^\n]+" lines "${rest}")
+  list(LENGTH lines count)
+  if(count GREATER MAX_LINES)
+    message(FATAL_ERROR "${count} lines on stdout, at most ${MAX_LINES} expected:\n${out}")
+  endif()
+  if("${out}" MATCHES "FAIL")
+    message(FATAL_ERROR "check rows on stdout after a set-up failure:\n${out}")
+  endif()
+endif()
+message(STATUS "exit ${rc} as expected: ${out}${err}")
