@@ -36,6 +36,11 @@ enum class Mode {
   kCookieNoHttpOnly,  // C-1.1.7: the flow cookie loses HttpOnly
   kNoAuth,         // C-4.1: /v1 requests without a key get the last key seen
   kNoPageHeaders,  // C-7.1: HTML pages lose Content-Security-Policy
+  kUnmaskedSecret, // C-4.2: the masked client secret is shown as "revealed"
+  kKeepDeletedUri, // C-2.6: DELETE /v1/redirect-uris/{id} answers 204 and deletes nothing
+  kKeepDeletedCredential,  // C-4.6: DELETE /v1/credentials/{id} answers 204, deletes nothing
+  kNoMetrics,      // C-4.13: /metrics answers 404
+  kHealthAlwaysOk, // C-4.11: a credential's health.status always reads "ok"
   kRenamedRoutes,  // not broken: /api/... routes and X-Api-Key instead of /v1 and Bearer
 };
 
@@ -47,6 +52,9 @@ std::optional<Mode> parseMode(const std::string& name) {
       {"truncate-state", Mode::kTruncateState}, {"long-code-ttl", Mode::kLongCodeTtl},
       {"no-store", Mode::kNoStore},             {"cookie-no-httponly", Mode::kCookieNoHttpOnly},
       {"no-auth", Mode::kNoAuth},               {"no-page-headers", Mode::kNoPageHeaders},
+      {"unmasked-secret", Mode::kUnmaskedSecret}, {"keep-deleted-uri", Mode::kKeepDeletedUri},
+      {"keep-deleted-credential", Mode::kKeepDeletedCredential},
+      {"no-metrics", Mode::kNoMetrics},         {"health-always-ok", Mode::kHealthAlwaysOk},
       {"renamed-routes", Mode::kRenamedRoutes}};
   auto it = kModes.find(name);
   return it == kModes.end() ? std::nullopt : std::optional<Mode>(it->second);
@@ -167,6 +175,14 @@ class BrokenProxy {
         }
       }
     }
+    if (request.method == "DELETE" &&
+        ((mode_ == Mode::kKeepDeletedUri && request.path.starts_with("/v1/redirect-uris/")) ||
+         (mode_ == Mode::kKeepDeletedCredential && request.path.starts_with("/v1/credentials/")))) {
+      return web::Response::text(204, "");
+    }
+    if (mode_ == Mode::kNoMetrics && request.path == "/metrics") {
+      return web::Response::text(404, "no metrics here\n");
+    }
     if (mode_ == Mode::kTrailingSlash && start) {
       request.target = editParam(request.target, "redirect_uri",
                                  [](std::string v) -> std::optional<std::string> {
@@ -263,6 +279,16 @@ class BrokenProxy {
     web::Response response;
     response.status = answer->status;
     response.body = answer->body;
+    if (mode_ == Mode::kUnmaskedSecret && request.path.starts_with("/v1/oauth-apps")) {
+      for (size_t at; (at = response.body.find("\"**********\"")) != std::string::npos;) {
+        response.body.replace(at, 12, "\"revealed\"");
+      }
+    }
+    if (mode_ == Mode::kHealthAlwaysOk && request.path.starts_with("/v1/credentials")) {
+      for (size_t at; (at = response.body.find("\"status\":\"error\"")) != std::string::npos;) {
+        response.body.replace(at, 16, "\"status\":\"ok\"");
+      }
+    }
     const bool html = lowerAscii(answer->header("Content-Type").value_or("")).find("text/html") !=
                       std::string::npos;
     for (const auto& [name, value] : answer->headers) {
@@ -398,7 +424,8 @@ int main(int argc, char** argv) {
       std::cout << "usage: broken_proxy --mode MODE [--upstream URL]\n"
                    "MODE: alter-state trailing-slash double-redeem drop-iss prefix-match\n"
                    "      provider-in-host truncate-state long-code-ttl no-store cookie-no-httponly\n"
-                   "      no-auth no-page-headers renamed-routes\n"
+                   "      no-auth no-page-headers unmasked-secret keep-deleted-uri\n"
+                   "      keep-deleted-credential no-metrics health-always-ok renamed-routes\n"
                    "(without --upstream, reads it from the first stdin line)\n";
       return 0;
     }
