@@ -22,7 +22,7 @@ namespace linkgate::conformance {
 // Everything main() set up for the checks. GoogleTest instantiates tests itself, so checks reach
 // this through suite() — the one process-wide pointer, set once by main before RUN_ALL_TESTS.
 struct Suite {
-  World* world = nullptr;           // null when set-up failed (every check then fails)
+  World* world = nullptr;           // null when set-up failed (main then runs no check)
   std::string setup_error;          // why world is null
   Report* report = nullptr;
   const ExpectedFailures* expected = nullptr;

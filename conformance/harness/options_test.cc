@@ -47,12 +47,26 @@ TEST(OptionsTest, RefusesBadFlags) {
                                              {"--gateway", "http://g"},
                                              {"--gateway", "http://g", "--simulator", "http://s"},
                                              {"--gateway", "g", "--simulator", "s", "--api-key",
-                                              "k", "--proxy", "p"}}) {
+                                              "k", "--proxy", "p"},
+                                             {"--adapter", "graphql"},
+                                             {"--contract"}}) {
     auto o = parseOptions(bad);
     ASSERT_FALSE(o) << bad[0];
     EXPECT_EQ(o.error().id, "bad_flag");
     EXPECT_EQ(o.error().message.find('\n'), std::string::npos);
   }
+}
+
+TEST(OptionsTest, ProductFlags) {
+  auto o = parseOptions({"--keep", "--list", "--coverage", "--contract", "c.md", "--adapter",
+                         "http-adapter:m.json"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_TRUE(o->keep);
+  EXPECT_TRUE(o->list);
+  EXPECT_TRUE(o->coverage);
+  EXPECT_EQ(o->contract_path, "c.md");
+  EXPECT_EQ(o->adapter, "http-adapter:m.json");
+  EXPECT_EQ(parseOptions({})->adapter, "linkgate");
 }
 
 }  // namespace
