@@ -16,6 +16,7 @@
 #include <pistache/http_header.h>
 #include <pistache/peer.h>
 
+#include "web/head_check.h"
 #include "web/raw_request.h"
 
 namespace linkgate::web {
@@ -35,6 +36,18 @@ struct ParserBufferAccess {
   friend ParserBufferPtr parserBuffer(ParserBufferTag) { return M; }
 };
 template struct ParserBufferAccess<&P::Http::Private::ParserBase::buffer>;
+
+// Tcp::Handler::associateTransport is private (Transport is its friend); the front handler
+// needs it to attach its inner Pistache handler to the same transport. Same technique.
+using AssociatePtr = void (P::Tcp::Handler::*)(P::Tcp::Transport*);
+struct AssociateTag {
+  friend AssociatePtr associateMember(AssociateTag);
+};
+template <AssociatePtr M>
+struct AssociateAccess {
+  friend AssociatePtr associateMember(AssociateTag) { return M; }
+};
+template struct AssociateAccess<&P::Tcp::Handler::associateTransport>;
 
 // The get area of a streambuf (protected members, reached through a derived class).
 struct StreamPeek : std::streambuf {
@@ -165,6 +178,111 @@ class AdapterHandler final : public P::Http::Handler {
   size_t max_body_;
 };
 
+
+// In front of Pistache's parser: judges the request head as it arrives (web/head_check.h) and
+// answers a malformed or oversized request itself, at once, in the JSON error contract, before
+// Pistache can misread it. Accepted bytes go on to an inner AdapterHandler through Pistache's
+// own Http::Handler::onInput. (That function is a private virtual: overriding it here and
+// calling it on a second object that does not override it is the only way to run it.)
+class FrontHandler final : public P::Http::Handler {
+ public:
+  HTTP_PROTOTYPE(FrontHandler)
+  FrontHandler(std::shared_ptr<web::Handler> handler, size_t max_body, size_t max_head)
+      : handler_(std::move(handler)), max_body_(max_body), max_head_(max_head) {}
+  // Pistache clones the handler once per reactor thread: each clone gets its own inner.
+  FrontHandler(const FrontHandler& other)
+      : P::Http::Handler(other),
+        handler_(other.handler_),
+        max_body_(other.max_body_),
+        max_head_(other.max_head_) {}
+
+  void onRequest(const P::Http::Request& req, P::Http::ResponseWriter writer) override {
+    inner().onRequest(req, std::move(writer));  // not reached: the inner handler gets requests
+  }
+
+ private:
+  static constexpr const char* kRefused = "linkgate.refused";
+
+  void onInput(const char* data, size_t len, const std::shared_ptr<P::Tcp::Peer>& peer) override {
+    if (peer->tryGetData(kRefused)) return;  // answered and closing: the rest is ignored
+    auto parser = P::Http::Handler::getParser(peer);
+    std::string_view have = StreamPeek::all((*parser).*parserBuffer(ParserBufferTag{}));
+    if (have.size() + len > getMaxRequestSize()) {
+      return refuse(peer, 413, "the request exceeds " + std::to_string(getMaxRequestSize()) +
+                                   " bytes");
+    }
+    if (have.find("\r\n\r\n") == std::string_view::npos) {  // still in the head
+      std::string joined;
+      std::string_view bytes(data, len);
+      if (!have.empty()) {
+        joined.reserve(have.size() + len);
+        joined.append(have).append(data, len);
+        bytes = joined;
+      }
+      HeadVerdict v = checkRequestHead(bytes, max_head_);
+      if (v.kind == HeadVerdict::kReject) return refuse(peer, v.status, v.description);
+      if (v.kind == HeadVerdict::kComplete) {
+        if (v.content_length && *v.content_length > max_body_) {
+          return refuse(peer, 413,
+                        "request body exceeds " + std::to_string(max_body_) + " bytes");
+        }
+        if (!pistacheReads(bytes.substr(0, v.head_size))) {
+          return refuse(peer, 400, "a request header the HTTP parser cannot read");
+        }
+      }
+    }
+    static_cast<P::Tcp::Handler&>(inner()).onInput(data, len, peer);
+  }
+
+  // Pistache's own parse of the finished head on a scratch parser: anything it would answer
+  // itself (415 for a malformed Content-Type, 500 for a Cookie without '=') is refused here.
+  static bool pistacheReads(std::string_view head) {
+    try {
+      P::Http::RequestParser probe(head.size() + 1);
+      if (!probe.feed(head.data(), head.size())) return false;
+      if (probe.parse() == P::Http::Private::State::Done) return true;
+      return probe.step()->id() == P::Http::Private::BodyStep::Id;
+    } catch (...) {
+      return false;
+    }
+  }
+
+  void refuse(const std::shared_ptr<P::Tcp::Peer>& peer, int status, const std::string& why) {
+    peer->putData(kRefused, std::make_shared<bool>(true));
+    std::string body = Json{{"error", "invalid_request"}, {"error_description", why}}.dump();
+    std::string text = "HTTP/1.1 " + std::to_string(status) +
+                       (status == 413 ? " Payload Too Large" : " Bad Request") +
+                       "\r\nContent-Type: application/json\r\nContent-Length: " +
+                       std::to_string(body.size()) +
+                       "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff"
+                       "\r\nConnection: close\r\n\r\n" + body;
+    std::weak_ptr<P::Tcp::Peer> weak = peer;
+    // After the answer: no more writes; the client's close (or the header timeout) ends it.
+    peer->send(P::RawBuffer(text, text.size()))
+        .then([weak](ssize_t) {
+                if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_WR);
+              },
+              [](std::exception_ptr) {});
+  }
+
+  AdapterHandler& inner() {
+    if (!inner_) {
+      inner_ = std::make_shared<AdapterHandler>(handler_, max_body_);
+      inner_->setMaxRequestSize(getMaxRequestSize());
+      inner_->setMaxResponseSize(getMaxResponseSize());
+      inner_->setHeaderTimeout(getHeaderTimeout());
+      inner_->setBodyTimeout(getBodyTimeout());
+      (static_cast<P::Tcp::Handler&>(*inner_).*associateMember(AssociateTag{}))(transport());
+    }
+    return *inner_;
+  }
+
+  std::shared_ptr<web::Handler> handler_;
+  size_t max_body_;
+  size_t max_head_;
+  std::shared_ptr<AdapterHandler> inner_;
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -190,7 +308,8 @@ Result<uint16_t> Server::start() {
                     .headerTimeout(options_.header_timeout)
                     .bodyTimeout(options_.body_timeout);
     impl_->endpoint->init(opts);
-    impl_->endpoint->setHandler(std::make_shared<AdapterHandler>(handler_, options_.max_body_bytes));
+    impl_->endpoint->setHandler(std::make_shared<FrontHandler>(
+        handler_, options_.max_body_bytes, options_.max_head_bytes));
     impl_->endpoint->serveThreaded();
     impl_->running = true;
     port_ = static_cast<uint16_t>(impl_->endpoint->getPort());

@@ -1,6 +1,7 @@
 // The one Pistache adapter of Linkgate: converts Pistache requests to web::Request, runs the
 // Handler, sends the web::Response back. Works around Pistache 0.0.5 quirks (shared/PISTACHE.md):
-// keep-alive, dropped raw headers, lost raw query, 4 KiB request limit, throwing handlers.
+// keep-alive, dropped raw headers, lost raw query, 4 KiB request limit, throwing handlers,
+// and its lenient parser: malformed heads get a prompt 400 JSON here (web/head_check.h).
 #pragma once
 #include <cstddef>
 #include <chrono>
@@ -18,7 +19,8 @@ struct ServerOptions {
   uint16_t port = 0;  // 0 = any free port; read it back from port()
   int threads = 2;    // reactor threads
   size_t max_body_bytes = 64 * 1024;         // larger bodies: 413 JSON (SPEC §7)
-  size_t max_request_bytes = 1024 * 1024;    // Pistache's own hard limit (413 from Pistache)
+  size_t max_request_bytes = 1024 * 1024;    // head + body; larger: 413 JSON, connection closed
+  size_t max_head_bytes = 64 * 1024;         // request line + headers; larger: 413 JSON
   // Pistache 0.0.5 resets a connection's parser as soon as the handler returns, and then
   // treats the connection as idle: a request still being answered asynchronously when
   // header_timeout passes gets a 408 from Pistache and the connection is closed. So this also

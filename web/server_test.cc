@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/http_client.h"
+#include "web/raw_client.h"
 
 namespace linkgate::web {
 namespace {
