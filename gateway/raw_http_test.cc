@@ -1,5 +1,6 @@
-// Issue 15 item 5 against the real gateway binary over a real socket: malformed HTTP sent as
-// raw bytes gets a prompt 400 in the JSON error contract on every route.
+// Issue 15 items 5 and 6 against the real gateway binary over a real socket: malformed HTTP
+// sent as raw bytes gets a prompt 400 in the JSON error contract on every route, every answer
+// says nosniff, and with an https public URL the flow cookie's Set-Cookie bytes are exact.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -92,6 +93,44 @@ TEST_F(RawGateway, MalformedHttpIsAPrompt400InTheErrorContractOnEveryRoute) {
   auto ok = rawExchange(port(), "GET /healthz HTTP/1.1\r\nHost: gw.example\r\n\r\n");
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->status, 200) << ok->bytes;
+  EXPECT_EQ(findHeader(ok->headers, "x-content-type-options").value_or(""), "nosniff");
+}
+
+TEST_F(RawGateway, HttpsFlowCookieBytesAreExact) {
+  CurlHttpClient http;
+  const std::string base = gateway_->url();
+  const HeaderList api = {{"Authorization", "Bearer raw-key"}, {"Content-Type", "application/json"}};
+  HttpRequest create;
+  create.method = "POST";
+  create.url = base + "/v1/oauth-apps";
+  create.headers = api;
+  create.body = dumpJson(Json{{"provider", "github"}, {"client_id", "c"}, {"client_secret", "s"}});
+  auto app = http.send(create);
+  ASSERT_TRUE(app && app->status == 201) << (app ? app->body : app.error().message);
+  const std::string app_id = Json::parse(app->body)["id"];
+  HttpRequest uri = create;
+  uri.url = base + "/v1/redirect-uris";
+  uri.body = dumpJson(Json{{"url", "https://app.example/cb"}});
+  auto registered = http.send(uri);
+  ASSERT_TRUE(registered && registered->status < 300) << (registered ? registered->body : "");
+
+  Params q;
+  q.add("client_id", app_id);
+  q.add("redirect_uri", "https://app.example/cb");
+  auto a = rawExchange(port(), "GET /link/oauth2/start?" + q.toQuery() +
+                                   " HTTP/1.1\r\nHost: gw.example\r\n\r\n");
+  ASSERT_TRUE(a.has_value());
+  ASSERT_EQ(a->status, 302) << a->bytes;
+  const auto cookie = findHeader(a->headers, "set-cookie");
+  ASSERT_TRUE(cookie.has_value()) << a->bytes;
+  // Exactly what the start handler wrote: "NAME=VALUE; Path=P; Max-Age=600; HttpOnly;
+  // SameSite=Lax; Secure" (Pistache had made it "HttpOnly; ; Secure=; SameSite=Lax").
+  EXPECT_NE(cookie->find("; Path=/link/oauth2/callback; Max-Age=600; HttpOnly; SameSite=Lax; Secure"),
+            std::string::npos) << *cookie;
+  EXPECT_TRUE(cookie->ends_with("; HttpOnly; SameSite=Lax; Secure")) << *cookie;
+  EXPECT_EQ(cookie->find("; ;"), std::string::npos) << *cookie;
+  EXPECT_EQ(cookie->find("Secure="), std::string::npos) << *cookie;
+  EXPECT_EQ(findHeader(a->headers, "x-content-type-options").value_or(""), "nosniff");
 }
 
 }  // namespace

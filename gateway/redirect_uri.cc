@@ -16,10 +16,21 @@ bool isTokenContinuation(char c) {
          c == '-';
 }
 
+// RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). Text before "://"
+// that is not a scheme means the whole is no URI: nothing in it is a path to substitute in.
+bool isScheme(std::string_view s) {
+  if (s.empty() || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) return false;
+  for (char c : s) {
+    if (!isTokenContinuation(c) && c != '+' && c != '.') return false;
+    if (c == '_') return false;
+  }
+  return true;
+}
+
 // Offset where the path starts (after "scheme://authority"), or npos when uri has no "://".
 size_t pathStart(std::string_view uri) {
   const size_t sep = uri.find("://");
-  if (sep == std::string_view::npos) return std::string_view::npos;
+  if (sep == std::string_view::npos || !isScheme(uri.substr(0, sep))) return std::string_view::npos;
   const size_t end = uri.find_first_of("/?#", sep + 3);
   return end == std::string_view::npos ? uri.size() : end;
 }
@@ -36,6 +47,40 @@ std::vector<size_t> tokenPositions(std::string_view s) {
   return out;
 }
 
+// RFC 6335: a TCP port is 1-65535. Written without leading zeros: "08080" would be a second
+// spelling of one port, and SPEC §2 compares bytes.
+bool isTcpPort(std::string_view digits) {
+  if (digits.empty() || digits.size() > 5 || digits.front() == '0') return false;
+  int value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 65535;
+}
+
+// The port text of uri's authority ("" when there is none or it is empty).
+std::string_view portOf(std::string_view uri) {
+  const size_t sep = uri.find("://");
+  if (sep == std::string_view::npos || !isScheme(uri.substr(0, sep))) return {};
+  std::string_view authority = uri.substr(sep + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  size_t colon = std::string_view::npos;
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close != std::string_view::npos && close + 1 < authority.size() &&
+        authority[close + 1] == ':') {
+      colon = close + 1;
+    }
+  } else {
+    colon = authority.find(':');
+  }
+  return colon == std::string_view::npos ? std::string_view{} : authority.substr(colon + 1);
+}
+
 // For "http://127.0.0.1[:port]REST" or "http://[::1][:port]REST" (REST empty or starting with
 // '/', '?' or '#'): the URI without its port. nullopt for anything else.
 std::optional<std::string> loopbackWithoutPort(std::string_view uri) {
@@ -46,7 +91,7 @@ std::optional<std::string> loopbackWithoutPort(std::string_view uri) {
     if (!rest.empty() && rest.front() == ':') {
       size_t digits = 1;
       while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
-      if (digits == 1 || digits > 6) return std::nullopt;
+      if (!isTcpPort(rest.substr(1, digits - 1))) return std::nullopt;
       rest.remove_prefix(digits);
     }
     if (!rest.empty() && rest.front() != '/' && rest.front() != '?' && rest.front() != '#') {
@@ -80,6 +125,9 @@ std::string substituteProvider(std::string_view uri, std::string_view slug) {
 std::optional<std::string> matchRedirectUri(std::string_view requested, std::string_view slug,
                                             const std::vector<std::string>& registered) {
   const std::string d = substituteProvider(requested, slug);
+  // A port no TCP socket can have (0, 65536, 99999) or a second spelling of one (08080) is
+  // never a destination, whatever was registered.
+  if (const auto port = portOf(d); !port.empty() && !isTcpPort(port)) return std::nullopt;
   const auto d_loopback = loopbackWithoutPort(d);
   for (const auto& r : registered) {
     const std::string sr = substituteProvider(r, slug);
@@ -102,6 +150,9 @@ Status validateRedirectUriRegistration(std::string_view uri) {
     return bad("redirect URI must be absolute (scheme://host/...)");
   }
   if (url->fragment) return bad("redirect URI must not have a fragment");
+  if (url->port && !url->port->empty() && !isTcpPort(*url->port)) {
+    return bad("redirect URI port must be 1-65535, written without leading zeros");
+  }
   if (url->userinfo) return bad("redirect URI must not have userinfo");
   if (url->scheme == "http") {
     if (url->host != "localhost" && url->host != "127.0.0.1" && url->host != "[::1]") {

@@ -113,13 +113,22 @@ struct Slot {
       w.headers().remove<P::Http::Header::Connection>();
       w.headers().add<P::Http::Header::Connection>(P::Http::ConnectionControl::KeepAlive);
     }
+    bool nosniff = false;
     for (auto& [name, value] : r.headers) {
       if (iequals(name, "set-cookie")) {
-        w.cookies().add(P::Http::Cookie::fromString(value));
+        // Pistache's Cookie::fromString mangles attributes ("Secure" comes back as "; Secure=",
+        // an empty "; ;" appears). A cookie whose name is ours and whose value is the rest of
+        // the line, with no parsed attributes, is written back byte for byte.
+        size_t eq = value.find('=');
+        w.cookies().add(P::Http::Cookie(value.substr(0, eq),
+                                        eq == std::string::npos ? "" : value.substr(eq + 1)));
       } else if (!iequals(name, "content-length") && !iequals(name, "connection")) {
         w.headers().add(std::make_shared<NamedHeader>(name, value));
+        nosniff = nosniff || iequals(name, "x-content-type-options");
       }
     }
+    // Every answer: no content sniffing of JSON or text into something executable.
+    if (!nosniff) w.headers().add(std::make_shared<NamedHeader>("X-Content-Type-Options", "nosniff"));
     w.send(static_cast<P::Http::Code>(r.status), r.body);
   }
   ~Slot() {

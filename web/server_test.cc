@@ -141,6 +141,56 @@ TEST_F(ServerTest, DroppedConnectionIsATransportError) {
   EXPECT_EQ(r.error().id, "transport");
 }
 
+// Issue 15 item 6: Pistache's cookie parser turned "HttpOnly; Secure; SameSite=Lax" into
+// "HttpOnly; ; Secure=; SameSite=Lax". The Set-Cookie bytes must be the handler's, exactly.
+TEST_F(ServerTest, SetCookieBytesAreSentVerbatim) {
+  const std::string flow =
+      "lg_flow_abc=Zm9v.YmFy; Path=/link/oauth2; Max-Age=600; HttpOnly; Secure; SameSite=Lax";
+  const std::string cleared = "lg_flow_old=; Path=/link/oauth2; Max-Age=0; HttpOnly; SameSite=Lax";
+  serve([&](Request, Responder respond) {
+    Response r = Response::redirect("https://app.example/cb");
+    r.addHeader("Set-Cookie", flow);
+    r.addHeader("Set-Cookie", cleared);
+    respond(std::move(r));
+  });
+  auto a = testing::rawExchange(server_->port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->status, 302);
+  EXPECT_NE(a->bytes.find("\r\nSet-Cookie: " + flow + "\r\n"), std::string::npos) << a->bytes;
+  EXPECT_NE(a->bytes.find("\r\nSet-Cookie: " + cleared + "\r\n"), std::string::npos) << a->bytes;
+  EXPECT_EQ(a->bytes.find("; ;"), std::string::npos) << a->bytes;
+  EXPECT_EQ(a->bytes.find("Secure="), std::string::npos) << a->bytes;
+}
+
+// Issue 15 item 6: every answer carries X-Content-Type-Options: nosniff (JSON, HTML, text,
+// redirects, the adapter's own 413 and 500).
+TEST_F(ServerTest, EveryAnswerSaysNosniff) {
+  serve([](Request req, Responder respond) {
+    if (req.path == "/json") return respond(Response::json(200, Json::object()));
+    if (req.path == "/html") return respond(Response::html(200, "<p>x</p>"));
+    if (req.path == "/redirect") return respond(Response::redirect("https://app.example/"));
+    if (req.path == "/throw") throw std::runtime_error("x");
+    respond(Response::text(200, "t"));
+  });
+  for (const char* path : {"/json", "/html", "/redirect", "/text", "/throw"}) {
+    auto r = get(path);
+    ASSERT_TRUE(r.has_value()) << path;
+    EXPECT_EQ(r->header("x-content-type-options").value_or(""), "nosniff") << path;
+  }
+  HttpRequest big;
+  big.method = "POST";
+  big.url = server_->baseUrl() + "/";
+  big.body = std::string(64 * 1024 + 1, 'a');
+  auto r = client_.send(big);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->header("x-content-type-options").value_or(""), "nosniff");
+  auto refused = testing::rawExchange(server_->port(), "GET / HTTP/1.1\r\nBroken\r\n\r\n");
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_EQ(findHeader(refused->headers, "x-content-type-options").value_or(""), "nosniff");
+}
+
 TEST(ServerStart, TakenPortIsAnErrorValue) {
   Server a({}, [](Request, Responder respond) { respond(Response::text(200, "")); });
   auto port = a.start();

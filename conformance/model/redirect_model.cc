@@ -60,6 +60,15 @@ std::pair<std::string_view, std::string_view> splitHostPort(std::string_view aut
   return {authority.substr(0, host_end), authority.substr(host_end)};
 }
 
+// RFC 6335: a TCP port is 1-65535; "08080" would be a second spelling of port 8080.
+bool isTcpPortNumber(std::string_view digits) {
+  if (digits.empty() || digits.size() > 5 || digits[0] == '0') return false;
+  for (char c : digits) {
+    if (!isDigit(c)) return false;
+  }
+  return std::stoi(std::string(digits)) <= 65535;
+}
+
 // RFC 8252 §7.3: for "http://127.0.0.1[:port]..." or "http://[::1][:port]...", the text with the
 // port removed; nullopt for any other URI.
 std::optional<std::string> withoutLoopbackPort(std::string_view uri) {
@@ -70,6 +79,7 @@ std::optional<std::string> withoutLoopbackPort(std::string_view uri) {
       size_t digits = 1;
       while (digits < after.size() && isDigit(after[digits])) ++digits;
       if (digits == 1) return std::nullopt;  // "host:" with no port number
+      if (!isTcpPortNumber(after.substr(1, digits - 1))) return std::nullopt;
       after = after.substr(digits);
     }
     if (!after.empty() && after[0] != '/' && after[0] != '?' && after[0] != '#') {
@@ -152,11 +162,7 @@ std::optional<std::string> registrationProblem(std::string_view uri) {
     // RFC 3986 §3.2.3: port = *DIGIT, so "host:" (empty port) is still a URI; a port number
     // no TCP port can have is not.
     const std::string_view digits = port.substr(1);
-    if (digits.size() > 5) return "bad port";
-    for (char c : digits) {
-      if (!isDigit(c)) return "bad port";
-    }
-    if (!digits.empty() && std::stoi(std::string(digits)) > 65535) return "bad port";
+    if (!digits.empty() && !isTcpPortNumber(digits)) return "bad port (not 1-65535 without leading zeros)";
   }
   const bool local_host = host == "localhost" || host == "127.0.0.1" || host == "[::1]";
   if (p.scheme != "https" && !(p.scheme == "http" && local_host)) {
@@ -182,6 +188,14 @@ std::optional<std::string> allowedDestination(const std::vector<std::string>& re
                                               std::string_view requested,
                                               std::string_view slug) {
   const std::string d = substituteProvider(requested, slug);
+  // "any port" means a port: 0, 65536, 99999 or 08080 is no destination at all.
+  const UriPieces dp = cutUri(d);
+  if (dp.absolute) {
+    std::string_view authority = dp.authority;
+    authority.remove_prefix(authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@') + 1);
+    const std::string_view port = splitHostPort(authority).second;
+    if (port.size() > 1 && port[0] == ':' && !isTcpPortNumber(port.substr(1))) return std::nullopt;
+  }
   const std::optional<std::string> d_portless = withoutLoopbackPort(d);
   for (const std::string& r : registered) {
     const std::string r_subst = substituteProvider(r, slug);

@@ -5,6 +5,13 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/json.h"
+
 namespace linkgate::conformance::model {
 namespace {
 
@@ -151,6 +158,37 @@ TEST(RedirectModelTest, LoopbackAnyPort) {
   EXPECT_EQ(allowedDestination(reg, "http://127.0.0.1.evil.example/cb", "g"), std::nullopt);
   EXPECT_EQ(allowedDestination(reg, "http://127.0.0.1@evil.example/cb", "g"), std::nullopt);
   EXPECT_EQ(allowedDestination(reg, "http://127.0.0.2:8080/cb", "g"), std::nullopt);
+}
+
+// The verdict-named cases the gateway's own test reads (fixtures/cases/redirect_uri): the model
+// must agree with every one of them, so the two implementations agree with each other.
+TEST(RedirectModelTest, AgreesWithEveryVerdictNamedCase) {
+  const char* root = std::getenv("LINKGATE_SOURCE_DIR");
+  ASSERT_NE(root, nullptr);
+  int count = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(root) / "fixtures/cases/redirect_uri")) {
+    if (entry.path().extension() != ".json") continue;
+    const std::string name = entry.path().stem().string();
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    auto c = parseJsonObject(text.str());
+    ASSERT_TRUE(c) << name;
+    const bool accept = name.starts_with("y_");
+    ++count;
+    if (c->contains("register")) {
+      auto problem = registrationProblem((*c)["register"].get<std::string>());
+      EXPECT_EQ(!problem.has_value(), accept) << name << ": " << problem.value_or("");
+      continue;
+    }
+    std::vector<std::string> registered = (*c)["registered"];
+    auto sent_to = allowedDestination(registered, (*c)["requested"].get<std::string>(),
+                                      (*c)["provider"].get<std::string>());
+    EXPECT_EQ(sent_to.has_value(), accept) << name;
+    if (accept && sent_to) EXPECT_EQ(*sent_to, (*c)["sent_to"].get<std::string>()) << name;
+  }
+  EXPECT_GE(count, 40);
 }
 
 const std::vector<std::string> kPieces = {"/", "a", "cb", ":provider", ":providers", "?",
