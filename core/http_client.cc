@@ -43,10 +43,17 @@ bool hasLineBreakOrNul(std::string_view s) {
 struct Collected {
   std::string body;
   HeaderList headers;
+  size_t max_body = 0;
+  bool too_large = false;
 };
 
 size_t onBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<Collected*>(user)->body.append(data, size * n);
+  auto* c = static_cast<Collected*>(user);
+  if (c->body.size() + size * n > c->max_body) {
+    c->too_large = true;
+    return 0;  // libcurl aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  c->body.append(data, size * n);
   return size * n;
 }
 
@@ -146,6 +153,7 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
   }
 
   Collected collected;
+  collected.max_body = request.max_response_bytes;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -161,6 +169,8 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &collected);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &onHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &collected);
+  // A declared Content-Length past the cap ends the transfer before any body is read.
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_response_bytes));
 
   const std::string& m = request.method;
   const bool body_method = m == "POST" || m == "PUT" || m == "PATCH";
@@ -174,6 +184,10 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
 
   const CURLcode code = curl_easy_perform(h);
+  if (collected.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return fail("too_large", "the answer's body exceeds " +
+                                 std::to_string(request.max_response_bytes) + " bytes");
+  }
   if (code != CURLE_OK) return std::unexpected(mapCurlError(code, error_buffer));
 
   long status = 0;

@@ -24,6 +24,9 @@ struct HttpRequest {
   std::string body;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds total_timeout{10000};
+  // The answer's body may be at most this long: past it the transfer is aborted and send()
+  // fails "too_large" (a provider answering gigabytes must not fill memory). Issue 15 item 3.
+  size_t max_response_bytes = 1024 * 1024;
 };
 
 struct HttpResponse {
@@ -41,7 +44,8 @@ class HttpClient {
   virtual ~HttpClient() = default;
   // Performs one request. A response with any status (including 3xx, 4xx, 5xx) is a success
   // value; errors are transport failures: "timeout", "connect_failed", "transport" (dropped
-  // connection, bad response), "bad_request" (unusable URL or method). Thread-safe.
+  // connection, bad response), "bad_request" (unusable URL or method), "too_large" (the body
+  // passed request.max_response_bytes). Thread-safe.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 };
 

@@ -52,6 +52,11 @@ class TestHandler : public Http::Handler {
     } else if (path == "/redirect") {
       response.headers().add<Http::Header::Location>("/hello");
       response.send(Http::Code::Found, "moved");
+    } else if (path == "/big") {
+      // 2 MiB: past the client's default 1 MiB cap on an answer.
+      response.send(Http::Code::Ok, std::string(2 << 20, 'x'));
+    } else if (path == "/exact") {
+      response.send(Http::Code::Ok, std::string(1 << 20, 'y'));
     } else if (path == "/fail") {
       response.send(Http::Code::Internal_Server_Error, "boom");
     } else if (path == "/slow") {
@@ -68,7 +73,8 @@ class HttpClientTest : public ::testing::Test {
   void SetUp() override {
     std::signal(SIGPIPE, SIG_IGN);
     server_ = std::make_unique<Http::Endpoint>(Address(Ipv4::loopback(), Port(0)));
-    server_->init(Http::Endpoint::options().threads(2).maxRequestSize(1 << 20));
+    server_->init(
+        Http::Endpoint::options().threads(2).maxRequestSize(1 << 20).maxResponseSize(4 << 20));
     server_->setHandler(Http::make_handler<TestHandler>());
     server_->serveThreaded();
     base_ = "http://127.0.0.1:" + std::to_string(static_cast<uint16_t>(server_->getPort()));
@@ -177,6 +183,32 @@ TEST_F(HttpClientTest, UnusableRequestsAreBadRequest) {
   EXPECT_EQ(client_.send(req).error().id, "bad_request");
   req.url = "";
   EXPECT_EQ(client_.send(req).error().id, "bad_request");
+}
+
+// Issue 15 item 3: a provider answering a huge body must not fill the gateway's memory.
+TEST_F(HttpClientTest, AnswerPastTheCapIsAnErrorValue) {
+  HttpRequest req;
+  req.url = base_ + "/big";
+  auto r = client_.send(req);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().id, "too_large");
+  EXPECT_NE(r.error().message.find("1048576"), std::string::npos) << r.error().message;
+  req.max_response_bytes = 3 << 20;
+  auto bigger = client_.send(req);
+  ASSERT_TRUE(bigger.has_value()) << bigger.error().message;
+  EXPECT_EQ(bigger->body.size(), size_t{2} << 20);
+}
+
+TEST_F(HttpClientTest, AnswerOfExactlyTheCapIsDelivered) {
+  HttpRequest req;
+  req.url = base_ + "/exact";
+  auto r = client_.send(req);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->body.size(), size_t{1} << 20);
+  req.max_response_bytes = (1 << 20) - 1;
+  auto small = client_.send(req);
+  ASSERT_FALSE(small.has_value());
+  EXPECT_EQ(small.error().id, "too_large");
 }
 
 TEST(FindHeaderTest, CaseInsensitiveFirstMatch) {

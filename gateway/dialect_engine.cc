@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <tuple>
 
 #include "core/base64.h"
 #include "core/clock.h"
@@ -62,8 +63,37 @@ Result<HttpRequest> buildTokenCall(const Dialect& dialect, const TokenRequestDia
   return req;
 }
 
+// Nesting depth of JSON text (brackets inside strings do not count), counted without parsing:
+// a million-deep answer must not be parsed at all.
+bool nestedDeeperThan(std::string_view text, size_t max_depth) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 // A JSON view of the body: JSON as is, a form body as an object of its first values.
 Result<Json> bodyAsJson(const TokenResponseDialect& tr, const HttpResponse& response) {
+  if (response.body.size() > kMaxAnswerBytes) {
+    return fail("bad_provider_response", "token endpoint answered more than " +
+                                             std::to_string(kMaxAnswerBytes) + " bytes");
+  }
+  if (nestedDeeperThan(response.body, kMaxJsonDepth)) {
+    return fail("bad_provider_response", "token endpoint answered JSON nested deeper than " +
+                                             std::to_string(kMaxJsonDepth) + " levels");
+  }
   const auto type = response.header("content-type").value_or("");
   bool form = tr.format == ResponseFormat::kForm;
   if (type.find("json") != std::string::npos) form = false;
@@ -203,6 +233,29 @@ Result<HttpRequest> refreshRequest(const Dialect& dialect, const ProviderUrls& u
                         input.client_secret);
 }
 
+// The first field of a token answer longer than its cap, described; nullopt when all fit.
+static std::optional<std::string> overlongField(const Json& body, const TokenResponseDialect& tr) {
+  auto check = [&](const std::string& name, const std::string& path,
+                   size_t cap) -> std::optional<std::string> {
+    const Json* v = jsonAt(body, path);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    const size_t size = v->is_string() ? v->get_ref<const std::string&>().size() : v->dump().size();
+    if (size <= cap) return std::nullopt;
+    return "token endpoint answered " + name + " of " + std::to_string(size) +
+           " bytes (at most " + std::to_string(cap) + ")";
+  };
+  std::vector<std::tuple<std::string, std::string, size_t>> fields = {
+      {"access_token", tr.access_token, kMaxTokenBytes},
+      {"refresh_token", tr.refresh_token, kMaxTokenBytes},
+      {"scope", tr.scope, kMaxTokenBytes},
+      {"token_type", tr.token_type, kMaxTokenTypeBytes}};
+  for (const auto& [field, path] : tr.extra_fields) fields.emplace_back(field, path, kMaxTokenBytes);
+  for (const auto& [name, path, cap] : fields) {
+    if (auto problem = check(name, path, cap)) return problem;
+  }
+  return std::nullopt;
+}
+
 Result<TokenSet> parseTokenResponse(const Dialect& dialect, const HttpResponse& response,
                                     TimePoint now, const std::vector<std::string>& requested) {
   return parseTokenAnswer(dialect, dialect.token_response, response, now, requested);
@@ -242,6 +295,7 @@ Result<TokenSet> parseTokenAnswer(const Dialect& dialect, const TokenResponseDia
     return fail("bad_provider_response",
                 "provider token endpoint answered " + status + " without " + tr.access_token);
   }
+  if (auto too_long = overlongField(*body, tr)) return fail("bad_provider_response", *too_long);
   set.access_token = std::move(*access);
   if (auto refresh = jsonString(*body, tr.refresh_token); refresh && !refresh->empty()) {
     set.refresh_token = std::move(*refresh);
@@ -313,6 +367,9 @@ Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& resp
   if (response.status != 200) {
     return fail("bad_provider_response", "answered HTTP " + std::to_string(response.status));
   }
+  if (response.body.size() > kMaxAnswerBytes || nestedDeeperThan(response.body, kMaxJsonDepth)) {
+    return fail("bad_provider_response", "the answer is too large or nested too deep");
+  }
   auto body = parseJson(response.body);
   if (!body) return fail("bad_provider_response", "the answer is not JSON");
   Json out = Json::object();
@@ -321,6 +378,10 @@ Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& resp
     if (value == nullptr || !(value->is_string() || value->is_number()) ||
         (value->is_string() && value->get_ref<const std::string&>().empty())) {
       return fail("bad_provider_response", "the answer has no " + path);
+    }
+    if (value->is_string() && value->get_ref<const std::string&>().size() > kMaxTokenBytes) {
+      return fail("bad_provider_response", "the answer's " + path + " is longer than " +
+                                               std::to_string(kMaxTokenBytes) + " bytes");
     }
     out[name] = *value;
   }

@@ -15,6 +15,14 @@
 
 namespace linkgate::gateway {
 
+// Caps on a provider's token (and discovery) answer, issue 15 item 3. A real token answer is a
+// few KiB; these leave ample room and refuse the pathological (a 3 GB body, a 60 MB token,
+// JSON nested a million deep) with "bad_provider_response" naming what was too big.
+constexpr size_t kMaxAnswerBytes = 1024 * 1024;  // the whole body (HttpRequest caps it too)
+constexpr size_t kMaxJsonDepth = 32;             // arrays/objects nested
+constexpr size_t kMaxTokenBytes = 8 * 1024;      // access_token, refresh_token, scope, extras
+constexpr size_t kMaxTokenTypeBytes = 64;        // token_type
+
 struct AuthorizationInput {
   std::string client_id;     // the provider's client id
   std::string redirect_uri;  // {public_url}/link/oauth2/callback/{slug}

@@ -12,7 +12,11 @@ const std::vector<std::pair<std::string_view, FaultKind>> kKinds = {
     {"malformed_body", FaultKind::kMalformedBody},
     {"drop_connection", FaultKind::kDropConnection},
     {"invalid_grant", FaultKind::kInvalidGrant},
-    {"deny_consent", FaultKind::kDenyConsent}};
+    {"deny_consent", FaultKind::kDenyConsent},
+    {"huge_body", FaultKind::kHugeBody},
+    {"deep_json", FaultKind::kDeepJson},
+    {"long_token", FaultKind::kLongToken},
+    {"echo_secret", FaultKind::kEchoSecret}};
 
 std::optional<int64_t> intField(const Json& body, const char* name) {
   auto it = body.find(name);
@@ -69,6 +73,12 @@ Result<Fault> parseFault(const Json& body) {
   }
   if (f.kind == FaultKind::kInvalidGrant && f.endpoint != "token" && f.endpoint != "refresh") {
     return fail("invalid_request", "invalid_grant applies to endpoints token and refresh only");
+  }
+  const bool hostile = f.kind == FaultKind::kHugeBody || f.kind == FaultKind::kDeepJson ||
+                       f.kind == FaultKind::kLongToken || f.kind == FaultKind::kEchoSecret;
+  if (hostile && f.endpoint != "token" && f.endpoint != "refresh") {
+    return fail("invalid_request", std::string(wireName(f.kind)) +
+                                       " applies to endpoints token and refresh only");
   }
   if (f.kind == FaultKind::kStatus) {
     auto status = intField(body, "status");

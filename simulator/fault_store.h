@@ -13,7 +13,11 @@
 
 namespace linkgate::sim {
 
-enum class FaultKind { kStatus, kDelay, kMalformedBody, kDropConnection, kInvalidGrant, kDenyConsent };
+enum class FaultKind {
+  kStatus, kDelay, kMalformedBody, kDropConnection, kInvalidGrant, kDenyConsent,
+  // Hostile answers (issue 15), token and refresh only: simulator/fault_answers.h.
+  kHugeBody, kDeepJson, kLongToken, kEchoSecret
+};
 
 struct Fault {
   int64_t id = 0;

@@ -5,6 +5,7 @@
 
 #include "simulator/api_handler.h"
 #include "simulator/authorize_handler.h"
+#include "simulator/fault_answers.h"
 #include "simulator/oauth_response.h"
 #include "simulator/token_handler.h"
 
@@ -126,6 +127,10 @@ void Simulator::handle(web::Request request, web::Responder respond) {
     }
     case FaultKind::kInvalidGrant: answer(dispatch(*match, request, true, false)); return;
     case FaultKind::kDenyConsent: answer(dispatch(*match, request, false, true)); return;
+    case FaultKind::kHugeBody: answer(hugeBodyAnswer()); return;
+    case FaultKind::kDeepJson: answer(deepJsonAnswer()); return;
+    case FaultKind::kLongToken: answer(longTokenAnswer()); return;
+    case FaultKind::kEchoSecret: answer(echoSecretAnswer(request)); return;
   }
 }
 
