@@ -6,6 +6,7 @@
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/provider_text.h"
 #include "gateway/request_checks.h"
 
 namespace linkgate::gateway {
@@ -69,6 +70,12 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   // Read once: the signature check needs its secret, the exchange its client.
   const auto app = s_.store.findApp(flow.app_id);
   if (!app) return page(gwError(Code::kInternal, "storage error"));
+  // What the provider says reaches the redirect and the debug page sanitised, without these.
+  FlowSecrets secrets;
+  if (*app) secrets.addClient((*app)->client_id, (*app)->client_secret);
+  if (flow.provider_code_verifier) secrets.add(*flow.provider_code_verifier);
+  if (auto c = params->get(dialect.authorization.callback_code_param)) secrets.add(*c);
+  secrets.add(flow.state);
   if (const auto& sig = dialect.authorization.callback_hmac; !sig.empty() && !provider_error) {
     if (!*app) return page(gwError(Code::kInternal, "the flow's OAuth app is gone"));
     if (!querySignatureValid(*params, sig, (*app)->client_secret)) {
@@ -114,12 +121,12 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   if (auto error = params->get("error")) {
     GatewayError e = gwError(Code::kProviderDenied, "");
-    const std::string code = printableExcerpt(*error, 64);
+    const std::string code = sanitiseProviderText(*error, secrets, 64);
     if (isRfc6749AuthorizeError(code)) e.wire_override = code;
     auto description = params->get("error_description");
-    e.description = description ? printableExcerpt(*description)
+    e.description = description ? sanitiseProviderText(*description, secrets)
                                 : "the provider answered error=" + code;
-    diag.provider_answer = "error=" + code + (description ? ": " + printableExcerpt(*description) : "");
+    diag.provider_answer = "error=" + code + (description ? ": " + e.description : "");
     return fail(e);
   }
   auto code = params->get(dialect.authorization.callback_code_param);
@@ -166,8 +173,14 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   auto tokens = parseTokenResponse(dialect, *http_response, s_.clock.now(), flow.scopes);
   if (!tokens) {
     diag.provider_answer = "HTTP " + std::to_string(http_response->status);
-    return fail(gwError(Code::kProviderExchangeFailed,
-                        dialect.display_name + ": " + tokens.error().message));
+    std::string why = tokens.error().message;
+    if (auto said = providerErrorText(dialect.token_response, *http_response);
+        said && tokens.error().id == "provider_error") {
+      why = "provider token endpoint answered HTTP " + std::to_string(http_response->status);
+      if (!said->error.empty()) why += " error=" + sanitiseProviderText(said->error, secrets, 64);
+      if (!said->description.empty()) why += ": " + sanitiseProviderText(said->description, secrets);
+    }
+    return fail(gwError(Code::kProviderExchangeFailed, dialect.display_name + ": " + why));
   }
 
   // What the token answer does not say (Xero tenant, Atlassian site, ...): one more call each.

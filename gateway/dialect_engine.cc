@@ -342,6 +342,16 @@ std::optional<std::string> providerErrorCode(const TokenResponseDialect& tr,
   return printableExcerpt(*error, 80);
 }
 
+std::optional<ProviderErrorText> providerErrorText(const TokenResponseDialect& tr,
+                                                   const HttpResponse& response) {
+  auto body = bodyAsJson(tr, response);
+  if (!body) return std::nullopt;
+  ProviderErrorText said{textAt(*body, tr.error).value_or(""),
+                         textAt(*body, tr.error_description).value_or("")};
+  if (said.error.empty() && said.description.empty()) return std::nullopt;
+  return said;
+}
+
 Result<HttpRequest> discoveryRequest(const Dialect& dialect, const ProviderUrls& urls,
                                      const DiscoveryCall& call, const std::string& access_token,
                                      const ConnectionValues& params) {

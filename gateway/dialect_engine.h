@@ -84,6 +84,15 @@ Result<TokenSet> parseTokenAnswer(const Dialect& dialect, const TokenResponseDia
 std::optional<std::string> providerErrorCode(const TokenResponseDialect& tr,
                                              const HttpResponse& response);
 
+// The provider's `error` and `error_description` of a failed answer read with `tr`, uncut and
+// unsanitised (the caller sanitises, gateway/provider_text.h); nullopt when it says neither.
+struct ProviderErrorText {
+  std::string error;
+  std::string description;
+};
+std::optional<ProviderErrorText> providerErrorText(const TokenResponseDialect& tr,
+                                                   const HttpResponse& response);
+
 // The GET of a discovery call with the new access token (off the reactor, like the exchange).
 Result<HttpRequest> discoveryRequest(const Dialect& dialect, const ProviderUrls& urls,
                                      const DiscoveryCall& call, const std::string& access_token,

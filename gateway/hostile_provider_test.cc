@@ -136,5 +136,35 @@ TEST_F(HostileProvider, MonsterAccessTokenIsNotStored) {
   EXPECT_EQ(creds.body.find(std::string(1000, 't')), std::string::npos);
 }
 
+std::vector<std::string> leaks(const std::string& text) {
+  std::vector<std::string> found;
+  for (const std::string& s :
+       {kSecret, percentEncode(kSecret), base64Encode("h-bitbucket:" + kSecret),
+        base64Encode("h-github:" + kSecret)}) {
+    if (text.find(s) != std::string::npos) found.push_back(s);
+  }
+  return found;
+}
+
+TEST_F(HostileProvider, EchoedSecretsReachNeitherTheRedirectNorTheDebugPage) {
+  for (const char* slug : {"github", "bitbucket"}) {  // secret in the form body / Basic auth
+    SCOPED_TRACE(slug);
+    auto back = flowWithFault(slug, "echo_secret", false);
+    ASSERT_EQ(back.status, 302) << back.body;
+    const std::string location = back.header("Location").value_or("");
+    const std::string decoded = percentDecode(location, true).value_or(location);
+    EXPECT_TRUE(leaks(location).empty()) << location;
+    EXPECT_TRUE(leaks(decoded).empty()) << decoded;
+    EXPECT_NE(decoded.find("invalid_client"), std::string::npos) << decoded;
+    EXPECT_NE(decoded.find("[redacted]"), std::string::npos) << decoded;
+    EXPECT_EQ(decoded.find("code="), decoded.find("code=[redacted]")) << decoded;
+
+    auto page = flowWithFault(slug, "echo_secret", true);
+    EXPECT_NE(page.body.find("invalid_client"), std::string::npos) << page.body;
+    EXPECT_TRUE(leaks(page.body).empty()) << page.body;
+    EXPECT_TRUE(leaks(percentDecode(page.body, true).value_or(page.body)).empty()) << page.body;
+  }
+}
+
 }  // namespace
 }  // namespace linkgate::gateway
