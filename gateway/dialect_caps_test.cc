@@ -14,9 +14,9 @@ const TimePoint kNow{std::chrono::seconds(1'700'000'000)};
 
 Dialect plain() {
   Json doc = {{"slug", "x"}, {"display_name", "X"}, {"sources", {"t"}},
-              {"authorization_url", "https://x.test/auth"}, {"token_url", "https://x.test/token"},
-              {"authorization", Json::object()}, {"token_request", Json::object()},
-              {"token_response", {{"extra_fields", {{"team", "team.name"}}}}},
+              {"endpoints", {{"authorize", "https://x.test/auth"}, {"token", "https://x.test/token"}}},
+              {"authorize", Json::object()},
+              {"token", {{"response", {{"extra_fields", {{"team", "team.name"}}}}}}},
               {"refresh", Json::object()}, {"api", Json::object()}};
   auto d = parseDialect(doc, "x");
   EXPECT_TRUE(d) << (d ? "" : d.error().message);
