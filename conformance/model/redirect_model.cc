@@ -158,6 +158,11 @@ std::optional<std::string> registrationProblem(std::string_view uri) {
   const auto [host, port] = splitHostPort(p.authority);
   if (host.empty()) return "not an absolute URI (empty host)";
   if (host[0] == '[' && host.back() != ']') return "not a URI (unterminated IPv6 literal)";
+  // RFC 3986 §3.2.2: '[' and ']' only delimit an IP literal; after the host only ":port".
+  if (host[0] != '[' && host.find_first_of("[]") != std::string_view::npos) {
+    return "not a URI (bracket outside an IP literal)";
+  }
+  if (!port.empty() && port[0] != ':') return "not a URI (junk after the host)";
   if (!port.empty()) {
     // RFC 3986 §3.2.3: port = *DIGIT, so "host:" (empty port) is still a URI; a port number
     // no TCP port can have is not.
