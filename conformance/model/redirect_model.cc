@@ -150,6 +150,10 @@ std::optional<std::string> registrationProblem(std::string_view uri) {
   if (!p.absolute) return "not an absolute URI";
   if (p.has_fragment || uri.find('#') != std::string_view::npos) return "has a fragment";
   if (p.authority.find('@') != std::string_view::npos) return "has userinfo";
+  // RFC 3986 §3.3, §3.4: '[' and ']' are not path or query characters.
+  if (p.rest.find_first_of("[]") != std::string_view::npos) {
+    return "not a URI (bracket in the path or query)";
+  }
   // ":provider" anywhere before the path is a token outside path/query (or garbage).
   const std::string_view before_rest = uri.substr(0, uri.size() - p.rest.size());
   for (size_t i = 0; i < before_rest.size(); ++i) {
