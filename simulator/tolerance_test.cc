@@ -176,7 +176,9 @@ TEST(StrictDocs, FlagBehaviourSwitchAndSummary) {
   EXPECT_FALSE(store.effective(generic).strict_docs);
   store.setStrictDocsDefault(true);
   EXPECT_TRUE(store.effective(generic).strict_docs);
-  EXPECT_FALSE(store.update(generic, {.strict_docs = false}).strict_docs);
+  BehaviourOverride lax;
+  lax.strict_docs = false;
+  EXPECT_FALSE(store.update(generic, lax).strict_docs);
   store.clear();
   EXPECT_TRUE(store.effective(generic).strict_docs) << "reset keeps the flag's default";
   EXPECT_FALSE(parseBehaviour(Json{{"strict_docs", "yes"}}));
