@@ -30,8 +30,9 @@ std::optional<std::string> bearerToken(const web::Request& request) {
   return afterPrefix(request, "authorization", "Bearer ");  // RFC 6750 §2.1
 }
 
-std::optional<std::string> presentedToken(const ApiSpec& api, const web::Request& request) {
-  switch (api.token_in) {
+std::optional<std::string> presentedAs(TokenIn way, const ApiSpec& api,
+                                       const web::Request& request) {
+  switch (way) {
     case TokenIn::kBearer: return bearerToken(request);
     case TokenIn::kHeader: return request.header(api.name);
     case TokenIn::kQuery: {
@@ -39,6 +40,17 @@ std::optional<std::string> presentedToken(const ApiSpec& api, const web::Request
       if (!query || query->count(api.name) != 1) return std::nullopt;
       return query->get(api.name);
     }
+  }
+  return std::nullopt;
+}
+
+// The documented way first, then (outside --strict-docs) the ways the real API also takes.
+std::optional<std::string> presentedToken(const ApiSpec& api, const web::Request& request,
+                                          bool strict_docs) {
+  if (auto token = presentedAs(api.token_in, api, request)) return token;
+  if (strict_docs) return std::nullopt;
+  for (TokenIn way : api.tolerate.token_in.accept) {
+    if (auto token = presentedAs(way, api, request)) return token;
   }
   return std::nullopt;
 }
@@ -122,8 +134,9 @@ web::Response rendered(const SimContext& ctx, const Profile& p, const TokenRecor
 web::Response handleApiMe(const SimContext& ctx, const RouteMatch& m, const web::Request& request) {
   const Profile& p = m.provider->profile;
   if (request.method != "GET") return wrongMethod("api/me");
-  auto valid = validToken(ctx, p, presentedToken(p.api, request), wireName(p.api.token_in),
-                          p.api.token_in == TokenIn::kBearer, {});
+  const bool strict = ctx.behaviours.effective(p).strict_docs;
+  auto valid = validToken(ctx, p, presentedToken(p.api, request, strict),
+                          wireName(p.api.token_in), p.api.token_in == TokenIn::kBearer, {});
   if (auto* error = std::get_if<web::Response>(&valid)) return std::move(*error);
   return rendered(ctx, p, std::get<TokenRecord>(valid), p.api.me);
 }

@@ -2,12 +2,14 @@
 #include "simulator/authorize_handler.h"
 
 #include <algorithm>
+#include <regex>
 
 #include "core/crypto.h"
 #include "core/params.h"
 #include "core/query_signature.h"
 #include "simulator/consent_page.h"
 #include "simulator/oauth_response.h"
+#include "simulator/profile_tolerance.h"
 #include "simulator/template.h"
 
 namespace linkgate::sim {
@@ -71,6 +73,19 @@ web::Response approve(const SimContext& ctx, const Provider& p, const Authorizat
   return r;
 }
 
+// A scope the provider accepts beyond the listed ones (authorize.open_scopes).
+bool matchesOpenScope(const OpenScopes& open, const std::string& scope) {
+  for (const auto& pattern : open.patterns) {
+    if (std::regex_match(scope, std::regex(pattern, std::regex::ECMAScript))) return true;
+  }
+  return false;
+}
+
+template <class T>
+bool contains(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
 // Scopes requested in `scope`, validated against the profile; error text on failure. The value
 // is split after percent-decoding, so for `plus` a literal '+' (a space) is not a separator.
 std::variant<std::vector<std::string>, std::string> grantedScopes(const AuthorizeSpec& a,
@@ -85,8 +100,11 @@ std::variant<std::vector<std::string>, std::string> grantedScopes(const Authoriz
   std::vector<std::string> out;
   for (const auto& s : splitScopes(*scope, separator)) {
     if (s.empty()) return std::string("empty scope (wrong separator?)");
-    if (std::find(a.scopes.begin(), a.scopes.end(), s) == a.scopes.end()) {
-      return "unknown scope \"" + s + "\"";
+    if (std::find(a.scopes.begin(), a.scopes.end(), s) == a.scopes.end() &&
+        !matchesOpenScope(a.open_scopes, s)) {
+      return "unknown scope \"" + s + "\": not one of this provider's scopes" +
+             std::string(a.open_scopes.patterns.empty() ? "" : " nor of its open scope patterns") +
+             " — see recipe";
     }
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
   }
@@ -168,24 +186,32 @@ web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
       return errorRedirect(ctx, p, req, "invalid_request", "parameter " + name + " must be " + value);
     }
   }
+  Behaviour b = ctx.behaviours.effective(p.profile);
   auto response_type = query.get("response_type");
+  const auto& lax = a.tolerate.response_type.accept;
+  auto tolerated = [&](const std::string& v) { return !b.strict_docs && contains(lax, v); };
+  auto refused = [&](const std::string& v, const std::string& what) {
+    return ruleRefusal("authorization response_type", what, contains(lax, v), b.strict_docs);
+  };
   if (a.response_type.empty()) {
-    if (response_type && !response_type->empty()) {
+    if (response_type && !response_type->empty() && !tolerated(*response_type)) {
       return errorRedirect(ctx, p, req, "unsupported_response_type",
-                           "this provider takes no response_type");
+                           refused(*response_type, "this provider takes no response_type"));
     }
   } else if (!response_type) {
-    return errorRedirect(ctx, p, req, "invalid_request", "response_type is required");
-  } else if (*response_type != a.response_type) {
+    if (!tolerated("")) {
+      return errorRedirect(ctx, p, req, "invalid_request",
+                           refused("", "response_type is required"));
+    }
+  } else if (*response_type != a.response_type && !tolerated(*response_type)) {
     return errorRedirect(ctx, p, req, "unsupported_response_type",
-                         "response_type must be " + a.response_type);
+                         refused(*response_type, "response_type must be " + a.response_type));
   }
   for (const auto& [name, value] : a.extra_params) {
     if (query.get(name) != value) {
       return errorRedirect(ctx, p, req, "invalid_request", name + "=" + value + " is required");
     }
   }
-  Behaviour b = ctx.behaviours.effective(p.profile);
   auto scopes = grantedScopes(a, b.scope_separator, query);
   if (auto* err = std::get_if<std::string>(&scopes)) {
     return errorRedirect(ctx, p, req, "invalid_scope", *err);

@@ -58,7 +58,8 @@ Json Behaviour::toJson() const {
               {"iss", issName(iss)},
               {"code_ttl_seconds", code_ttl_seconds},
               {"access_token_ttl_seconds", access_token_ttl_seconds},
-              {"refresh_errors_http200", refresh_errors_http200}};
+              {"refresh_errors_http200", refresh_errors_http200},
+              {"strict_docs", strict_docs}};
 }
 
 Behaviour profileBehaviour(const Profile& p) {
@@ -83,6 +84,7 @@ Behaviour applyOverride(Behaviour b, const BehaviourOverride& o) {
   if (o.code_ttl_seconds) b.code_ttl_seconds = *o.code_ttl_seconds;
   if (o.access_token_ttl_seconds) b.access_token_ttl_seconds = *o.access_token_ttl_seconds;
   if (o.refresh_errors_http200) b.refresh_errors_http200 = *o.refresh_errors_http200;
+  if (o.strict_docs) b.strict_docs = *o.strict_docs;
   return b;
 }
 
@@ -96,6 +98,7 @@ BehaviourOverride mergeOverride(BehaviourOverride a, const BehaviourOverride& b)
   if (b.code_ttl_seconds) a.code_ttl_seconds = b.code_ttl_seconds;
   if (b.access_token_ttl_seconds) a.access_token_ttl_seconds = b.access_token_ttl_seconds;
   if (b.refresh_errors_http200) a.refresh_errors_http200 = b.refresh_errors_http200;
+  if (b.strict_docs) a.strict_docs = b.strict_docs;
   return a;
 }
 
@@ -155,6 +158,9 @@ Result<BehaviourOverride> parseBehaviour(const Json& body) {
     } else if (key == "refresh_errors_http200") {
       if (!v.is_boolean()) return fail("invalid_request", key + ": must be a boolean");
       o.refresh_errors_http200 = v.get<bool>();
+    } else if (key == "strict_docs") {
+      if (!v.is_boolean()) return fail("invalid_request", key + ": must be a boolean");
+      o.strict_docs = v.get<bool>();
     } else {
       return fail("invalid_request", "unknown field " + key);
     }
@@ -166,7 +172,9 @@ Behaviour BehaviourStore::update(const Profile& profile, const BehaviourOverride
   std::lock_guard lock(mu_);
   auto& current = overrides_[profile.slug];
   current = mergeOverride(current, o);
-  return applyOverride(profileBehaviour(profile), current);
+  Behaviour b = profileBehaviour(profile);
+  b.strict_docs = strict_docs_default_;
+  return applyOverride(b, current);
 }
 
 void BehaviourStore::remove(const std::string& provider) {
@@ -178,7 +186,13 @@ Behaviour BehaviourStore::effective(const Profile& profile) const {
   std::lock_guard lock(mu_);
   auto it = overrides_.find(profile.slug);
   Behaviour b = profileBehaviour(profile);
+  b.strict_docs = strict_docs_default_;
   return it == overrides_.end() ? b : applyOverride(b, it->second);
+}
+
+void BehaviourStore::setStrictDocsDefault(bool strict) {
+  std::lock_guard lock(mu_);
+  strict_docs_default_ = strict;
 }
 
 void BehaviourStore::clear() {

@@ -27,6 +27,7 @@ struct BehaviourOverride {
   std::optional<int64_t> code_ttl_seconds;
   std::optional<int64_t> access_token_ttl_seconds;
   std::optional<bool> refresh_errors_http200;
+  std::optional<bool> strict_docs;
 };
 
 // The behaviour in force for one request.
@@ -41,6 +42,8 @@ struct Behaviour {
   int64_t code_ttl_seconds;
   int64_t access_token_ttl_seconds;
   bool refresh_errors_http200;
+  // Only the documented form is accepted: the profile's tolerances are off (--strict-docs).
+  bool strict_docs = false;
 
   // Whether the callback carries iss, and with which value.
   std::optional<std::string> issValue(const std::string& issuer, bool profile_sends) const;
@@ -62,9 +65,12 @@ class BehaviourStore {
   void remove(const std::string& provider);
   Behaviour effective(const Profile& profile) const;
   void clear();
+  // The strict_docs value of every provider without an override (the --strict-docs flag).
+  void setStrictDocsDefault(bool strict);
 
  private:
   mutable std::mutex mu_;
+  bool strict_docs_default_ = false;
   std::map<std::string, BehaviourOverride, std::less<>> overrides_;
 };
 

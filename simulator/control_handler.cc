@@ -5,6 +5,8 @@
 
 #include "core/params.h"
 #include "core/percent.h"
+#include "simulator/profile_tolerance.h"
+#include "simulator/recipe.h"
 #include "simulator/template.h"
 
 namespace linkgate::sim {
@@ -98,6 +100,12 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
       {"default_scopes", prof.authorize.default_scopes},
       {"pkce", wireName(b.pkce)},
       {"authorize_extra_params", prof.authorize.extra_params},
+      {"token_extra_params", prof.token.extra_params},
+      {"refresh_extra_params", prof.refresh.extra_params},
+      {"open_scope_patterns", prof.authorize.open_scopes.patterns},
+      {"strict_docs", b.strict_docs},
+      // What the real provider accepts beyond its documented form (off with strict_docs).
+      {"tolerate", toleranceJson(prof)},
       {"code_param", prof.authorize.code_param},
       {"send_iss", prof.authorize.send_iss},
       {"callback_extras", extras},
@@ -148,6 +156,14 @@ web::Response ControlApi::handle(const web::Request& request) {
   }
   if (what == "providers" && rest.empty()) {
     return m == "GET" ? providers(request) : methodNotAllowed("GET");
+  }
+  if (what == "providers" && rest.size() == 1) {  // the provider's summary and its recipe
+    if (m != "GET") return methodNotAllowed("GET");
+    const Provider* p = d_.router.find(rest[0]);
+    if (!p) return notFound("unknown provider " + rest[0]);
+    Json one = providerJson(*p, baseUrl(request), d_.behaviours.effective(p->profile));
+    one["recipe"] = recipeJson(p->profile, baseUrl(request));
+    return ok(one);
   }
   if (what == "providers" && rest.size() == 2 && rest[1] == "behaviour") {
     return behaviour(request, rest[0]);

@@ -42,6 +42,13 @@ class ProviderFlow : public ::testing::TestWithParam<std::string> {
     client_ = std::make_unique<FlowClient>(*p_, server_->baseUrl(), http_);
     sim_->addClient(p_->slug, client_->clientId(), client_->secret(),
                     {client_->redirectUri(), kOtherUri});
+    // These flows prove the documented form and its wrong ways, so the profile's tolerances
+    // (what real clients also get away with; tolerance_test.cc, tests/clients) are off.
+    auto r = http_.send(HttpRequest{"POST", server_->baseUrl() + "/_sim/providers/" + p_->slug +
+                                                "/behaviour",
+                                    {{"Content-Type", "application/json"}},
+                                    dumpJson(Json{{"strict_docs", true}})});
+    ASSERT_TRUE(r && r->status == 200) << (r ? r->body : r.error().message);
   }
   void TearDown() override {
     if (server_) server_->stop();

@@ -11,6 +11,7 @@
 #include "simulator/delay_queue.h"
 #include "simulator/options.h"
 #include "simulator/profile_loader.h"
+#include "simulator/recipe.h"
 #include "simulator/router.h"
 #include "simulator/simulator.h"
 #include "web/server.h"
@@ -33,6 +34,10 @@ int main(int argc, char** argv) {
     std::cerr << "simulator: " << profiles.error().message << "\n";
     return 1;
   }
+  if (options->recipes) {
+    std::cout << sim::recipesMarkdown(*profiles);
+    return 0;
+  }
   if (options->coverage) {
     auto report = sim::computeCoverage(*profiles);
     std::cout << sim::formatCoverage(report);
@@ -48,7 +53,7 @@ int main(int argc, char** argv) {
   SystemRandom random;
   sim::DelayQueue delays;
   sim::Simulator simulator(std::move(*router), clock, random, delays,
-                           sim::Simulator::Options{options->auto_approve});
+                           sim::Simulator::Options{options->auto_approve, options->strict_docs});
   if (options->dev_clients) simulator.registerDevClients(*options->dev_clients);
 
   web::ServerOptions server_options;

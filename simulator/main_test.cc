@@ -168,5 +168,18 @@ TEST(SimulatorBinary, CoverageOfTheProviderProfilesPassesWithTestedSwitches) {
   EXPECT_NE(out.find("(behaviour: expires_in=string)"), std::string::npos) << out;
 }
 
+TEST(SimulatorBinary, RecipesPrintOneMarkdownSectionPerProfile) {
+  std::string dir = (testing::fixturesDir() / "providers").string();
+  Child child({"--recipes", "--profiles", dir});
+  std::string out = child.readAllOut();
+  EXPECT_EQ(child.wait(), 0) << out;
+  for (const Profile& p : testing::providerProfiles()) {
+    EXPECT_NE(out.find("## " + p.display_name + " (`" + p.slug + "`)"), std::string::npos) << p.slug;
+  }
+  EXPECT_NE(out.find("{base}/slack/slack.com/oauth/v2/authorize"), std::string::npos);
+  EXPECT_NE(out.find("access token at `authed_user.access_token`"), std::string::npos);
+  EXPECT_NE(out.find("Tolerated (token.encoding): form"), std::string::npos) << "notion";
+}
+
 }  // namespace
 }  // namespace linkgate::sim

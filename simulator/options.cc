@@ -19,7 +19,8 @@ std::optional<int64_t> toInt(const std::string& s) {
 
 std::string usage() {
   return "usage: simulator [--port N] [--address ADDR] [--profiles DIR] [--auto-approve]\n"
-         "                 [--dev-clients URL] [--threads N] [--coverage] [--help]\n"
+         "                 [--dev-clients URL] [--threads N] [--strict-docs] [--coverage]\n"
+         "                 [--recipes] [--help]\n"
          "\n"
          "Emulates the OAuth2 providers of the profiles in DIR (default fixtures/providers)\n"
          "under http://ADDR:PORT/{slug}/HOST/PATH; control API under /_sim/ (simulator/README.md).\n"
@@ -31,8 +32,12 @@ std::string usage() {
          "  --dev-clients URL  register dev-{slug}/dev-{slug}-secret with redirect URI\n"
          "                     URL/link/oauth2/callback/{slug} for every profile\n"
          "  --threads N        reactor threads (default 2)\n"
+         "  --strict-docs      accept only each provider's documented request form: the\n"
+         "                     profiles' tolerances (what real clients send and the real\n"
+         "                     provider accepts) are off; per provider: behaviour strict_docs\n"
          "  --coverage         print the dialect dimension x profile table and exit (non-zero\n"
          "                     when a required dimension value has no profile)\n"
+         "  --recipes          print how to configure a client for each profile (Markdown), exit\n"
          "  --help             this text\n";
 }
 
@@ -63,6 +68,12 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
     } else if (arg == "--coverage") {
       if (auto st = noValue(); !st) return std::unexpected(st.error());
       o.coverage = true;
+    } else if (arg == "--recipes") {
+      if (auto st = noValue(); !st) return std::unexpected(st.error());
+      o.recipes = true;
+    } else if (arg == "--strict-docs") {
+      if (auto st = noValue(); !st) return std::unexpected(st.error());
+      o.strict_docs = true;
     } else if (arg == "--port") {
       auto v = value();
       if (!v) return std::unexpected(v.error());

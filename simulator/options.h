@@ -17,6 +17,8 @@ struct Options {
   std::optional<std::string> dev_clients;  // gateway base URL
   int threads = 2;
   bool coverage = false;
+  bool recipes = false;      // print every profile's client recipe as Markdown and exit
+  bool strict_docs = false;  // accept only the documented form (no profile tolerances)
   bool help = false;
 };
 

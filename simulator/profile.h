@@ -57,6 +57,41 @@ struct Endpoints {
   std::optional<std::string> refresh;  // separate URL for the refresh grant
 };
 
+// What the real provider accepts beyond its documented form (fixtures/providers/README.md,
+// "Tolerances"): each entry carries the evidence for it. --strict-docs ignores them all.
+template <class T>
+struct Tolerated {
+  std::vector<T> accept;  // empty = none tolerated
+  std::string evidence;
+};
+struct Tolerance {  // a yes/no tolerance
+  bool on = false;
+  std::string evidence;
+};
+
+struct AuthorizeTolerance {
+  Tolerated<std::string> response_type;  // "" = the parameter absent
+};
+
+// Scopes the provider accepts beyond the listed ones, as ECMAScript patterns matched in full
+// (Google https://www.googleapis.com/auth/..., Microsoft Graph Resource.Permission).
+struct OpenScopes {
+  std::vector<std::string> patterns;
+  std::string evidence;
+};
+
+struct TokenTolerance {
+  Tolerated<ClientAuth> client_auth;
+  Tolerated<Encoding> encoding;
+  Tolerated<std::string> methods;
+  Tolerance unencoded_basic;  // Basic credentials not form-encoded before base64
+  Tolerance auth_both_ways;   // the same credentials in Basic and in the body
+};
+
+struct ApiTolerance {
+  Tolerated<TokenIn> token_in;
+};
+
 struct AuthorizeSpec {
   std::string client_id_param = "client_id";
   // Set when the authorize request names the application rather than the OAuth client: the
@@ -77,6 +112,8 @@ struct AuthorizeSpec {
   // Name of a parameter signing the whole callback query (Shopify `hmac`, core/query_signature)
   // with the client secret; none = unsigned.
   std::optional<std::string> callback_hmac;
+  OpenScopes open_scopes;
+  AuthorizeTolerance tolerate;
 };
 
 struct ResponseSpec {
@@ -110,6 +147,7 @@ struct TokenSpec {
   ExpiresIn expires_in = ExpiresIn::kNumber;
   ResponseSpec response;
   ErrorSpec errors;
+  TokenTolerance tolerate;
 };
 
 struct IssuePolicy {
@@ -131,6 +169,7 @@ struct RefreshSpec {
   std::vector<std::string> methods;
   ResponseSpec response;
   ErrorSpec errors;
+  TokenTolerance tolerate;  // defaults copied from token
 };
 
 // A provider endpoint an integrator must call with the new access token to learn which
@@ -151,6 +190,7 @@ struct ApiSpec {
   int error_status = 401;
   Json error_body;   // TEMPLATE
   std::vector<ResourceSpec> resources;
+  ApiTolerance tolerate;
 };
 
 using User = StringMap;  // has "id" and "login"

@@ -25,6 +25,15 @@ struct LoadError {
 template <class T>
 using EnumTable = std::vector<std::pair<std::string_view, T>>;
 
+inline const EnumTable<ClientAuth> kClientAuth = {{"client_secret_post", ClientAuth::kPost},
+                                                  {"client_secret_basic", ClientAuth::kBasic},
+                                                  {"client_secret_query", ClientAuth::kQuery}};
+inline const EnumTable<Encoding> kEncodings = {
+    {"form", Encoding::kForm}, {"json", Encoding::kJson}, {"query", Encoding::kQuery}};
+inline const EnumTable<TokenIn> kTokenIn = {
+    {"bearer", TokenIn::kBearer}, {"header", TokenIn::kHeader}, {"query", TokenIn::kQuery}};
+inline const EnumTable<std::string> kMethods = {{"POST", "POST"}, {"GET", "GET"}};
+
 inline std::string typeName(const Json& j) { return j.type_name(); }
 
 // Validates a TEMPLATE; the error names the field inside it ("token.response.body.data").

@@ -12,6 +12,7 @@
 #include "simulator/endpoint_pattern.h"
 #include "simulator/profile_fields.h"
 #include "simulator/profile_resources.h"
+#include "simulator/profile_tolerance.h"
 #include "simulator/template.h"
 
 namespace linkgate::sim {
@@ -27,11 +28,6 @@ const EnumTable<PkceMode> kPkce = {{"required", PkceMode::kRequired},
                                    {"supported", PkceMode::kSupported},
                                    {"not_supported", PkceMode::kNotSupported},
                                    {"accept_then_reject", PkceMode::kAcceptThenReject}};
-const EnumTable<ClientAuth> kClientAuth = {{"client_secret_post", ClientAuth::kPost},
-                                           {"client_secret_basic", ClientAuth::kBasic},
-                                           {"client_secret_query", ClientAuth::kQuery}};
-const EnumTable<Encoding> kEncodings = {
-    {"form", Encoding::kForm}, {"json", Encoding::kJson}, {"query", Encoding::kQuery}};
 const EnumTable<ExpiresIn> kExpiresIn = {{"number", ExpiresIn::kNumber},
                                          {"string", ExpiresIn::kString},
                                          {"absent", ExpiresIn::kAbsent},
@@ -44,9 +40,6 @@ const EnumTable<ErrorStyle> kStyles = {
     {"rfc", ErrorStyle::kRfc}, {"http200", ErrorStyle::kHttp200}, {"provider", ErrorStyle::kProvider}};
 const EnumTable<Rotation> kRotations = {
     {"none", Rotation::kNone}, {"strict", Rotation::kStrict}, {"grace", Rotation::kGrace}};
-const EnumTable<TokenIn> kTokenIn = {
-    {"bearer", TokenIn::kBearer}, {"header", TokenIn::kHeader}, {"query", TokenIn::kQuery}};
-const EnumTable<std::string> kMethods = {{"POST", "POST"}, {"GET", "GET"}};
 
 Json rfcTokenBody() {
   return Json{{"access_token", "{access_token}"}, {"token_type", "{token_type}"},
@@ -197,7 +190,7 @@ void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "authorize",
         {"client_id_param", "application_id", "response_type", "redirect_uri", "scope_separator",
          "scopes", "default_scopes", "scope_required", "pkce", "extra_params", "code_param",
-         "send_iss", "issuer", "callback_extras", "callback_hmac"});
+         "send_iss", "issuer", "callback_extras", "callback_hmac", "open_scopes", "tolerate"});
   auto& a = p.authorize;
   o.readNonEmptyString("client_id_param", a.client_id_param);
   a.application_id = o.optString("application_id");
@@ -255,6 +248,10 @@ void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
     checkTemplate(*extras, o.field("callback_extras"), ctx.extras_rules);
     a.callback_extras = *extras;
   }
+  if (const Json* open = o.get("open_scopes")) {
+    a.open_scopes = readOpenScopes(*open, o.field("open_scopes"));
+  }
+  if (const Json* t = o.get("tolerate")) a.tolerate = readAuthorizeTolerance(*t, o.field("tolerate"));
   a.callback_hmac = o.optString("callback_hmac");
   if (a.callback_hmac) {
     static const std::set<std::string, std::less<>> kTaken = {"code", "state", "iss", "error",
@@ -270,7 +267,8 @@ void readToken(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "token",
         {"client_auth", "client_id_param", "encoding", "methods", "redirect_uri",
          "extra_params", "code_ttl_seconds", "access_token_ttl_seconds",
-         "access_token_prefix", "expires_in", "response", "errors", "url_params_from_user"});
+         "access_token_prefix", "expires_in", "response", "errors", "url_params_from_user",
+         "tolerate"});
   auto& t = p.token;
   o.readStringMap("url_params_from_user", t.url_params_from_user);
   for (const auto& [param, field] : t.url_params_from_user) {
@@ -297,6 +295,7 @@ void readToken(const Json& j, Profile& p, const Context& ctx) {
   o.readInt("access_token_ttl_seconds", 0, int64_t{1} << 40, t.access_token_ttl_seconds);
   o.readString("access_token_prefix", t.access_token_prefix);
   o.readEnum("expires_in", kExpiresIn, t.expires_in);
+  if (const Json* tol = o.get("tolerate")) t.tolerate = readTokenTolerance(*tol, o.field("tolerate"));
   t.response.body = rfcTokenBody();
   if (const Json* r = o.get("response")) t.response = readResponse(*r, o.field("response"), ctx);
   t.errors.body = rfcErrorBody();
@@ -308,7 +307,7 @@ void readToken(const Json& j, Profile& p, const Context& ctx) {
 void readRefresh(const Json& j, Profile& p, const Context& ctx) {
   Obj o(j, "refresh",
         {"issued", "rotation", "grace_seconds", "ttl_seconds", "grant_type", "token_param",
-         "extra_params", "client_auth", "encoding", "methods", "response", "errors"});
+         "extra_params", "client_auth", "encoding", "methods", "response", "errors", "tolerate"});
   auto& r = p.refresh;
   if (const Json* issued = o.get("issued")) r.issued = readIssued(*issued, o.field("issued"));
   o.readEnum("rotation", kRotations, r.rotation);
@@ -329,6 +328,8 @@ void readRefresh(const Json& j, Profile& p, const Context& ctx) {
   o.readEnumArray("client_auth", kClientAuth, r.client_auth);
   o.readEnumArray("encoding", kEncodings, r.encoding);
   o.readEnumArray("methods", kMethods, r.methods);
+  r.tolerate = p.token.tolerate;
+  if (const Json* tol = o.get("tolerate")) r.tolerate = readTokenTolerance(*tol, o.field("tolerate"));
   r.response = p.token.response;
   if (const Json* resp = o.get("response")) r.response = readResponse(*resp, o.field("response"), ctx);
   r.errors = p.token.errors;
@@ -343,7 +344,7 @@ void readRefresh(const Json& j, Profile& p, const Context& ctx) {
 }
 
 void readApi(const Json& j, Profile& p, const Context& ctx) {
-  Obj o(j, "api", {"token_in", "name", "me", "error", "resources"});
+  Obj o(j, "api", {"token_in", "name", "me", "error", "resources", "tolerate"});
   auto& a = p.api;
   o.readEnum("token_in", kTokenIn, a.token_in);
   o.readString("name", a.name);
@@ -355,6 +356,12 @@ void readApi(const Json& j, Profile& p, const Context& ctx) {
     if (a.token_in == TokenIn::kHeader &&
         !std::regex_match(a.name, std::regex("^[A-Za-z0-9-]+$"))) {
       throw LoadError{o.field("name"), "not a valid header name"};
+    }
+  }
+  if (const Json* t = o.get("tolerate")) a.tolerate = readApiTolerance(*t, o.field("tolerate"));
+  for (TokenIn extra : a.tolerate.token_in.accept) {
+    if (extra != TokenIn::kBearer && a.name.empty()) {
+      throw LoadError{o.field("tolerate.token_in"), "header / query need api.name"};
     }
   }
   a.me = Json{{"id", "{user.id}"}, {"login", "{user.login}"}};

@@ -31,7 +31,9 @@ Simulator::Simulator(Router router, OffsetClock& clock, RandomSource& random, De
       delays_(delays),
       grants_(clock),
       ctx_{clock, random, clients_, grants_, behaviours_, options.auto_approve},
-      control_(ControlApi::Deps{router_, clients_, grants_, journal_, faults_, behaviours_, clock}) {}
+      control_(ControlApi::Deps{router_, clients_, grants_, journal_, faults_, behaviours_, clock}) {
+  behaviours_.setStrictDocsDefault(options.strict_docs);
+}
 
 void Simulator::registerDevClients(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();

@@ -22,6 +22,7 @@ class Simulator {
  public:
   struct Options {
     bool auto_approve = false;
+    bool strict_docs = false;  // the default of every provider's behaviour strict_docs
   };
   // clock, random and delays must outlive the simulator.
   Simulator(Router router, OffsetClock& clock, RandomSource& random, DelayQueue& delays,

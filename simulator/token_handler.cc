@@ -5,6 +5,7 @@
 
 #include "core/crypto.h"
 #include "simulator/oauth_response.h"
+#include "simulator/profile_tolerance.h"
 #include "simulator/token_request.h"
 
 namespace linkgate::sim {
@@ -103,7 +104,24 @@ Front front(const SimContext& ctx, const RouteMatch& m, const web::Request& requ
   TokenRequest tr = std::get<TokenRequest>(std::move(parsed));
   auto client = ctx.clients.find(p.slug, tr.client_id);
   // Secrets compared in constant time; an unknown client and a wrong secret look alike.
-  if (!client || !constantTimeEqual(client->client_secret, tr.client_secret)) {
+  bool authenticated =
+      client && tr.secret_decodes && constantTimeEqual(client->client_secret, tr.client_secret);
+  if (!authenticated && client && tr.unencoded_secret &&
+      constantTimeEqual(client->client_secret, *tr.unencoded_secret)) {
+    // Basic credentials sent as they are, not form-encoded first (RFC 6749 §2.3.1).
+    const bool tolerated = rules.tolerance && rules.tolerance->unencoded_basic.on;
+    if (!tolerated || rules.strict_docs) {
+      return {std::nullopt,
+              error(Rejection{"invalid_client",
+                              ruleRefusal("client authentication client_secret_basic",
+                                          "credentials not form-encoded before base64 "
+                                          "(RFC 6749 §2.3.1)",
+                                          tolerated, rules.strict_docs)},
+                    {})};
+    }
+    authenticated = true;
+  }
+  if (!authenticated) {
     return {std::nullopt, error(Rejection{"invalid_client", "client authentication failed"}, {})};
   }
   auto url_query = Params::parse(request.raw_query);
@@ -133,7 +151,9 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
   auto error = [&](const Rejection& r, ErrorOptions o) {
     return oauthError(t.errors, t.response.format, request, r, base, o);
   };
-  Front f = front(ctx, m, request, {t.client_auth, t.encoding, t.methods, t.client_id_param},
+  Front f = front(ctx, m, request,
+                  {t.client_auth, t.encoding, t.methods, t.client_id_param, &t.tolerate,
+                   b.strict_docs},
                   "authorization_code", t.extra_params, error);
   if (f.error) return *f.error;
   const TokenRequest& tr = *f.request;
@@ -224,7 +244,9 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
     o.http200 = b.refresh_errors_http200;  // defaults to the profile's style
     return oauthError(r.errors, r.response.format, request, rej, base, o);
   };
-  Front f = front(ctx, m, request, {r.client_auth, r.encoding, r.methods, p.token.client_id_param},
+  Front f = front(ctx, m, request,
+                  {r.client_auth, r.encoding, r.methods, p.token.client_id_param, &r.tolerate,
+                   b.strict_docs},
                   r.grant_type, r.extra_params, error);
   if (f.error) return *f.error;
   const TokenRequest& tr = *f.request;

@@ -7,6 +7,7 @@
 #include "core/base64.h"
 #include "core/json.h"
 #include "core/percent.h"
+#include "simulator/profile_tolerance.h"
 
 namespace linkgate::sim {
 namespace {
@@ -53,7 +54,8 @@ std::optional<Params> jsonParams(const Json& body) {
 
 struct Basic {
   std::string id;
-  std::string secret;
+  std::optional<std::string> secret;  // nullopt: the raw secret does not form-decode
+  std::string raw_id, raw_secret;     // before form-decoding
 };
 
 // RFC 6749 §2.3.1: id and secret are form-encoded before base64.
@@ -63,18 +65,31 @@ std::optional<Basic> parseBasic(std::string_view header) {
   if (!decoded) return std::nullopt;
   size_t colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;
-  auto id = percentDecode(decoded->substr(0, colon), true);
-  auto secret = percentDecode(decoded->substr(colon + 1), true);
-  if (!id || !secret) return std::nullopt;
-  return Basic{*id, *secret};
+  std::string raw_id = decoded->substr(0, colon), raw_secret = decoded->substr(colon + 1);
+  // A raw secret with a lone '%' does not form-decode; it can still be compared as sent.
+  auto id = percentDecode(raw_id, true);
+  auto secret = percentDecode(raw_secret, true);
+  std::optional<std::string> plain;
+  if (secret) plain = *secret;
+  return Basic{id.value_or(raw_id), plain, raw_id, raw_secret};
 }
 
 }  // namespace
 
 std::variant<TokenRequest, TokenRequestError> parseTokenRequest(const web::Request& request,
                                                                 const EndpointRules& rules) {
-  if (!contains(rules.methods, request.method)) {
-    auto e = invalidRequest("method " + request.method + " is not allowed here");
+  // What the documented form allows, plus what the real provider is known to accept.
+  const TokenTolerance none;
+  const TokenTolerance& profile_tol = rules.tolerance ? *rules.tolerance : none;
+  const TokenTolerance& tol = rules.strict_docs ? none : profile_tol;
+  auto allowed = [](const auto& documented, const auto& tolerated, const auto& value) {
+    return contains(documented, value) || contains(tolerated.accept, value);
+  };
+  if (!allowed(rules.methods, tol.methods, request.method)) {
+    auto e = invalidRequest(ruleRefusal("token request method " + request.method,
+                                        "not allowed here",
+                                        contains(profile_tol.methods.accept, request.method),
+                                        rules.strict_docs));
     e.status = 405;
     return e;
   }
@@ -102,9 +117,11 @@ std::variant<TokenRequest, TokenRequestError> parseTokenRequest(const web::Reque
   } else {
     return invalidRequest("unsupported content type \"" + type + "\"");
   }
-  if (!contains(rules.encoding, out.encoding)) {
-    return invalidRequest("parameters sent as " + std::string(wireName(out.encoding)) +
-                          " are not accepted here");
+  if (!allowed(rules.encoding, tol.encoding, out.encoding)) {
+    return invalidRequest(ruleRefusal(
+        "token request encoding " + std::string(wireName(out.encoding)),
+        "parameters sent as " + std::string(wireName(out.encoding)) + " are not accepted here",
+        contains(profile_tol.encoding.accept, out.encoding), rules.strict_docs));
   }
   if (auto dup = out.params.firstDuplicate()) return invalidRequest("repeated parameter " + *dup);
 
@@ -121,20 +138,36 @@ std::variant<TokenRequest, TokenRequestError> parseTokenRequest(const web::Reque
   if (secret_in_params) ways.push_back(out.encoding == Encoding::kQuery ? ClientAuth::kQuery : ClientAuth::kPost);
   if (secret_in_url) ways.push_back(ClientAuth::kQuery);
   if (ways.empty()) return invalidClient("no client authentication");
-  if (ways.size() > 1) return invalidClient("more than one client authentication method");
+  // The same credentials in Basic and in the body (node-oauth's body plus a custom
+  // Authorization header): accepted as Basic where the provider is known to.
+  bool both = ways.size() == 2 && ways[0] == ClientAuth::kBasic && ways[1] == ClientAuth::kPost;
+  if (both && tol.auth_both_ways.on && basic &&
+      (out.params.get("client_secret") == basic->secret ||
+       out.params.get("client_secret") == basic->raw_secret)) {
+    ways.pop_back();
+  }
+  if (ways.size() > 1) {
+    return invalidClient(ruleRefusal("client authentication",
+                                     "more than one client authentication method (RFC 6749 §2.3)",
+                                     both && profile_tol.auth_both_ways.on, rules.strict_docs));
+  }
   ClientAuth way = ways.front();
-  bool accepted = contains(rules.client_auth, way);
+  bool accepted = allowed(rules.client_auth, tol.client_auth, way);
   // With every parameter in the query, credentials among them are also "in the body".
   if (!accepted && secret_in_params && out.encoding == Encoding::kQuery) {
-    accepted = contains(rules.client_auth, ClientAuth::kPost);
+    accepted = allowed(rules.client_auth, tol.client_auth, ClientAuth::kPost);
   }
   if (!accepted) {
-    return invalidClient("client authentication " + std::string(wireName(way)) +
-                         " is not accepted here");
+    return invalidClient(ruleRefusal("client authentication " + std::string(wireName(way)),
+                                     "not accepted here",
+                                     contains(profile_tol.client_auth.accept, way),
+                                     rules.strict_docs));
   }
   if (way == ClientAuth::kBasic) {
     out.client_id = basic->id;
-    out.client_secret = basic->secret;
+    out.client_secret = basic->secret.value_or("");
+    out.secret_decodes = basic->secret.has_value();
+    if (basic->raw_secret != basic->secret) out.unencoded_secret = basic->raw_secret;
     auto body_id = out.params.get(rules.client_id_param);
     if (body_id && *body_id != basic->id) return invalidClient("client ids differ");
   } else {

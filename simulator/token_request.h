@@ -19,6 +19,9 @@ struct EndpointRules {
   const std::vector<Encoding>& encoding;
   const std::vector<std::string>& methods;
   const std::string& client_id_param;
+  // What the real provider accepts beyond the documented form; nullptr in --strict-docs mode.
+  const TokenTolerance* tolerance = nullptr;
+  bool strict_docs = false;  // only to say so in refusals
 };
 
 struct TokenRequest {
@@ -26,6 +29,10 @@ struct TokenRequest {
   Params params;              // the grant parameters (body, or query for encoding query)
   std::string client_id;
   std::string client_secret;  // verified by the caller against the client store
+  // HTTP Basic: the secret as sent, when it differs from the RFC 6749 §2.3.1 form-decoded one
+  // (a client that did not form-encode it). The caller decides whether that is accepted.
+  std::optional<std::string> unencoded_secret;
+  bool secret_decodes = true;  // false: only unencoded_secret can match
 };
 
 struct TokenRequestError {

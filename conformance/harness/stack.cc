@@ -76,7 +76,7 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
 
   // 1. Simulator: its URL is needed by the gateway. Clients are registered by the suite.
   ChildSpec sim{options.bin_dir + "/simulator",
-                {"--port", "0", "--profiles", options.profiles_dir},
+                {"--port", "0", "--profiles", options.profiles_dir, "--strict-docs"},
                 {},
                 dir + "/simulator.log"};
   auto sim_child = ChildProcess::start(sim);
