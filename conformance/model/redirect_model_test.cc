@@ -186,7 +186,9 @@ TEST(RedirectModelTest, AgreesWithEveryVerdictNamedCase) {
     auto sent_to = allowedDestination(registered, (*c)["requested"].get<std::string>(),
                                       (*c)["provider"].get<std::string>());
     EXPECT_EQ(sent_to.has_value(), accept) << name;
-    if (accept && sent_to) EXPECT_EQ(*sent_to, (*c)["sent_to"].get<std::string>()) << name;
+    if (accept && sent_to) {
+      EXPECT_EQ(*sent_to, (*c)["sent_to"].get<std::string>()) << name;
+    }
   }
   EXPECT_GE(count, 40);
 }
