@@ -334,6 +334,22 @@ TEST_P(StoreContract, RefusesANewerSchema) {
   EXPECT_NE(s.error().message.find("99"), std::string::npos) << s.error().message;
 }
 
+TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
+  ASSERT_TRUE(store_->saveCredentialWithCode(credential(), code()));
+  store_.reset();
+  // What a version-1 gateway left behind: no version-2 indexes.
+  for (const char* index : {"flows_expiry", "codes_expiry", "codes_credential",
+                            "start_links_expiry"}) {
+    rawQuery(std::string("DROP INDEX ") + index, {});
+  }
+  rawQuery("UPDATE schema_version SET version = 1", {});
+  reopen();
+  EXPECT_EQ(*store_->schemaVersion(), latestVersion());
+  EXPECT_TRUE(*store_->consumeCode("CODE-value-789", app().id, 10)) << "rows kept";
+  store_.reset();
+  rawQuery("DROP INDEX codes_credential", {});  // exists again: the upgrade created it
+}
+
 TEST_P(StoreContract, ManyOpeningTogetherMigrateOnce) {
   // A second database, opened by 6 "instances" at once: all succeed, one schema results.
   if (postgres()) {

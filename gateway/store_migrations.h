@@ -1,11 +1,12 @@
-// The schema history of each engine: entry i upgrades version i to i+1. Never edit a shipped
-// entry; append one (to both lists, so the engines stay at the same version).
+// The schema history, one list spelled for each engine: entry i upgrades version i to i+1.
+// Never edit a shipped entry; append one.
 #pragma once
-#include <span>
+#include <string>
+#include <vector>
 
 namespace linkgate::gateway {
 
-std::span<const char* const> sqliteMigrations();
-std::span<const char* const> postgresMigrations();
+const std::vector<std::string>& sqliteMigrations();
+const std::vector<std::string>& postgresMigrations();
 
 }  // namespace linkgate::gateway

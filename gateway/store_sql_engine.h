@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -72,7 +71,7 @@ struct SqlDialect {
   std::string_view name;        // "sqlite" | "postgresql"
   std::string_view begin;       // starts a write transaction
   std::string_view lock_schema; // run first inside the migration transaction ("" = none)
-  std::span<const char* const> migrations;  // entry i upgrades version i to i+1
+  const std::vector<std::string>& migrations;  // entry i upgrades version i to i+1
 };
 
 class SqlDatabase {
