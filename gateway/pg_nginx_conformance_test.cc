@@ -99,7 +99,7 @@ TEST(LoadBalanced, ConformanceSuitePassesThroughNginxOverThreeInstances) {
                    {PgStack::binary("conformance"), "--gateway", lb, "--simulator",
                     (*stack)->simulator->url(), "--api-key", PgStack::kApiKey, "--code-ttl", "4",
                     "--seed", "42", "--report", (dir.path() / "report.json").string()},
-                   &output);
+                   &output, /*echo=*/true);
   EXPECT_TRUE(ran) << output.substr(output.size() > 20000 ? output.size() - 20000 : 0);
   EXPECT_NE(output.find("PASSED"), std::string::npos);
 }

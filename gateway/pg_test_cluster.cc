@@ -89,7 +89,8 @@ void removeLeftovers() {
 
 }  // namespace
 
-Status runAs(uid_t uid, gid_t gid, const std::vector<std::string>& argv, std::string* output) {
+Status runAs(uid_t uid, gid_t gid, const std::vector<std::string>& argv, std::string* output,
+             bool echo) {
   int fds[2];
   if (::pipe(fds) != 0) return fail("pg_cluster", "pipe failed");
   const pid_t pid = spawn(uid, gid, argv, fds[1]);
@@ -100,7 +101,10 @@ Status runAs(uid_t uid, gid_t gid, const std::vector<std::string>& argv, std::st
   }
   char buf[4096];
   ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) output->append(buf, static_cast<size_t>(n));
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) {
+    output->append(buf, static_cast<size_t>(n));
+    if (echo) (void)!::write(STDERR_FILENO, buf, static_cast<size_t>(n));
+  }
   ::close(fds[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);

@@ -65,6 +65,7 @@ int freeLoopbackPort();
 
 // Runs argv as uid/gid (switching only when they are not ours) and waits for it; its output
 // (stdout and stderr) is appended to *output. Fails unless it exits 0.
-Status runAs(uid_t uid, gid_t gid, const std::vector<std::string>& argv, std::string* output);
+Status runAs(uid_t uid, gid_t gid, const std::vector<std::string>& argv, std::string* output,
+             bool echo = false);  // echo: also copy the output to our stderr as it comes
 
 }  // namespace linkgate::gateway::testing
