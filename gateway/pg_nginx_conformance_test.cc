@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <thread>
 
 #include "gateway/pg_stack.h"
 #include "gateway/test_support.h"
@@ -24,18 +25,25 @@ class Nginx {
     std::ofstream conf(dir / "nginx.conf");
     conf << "daemon off;\nworker_processes 1;\npid " << (dir / "nginx.pid").string() << ";\n"
          << "error_log stderr notice;\nevents { worker_connections 512; }\nhttp {\n"
-         << "  access_log off;\n";
+         << "  access_log off;\n"
+         // A 4096-byte state, percent-encoded, makes a request line of up to ~13 KB.
+         << "  large_client_header_buffers 4 32k;\n";
     for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
       conf << "  " << t << "_temp_path " << (dir / t).string() << ";\n";
     }
     conf << "  upstream gateways {\n";  // round-robin, nginx's default
-    for (const auto& u : upstreams) conf << "    server " << u.substr(u.find("://") + 3) << ";\n";
+    for (const auto& u : upstreams) {
+      conf << "    server " << u.substr(u.find("://") + 3) << " max_fails=0;\n";
+    }
     conf << "  }\n  server {\n    listen 127.0.0.1:" << port << ";\n    location / {\n"
          << "      proxy_pass http://gateways;\n      proxy_http_version 1.1;\n"
          << "      proxy_set_header Connection \"\";\n"
          << "      proxy_set_header Host $http_host;\n"
          << "      proxy_set_header X-Forwarded-For $remote_addr;\n"
-         << "      proxy_next_upstream off;\n      proxy_read_timeout 30s;\n    }\n  }\n}\n";
+         << "      proxy_next_upstream off;\n      proxy_read_timeout 30s;\n"
+         // /start answers carry the flow cookie and a Location of several KB (5 KB state).
+         << "      proxy_buffer_size 64k;\n      proxy_buffers 8 64k;\n"
+         << "      proxy_busy_buffers_size 128k;\n    }\n  }\n}\n";
     conf.close();
     int fds[2];
     if (::pipe(fds) != 0) return fail("nginx", "pipe failed");
@@ -62,11 +70,18 @@ class Nginx {
     if (log.find("start worker process") == std::string::npos) {
       return fail("nginx", "did not start: " + log);
     }
+    // Keep reading its log: a full pipe would block nginx (and every request with it).
+    n->drain_ = std::thread([fd = fds[0]] {
+      char buf[4096];
+      while (::read(fd, buf, sizeof buf) > 0) {
+      }
+    });
     return n;
   }
   ~Nginx() {
     ::kill(pid_, SIGTERM);
     ::waitpid(pid_, nullptr, 0);
+    if (drain_.joinable()) drain_.join();  // EOF once nginx and its worker are gone
     ::close(log_);
   }
 
@@ -74,6 +89,7 @@ class Nginx {
   Nginx(pid_t pid, int log) : pid_(pid), log_(log) {}
   pid_t pid_;
   int log_;
+  std::thread drain_;
 };
 
 TEST(LoadBalanced, ConformanceSuitePassesThroughNginxOverThreeInstances) {
