@@ -81,7 +81,7 @@ GwResult<std::string> ApiHandlers::authenticate(const web::Request& request) {
   }
   if (key.empty() || key.size() > 256) return gwFail(Code::kUnauthorized, "invalid API key");
   auto account = s_.store.accountForApiKey(key);
-  if (!account) return gwFail(Code::kInternal, "storage error");
+  if (!account) return std::unexpected(storeUnavailable());
   if (!*account) return gwFail(Code::kUnauthorized, "invalid API key");
   return **account;
 }

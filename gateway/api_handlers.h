@@ -13,6 +13,8 @@
 
 namespace linkgate::gateway {
 
+struct RefreshGuard;  // credentials_api.cc
+
 class ApiHandlers {
  public:
   // env_api_key: LINKGATE_API_KEY, accepted for the "default" account.
@@ -52,11 +54,15 @@ class ApiHandlers {
  private:
   // Refreshes the credential at the provider and stores the result (serialized per credential).
   GwResult<Credential> refreshLocked(const Credential& credential);
+  // Waits until this caller alone may refresh credential id, in this process and in every
+  // other gateway instance on the same store (Store::lock).
+  GwResult<std::unique_ptr<RefreshGuard>> holdRefresh(const std::string& id);
 
   Services& s_;
   std::optional<std::string> env_api_key_;
   std::mutex refresh_mu_;  // guards refresh_locks_
-  // One mutex per credential being refreshed: concurrent callers share one refresh.
+  // One mutex per credential being refreshed: this process's callers queue on it before the
+  // store's cross-instance lock, so waiting holds no database connection.
   std::map<std::string, std::weak_ptr<std::mutex>> refresh_locks_;
 };
 

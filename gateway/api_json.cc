@@ -67,7 +67,10 @@ web::Response jsonOk(int status, const Json& body) {
   return r;
 }
 
-web::Response storageError() { return jsonError(gwError(Code::kInternal, "storage error")); }
+// Whatever the store said stays in the store's error (never shown): the caller may try again.
+web::Response storageError() {
+  return jsonError(storeUnavailable());
+}
 
 }  // namespace linkgate::gateway
 

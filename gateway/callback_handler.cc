@@ -34,7 +34,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   if (!state) return page(state.error());
   if (!*state) return page(gwError(Code::kUnknownFlow, "the callback carries no state"));
   auto found = s_.store.findFlowByState(**state);
-  if (!found) return page(gwError(Code::kInternal, "storage error"));
+  if (!found) return page(storeUnavailable());
   if (!*found) return page(gwError(Code::kUnknownFlow, "unknown state: no such flow"));
   Flow& flow = **found;
   const int64_t now = s_.now();
@@ -69,7 +69,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   const bool provider_error = params->has("error");
   // Read once: the signature check needs its secret, the exchange its client.
   const auto app = s_.store.findApp(flow.app_id);
-  if (!app) return page(gwError(Code::kInternal, "storage error"));
+  if (!app) return page(storeUnavailable());
   // What the provider says reaches the redirect and the debug page sanitised, without these.
   FlowSecrets secrets;
   if (*app) secrets.addClient((*app)->client_id, (*app)->client_secret);
@@ -101,7 +101,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   // Use the flow exactly once: a double-submitting browser never redeems the code twice.
   auto consumed = s_.store.consumeFlow(flow.id, now);
-  if (!consumed) return page(gwError(Code::kInternal, "storage error"));
+  if (!consumed) return page(storeUnavailable());
   if (!*consumed) {
     return page(gwError(Code::kUnknownFlow, "this flow was already used or expired"));
   }
@@ -240,7 +240,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   auth_code.expires_at = now + s_.config.code_ttl.count();
   // SPEC §1.2: durably stored before the redirect is answered.
   if (auto ok = s_.store.saveCredentialWithCode(credential, auth_code); !ok) {
-    return fail(gwError(Code::kInternal, "the gateway could not store the credential"));
+    return fail(gwError(Code::kStoreUnavailable, "the gateway could not store the credential"));
   }
   Params answer;
   answer.add("code", auth_code.code);

@@ -36,7 +36,7 @@ GwResult<Credential> ownedCredential(Store& store, const std::string& account,
                                      const std::string& id) {
   if (!isUuid(id)) return gwFail(Code::kInvalidUuid, "the credential id must be a UUID");
   auto found = store.findCredential(lowerAscii(id));
-  if (!found) return gwFail(Code::kInternal, "storage error");
+  if (!found) return std::unexpected(storeUnavailable());
   if (!*found || (*found)->account_id != account) {
     return gwFail(Code::kNotFound, "credential not found");
   }
@@ -271,7 +271,8 @@ web::Response ApiHandlers::exportCredentials(const std::string& account) {
 
 GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   auto app = s_.store.findApp(credential.app_id);
-  if (!app || !*app) return gwFail(Code::kInternal, "the credential's OAuth app is gone");
+  if (!app) return std::unexpected(storeUnavailable());
+  if (!*app) return gwFail(Code::kInternal, "the credential's OAuth app is gone");
   const Dialect* dialect = s_.catalogue.find(credential.provider);
   if (dialect == nullptr) return gwFail(Code::kUnknownProvider, "provider not in catalogue");
   auto rt = credential.properties.find("refresh_token");
@@ -339,7 +340,8 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
 }
 
 namespace {
-// One mutex per credential id so concurrent callers share one refresh.
+// One mutex per credential id so concurrent callers of this process queue without holding a
+// database connection.
 std::shared_ptr<std::mutex> lockFor(std::mutex& mu,
                                     std::map<std::string, std::weak_ptr<std::mutex>>& locks,
                                     const std::string& id) {
@@ -350,15 +352,41 @@ std::shared_ptr<std::mutex> lockFor(std::mutex& mu,
     strong = std::make_shared<std::mutex>();
     weak = strong;
   }
+  for (auto it = locks.begin(); it != locks.end();) {  // forget credentials nobody waits on
+    it = it->second.expired() ? locks.erase(it) : std::next(it);
+  }
   return strong;
 }
+
 }  // namespace
+
+// Held while one caller refreshes a credential: first this process's mutex, then the store's
+// lock, which every gateway instance on the same database shares (PostgreSQL: an advisory
+// lock, released by the server if this process dies holding it). Released in reverse order.
+struct RefreshGuard {
+  std::shared_ptr<std::mutex> local;
+  std::unique_lock<std::mutex> held;
+  std::unique_ptr<StoreLock> shared;
+};
+
+GwResult<std::unique_ptr<RefreshGuard>> ApiHandlers::holdRefresh(const std::string& id) {
+  auto guard = std::make_unique<RefreshGuard>();
+  guard->local = lockFor(refresh_mu_, refresh_locks_, id);
+  guard->held = std::unique_lock(*guard->local);
+  auto shared = s_.store.lock("refresh:" + id);
+  if (!shared) {
+    return gwFail(Code::kStoreUnavailable, "another refresh of this credential is taking too "
+                                           "long or the database is unavailable; try again");
+  }
+  guard->shared = std::move(*shared);
+  return guard;
+}
 
 web::Response ApiHandlers::refreshCredential(const std::string& account, const std::string& id) {
   auto c = ownedCredential(s_.store, account, id);
   if (!c) return jsonError(c.error());
-  auto lock = lockFor(refresh_mu_, refresh_locks_, c->id);
-  std::lock_guard guard(*lock);
+  auto guard = holdRefresh(c->id);
+  if (!guard) return jsonError(guard.error());
   auto fresh = ownedCredential(s_.store, account, id);
   if (!fresh) return jsonError(fresh.error());
   auto refreshed = refreshLocked(*fresh);
@@ -387,8 +415,8 @@ web::Response ApiHandlers::accessToken(const std::string& account, const std::st
   }
   Credential current = *c;
   if (needs_refresh(current)) {
-    auto lock = lockFor(refresh_mu_, refresh_locks_, c->id);
-    std::lock_guard guard(*lock);
+    auto guard = holdRefresh(c->id);
+    if (!guard) return jsonError(guard.error());
     auto fresh = ownedCredential(s_.store, account, id);  // another caller may have refreshed
     if (!fresh) return jsonError(fresh.error());
     current = *fresh;

@@ -37,6 +37,7 @@ constexpr std::array kTable = {
     CodeInfo{Code::kStartLinkInvalid, "start_link_invalid", "invalid_request", 400},
     CodeInfo{Code::kCredentialExpired, "credential_expired", "invalid_grant", 400},
     CodeInfo{Code::kCallbackSignature, "callback_signature_invalid", "invalid_request", 400},
+    CodeInfo{Code::kStoreUnavailable, "store_unavailable", "temporarily_unavailable", 503},
     CodeInfo{Code::kInternal, "internal_error", "server_error", 500},
 };
 

@@ -40,6 +40,7 @@ enum class Code {
   kStartLinkInvalid,
   kCredentialExpired,     // expired access token and no refresh token
   kCallbackSignature,     // a signed callback's signature or bound parameter is wrong
+  kStoreUnavailable,      // the database cannot be reached right now: try again
   kInternal,
 };
 
@@ -74,6 +75,12 @@ inline std::unexpected<GatewayError> gwFail(Code code, std::string description) 
 
 inline GatewayError gwError(Code code, std::string description) {
   return GatewayError{code, std::move(description), {}};
+}
+
+// A store call failed (database unreachable, or a row it cannot open): 503, try again. What the
+// store said is not shown.
+inline GatewayError storeUnavailable() {
+  return gwError(Code::kStoreUnavailable, "the gateway's database is unavailable; try again");
 }
 
 // True for the authorization-endpoint error codes of RFC 6749 §4.1.2.1.

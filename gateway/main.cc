@@ -14,7 +14,7 @@
 #include "gateway/master_key.h"
 #include "gateway/options.h"
 #include "gateway/router.h"
-#include "gateway/sqlite_store.h"
+#include "gateway/store_open.h"
 #include "web/server.h"
 
 #ifndef LINKGATE_DEFAULT_CATALOGUE
@@ -45,8 +45,27 @@ int main(int argc, char** argv) {
 
   SystemRandom random;
   SystemClock clock;
+  if (options->command == Options::Command::kMigrate) {
+    // Migrations read and seal nothing: no master key needed.
+    KeyRing no_keys(random);
+    auto store = openStore({options->db, options->db_pool}, no_keys);
+    if (!store) {
+      std::cerr << "gateway: migrate " << redactedDb(options->db) << ": "
+                << store.error().message << "\n";
+      return 1;
+    }
+    auto version = (*store)->schemaVersion();
+    if (!version) {
+      std::cerr << "gateway: " << version.error().message << "\n";
+      return 1;
+    }
+    std::cout << "schema version " << *version << std::endl;
+    return 0;
+  }
+  const std::string dev_key_file =
+      options->db.find("://") == std::string::npos ? options->db + ".key" : "linkgate.key";
   auto key = loadMasterKey({options->master_key, options->master_key_file, options->dev,
-                            options->db + ".key"},
+                            dev_key_file},
                            random);
   if (!key) {
     std::cerr << "gateway: " << key.error().message << "\n";
@@ -64,9 +83,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto store = SqliteStore::open(options->db, keys);
+  auto store = openStore({options->db, options->db_pool}, keys);
   if (!store) {
-    std::cerr << "gateway: " << store.error().message << "\n";
+    std::cerr << "gateway: " << redactedDb(options->db) << ": " << store.error().message << "\n";
     return 1;
   }
   if (options->command == Options::Command::kCreateApiKey) {

@@ -40,13 +40,17 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
                [--provider-base-url URL] [--code-ttl S] [--flow-ttl S] [--catalogue DIR]
                [--master-key-file PATH] [--dev] [--threads N] [--workers N]
        gateway create-api-key --db PATH [--account NAME] [--master-key-file PATH] [--dev]
+       gateway migrate --db PATH|URI     apply pending schema migrations, print the version
        gateway --help
 
   --port N               listen port (0 = any free port); env LINKGATE_PORT (default 8080)
   --address A            listen address; env LINKGATE_ADDRESS (default 127.0.0.1)
   --public-url URL       the gateway's external URL; env LINKGATE_PUBLIC_URL
                          (default http://ADDRESS:PORT)
-  --db PATH              SQLite database file; env LINKGATE_DB (required)
+  --db PATH|URI          SQLite database file, or postgresql://USER@HOST/DB?sslmode=...
+                         (PostgreSQL, shared by many instances; the URI goes to libpq as it
+                         is); env LINKGATE_DB (required)
+  --db-pool N            PostgreSQL connections per process; env LINKGATE_DB_POOL (8)
   --provider-base-url U  call every provider URL https://HOST/PATH as U/{slug}/HOST/PATH
                          (the simulator); env LINKGATE_PROVIDER_BASE_URL
   --code-ttl S           gateway code lifetime in seconds; env LINKGATE_CODE_TTL (600)
@@ -98,6 +102,13 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
        [&](const std::string& v) -> Status {
          if (v.empty()) return fail("bad_flag", "--db: must not be empty");
          o.db = v;
+         return {};
+       }},
+      {"--db-pool", "LINKGATE_DB_POOL",
+       [&](const std::string& v) -> Status {
+         auto n = number("--db-pool", v, 1, 256);
+         if (!n) return std::unexpected(n.error());
+         o.db_pool = static_cast<int>(*n);
          return {};
        }},
       {"--provider-base-url", "LINKGATE_PROVIDER_BASE_URL",
@@ -175,6 +186,9 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
   size_t i = 0;
   if (!args.empty() && args[0] == "create-api-key") {
     o.command = Options::Command::kCreateApiKey;
+    i = 1;
+  } else if (!args.empty() && args[0] == "migrate") {
+    o.command = Options::Command::kMigrate;
     i = 1;
   }
   for (; i < args.size(); ++i) {

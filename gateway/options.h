@@ -12,12 +12,13 @@
 namespace linkgate::gateway {
 
 struct Options {
-  enum class Command { kServe, kCreateApiKey, kHelp };
+  enum class Command { kServe, kCreateApiKey, kMigrate, kHelp };
   Command command = Command::kServe;
   std::string address = "127.0.0.1";
   int port = 8080;
   std::optional<std::string> public_url;  // default http://ADDRESS:PORT
-  std::string db;
+  std::string db;   // a SQLite file path, or postgresql://... / postgres://...
+  int db_pool = 8;  // PostgreSQL connections per process (--db-pool, LINKGATE_DB_POOL)
   std::optional<std::string> provider_base_url;
   std::chrono::seconds code_ttl{600};
   std::chrono::seconds flow_ttl{600};

@@ -60,5 +60,24 @@ TEST(Options, HelpAndCreateApiKey) {
   EXPECT_NE(usage().find("--provider-base-url"), std::string::npos);
 }
 
+TEST(Options, PostgresUriPoolAndMigrate) {
+  const std::string uri = "postgresql://u:pw@db.internal:5432/linkgate?sslmode=verify-full";
+  auto o = parse({"migrate", "--db", uri, "--db-pool", "16"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->command, Options::Command::kMigrate);
+  EXPECT_EQ(o->db, uri) << "the URI is kept as given, TLS parameters included";
+  EXPECT_EQ(o->db_pool, 16);
+  auto env = parse({}, {{"LINKGATE_DB", uri}, {"LINKGATE_DB_POOL", "3"}});
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->db_pool, 3);
+  EXPECT_EQ(env->command, Options::Command::kServe);
+  EXPECT_EQ(parse({"--db", "x"})->db_pool, 8);
+  for (const char* bad : {"0", "257", "x", ""}) {
+    EXPECT_FALSE(parse({"--db", "x", "--db-pool", bad})) << bad;
+  }
+  EXPECT_NE(usage().find("--db-pool"), std::string::npos);
+  EXPECT_NE(usage().find("gateway migrate"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace linkgate::gateway

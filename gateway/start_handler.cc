@@ -91,7 +91,7 @@ web::Response FlowHandlers::start(const web::Request& request) {
     return page(gwError(Code::kInvalidUuid, "client_id must be the UUID of an OAuth app"));
   }
   auto app = s_.store.findApp(lowerAscii(**client_id));
-  if (!app) return page(gwError(Code::kInternal, "storage error"));
+  if (!app) return page(storeUnavailable());
   if (!*app) return page(gwError(Code::kUnknownApp, "client_id names no OAuth app"));
   const Dialect* dialect = s_.catalogue.find((*app)->provider);
   if (dialect == nullptr) {
@@ -103,7 +103,7 @@ web::Response FlowHandlers::start(const web::Request& request) {
   if (!*requested) return page(gwError(Code::kMissingParameter, "redirect_uri is required"));
   diag.requested_redirect_uri = **requested;
   auto registered = s_.store.listRedirectUris((*app)->account_id);
-  if (!registered) return page(gwError(Code::kInternal, "storage error"));
+  if (!registered) return page(storeUnavailable());
   std::vector<std::string> urls;
   for (const auto& r : *registered) {
     urls.push_back(r.url);
@@ -188,7 +188,7 @@ web::Response FlowHandlers::startFromLink(const web::Request& request, const std
     return errorPage(request, gwError(Code::kStartLinkInvalid, "malformed start link"));
   }
   auto link = s_.store.consumeStartLink(token, s_.now());
-  if (!link) return errorPage(request, gwError(Code::kInternal, "storage error"));
+  if (!link) return errorPage(request, storeUnavailable());
   if (!*link) {
     return errorPage(request, gwError(Code::kStartLinkInvalid,
                                       "this start link is unknown, expired or already used"));
@@ -280,7 +280,7 @@ web::Response FlowHandlers::beginFlow(const web::Request& request, const FlowSta
   }
   if (auto ok = s_.store.insertFlow(flow); !ok) {
     return redirectError(request, fs.redirect_uri, fs.state,
-                         gwError(Code::kInternal, "the gateway could not record the flow"),
+                         gwError(Code::kStoreUnavailable, "the gateway could not record the flow"),
                          fs.debug, diag);
   }
   auto response = web::Response::redirect(*url);

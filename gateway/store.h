@@ -1,9 +1,12 @@
-// The gateway's persistent state behind one narrow interface (SQLite today; PostgreSQL can
-// follow). Records carry plaintext; implementations hash lookup secrets (API keys, states,
-// codes, start tokens) and seal stored secrets (client secrets, tokens, verifiers) at rest.
-// Every write is durable before the call returns. All methods are thread-safe.
+// The gateway's persistent state behind one narrow interface (SqliteStore: one file, one box;
+// PgStore: PostgreSQL shared by many gateway instances). Records carry plaintext; stores hash
+// lookup secrets (API keys, states, codes, start tokens) and seal stored secrets (client
+// secrets, tokens, verifiers) at rest (store_records.h). Every write is durable before the call
+// returns. All methods are thread-safe. Errors: "store_unavailable" when the database cannot
+// be reached (answer 503, try again), "store_error" otherwise.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,9 +74,20 @@ struct AuthCode {
   int64_t expires_at = 0;
 };
 
+// A held lock (see Store::lock); released when destroyed.
+class StoreLock {
+ public:
+  virtual ~StoreLock() = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Exclusive among every gateway process sharing this store, until the returned object is
+  // destroyed or the process holding it dies (e.g. one refresh per credential). Waits a
+  // bounded time; fails "lock_timeout" or "store_unavailable".
+  virtual Result<std::unique_ptr<StoreLock>> lock(const std::string& name) = 0;
 
   virtual Status addApiKey(const std::string& key, const std::string& account_id,
                            int64_t now) = 0;

@@ -116,7 +116,7 @@ web::Response FlowHandlers::token(const web::Request& request) {
     return tokenError(gwError(Code::kInvalidClient, "client authentication is required"), true);
   }
   auto app = s_.store.findApp(lowerAscii(*client.id));
-  if (!app) return tokenError(gwError(Code::kInternal, "storage error"));
+  if (!app) return tokenError(storeUnavailable());
   // Compare even for an unknown app so timing does not tell which ids exist.
   const std::string expected = *app ? (*app)->client_secret : std::string(32, '\0');
   const bool secret_ok = constantTimeEqual(expected, *client.secret);
@@ -128,7 +128,7 @@ web::Response FlowHandlers::token(const web::Request& request) {
                               "the code is unknown, expired, already used or of another app"));
   };
   auto found = s_.store.findCode(*code);
-  if (!found) return tokenError(gwError(Code::kInternal, "storage error"));
+  if (!found) return tokenError(storeUnavailable());
   const int64_t now = s_.now();
   if (!*found || (*found)->app_id != (*app)->id || (*found)->expires_at <= now) {
     return invalid_grant();
@@ -149,7 +149,7 @@ web::Response FlowHandlers::token(const web::Request& request) {
     return tokenError(gwError(Code::kInvalidGrant, "this code was issued without PKCE"));
   }
   auto consumed = s_.store.consumeCode(*code, (*app)->id, now);
-  if (!consumed) return tokenError(gwError(Code::kInternal, "storage error"));
+  if (!consumed) return tokenError(storeUnavailable());
   if (!*consumed) return invalid_grant();
   auto credential = s_.store.findCredential(auth_code.credential_id);
   if (!credential || !*credential) {

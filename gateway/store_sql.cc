@@ -1,0 +1,194 @@
+// SqlStore, first half: API keys, OAuth apps, redirect URIs, flows and start links.
+#include "gateway/store_sql.h"
+
+#include "gateway/store_records.h"
+
+namespace linkgate::gateway {
+using namespace records;
+
+namespace {
+std::string select(const char* columns, const char* rest) {
+  return std::string("SELECT ") + columns + " " + rest;
+}
+std::string insert(const char* table, const char* columns, int n) {
+  std::string marks;
+  for (int i = 0; i < n; ++i) marks += i == 0 ? "?" : ",?";
+  return std::string("INSERT INTO ") + table + " (" + columns + ") VALUES (" + marks + ")";
+}
+}  // namespace
+
+Result<SqlResult> SqlStore::run(std::string_view sql, const SqlParams& params) {
+  auto c = db_->acquire();
+  if (!c) return std::unexpected(c.error());
+  return (*c)->query(sql, params);
+}
+
+Result<std::unique_ptr<StoreLock>> SqlStore::lock(const std::string& name) {
+  return db_->lock(name);
+}
+
+// ---- API keys ----
+
+Status SqlStore::addApiKey(const std::string& key, const std::string& account_id, int64_t now) {
+  auto r = run("INSERT INTO api_keys (key_hash, account_id, created_at) VALUES (?,?,?) "
+               "ON CONFLICT DO NOTHING",
+               {lookupHash(key), account_id, now});
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+Result<std::optional<std::string>> SqlStore::accountForApiKey(const std::string& key) {
+  auto r = run("SELECT account_id FROM api_keys WHERE key_hash = ?", {lookupHash(key)});
+  if (!r) return std::unexpected(r.error());
+  if (r->rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(r->rows[0].text(0));
+}
+
+// ---- OAuth apps ----
+
+Status SqlStore::insertApp(const OAuthApp& app) {
+  auto params = appParams(app, keys_);
+  if (!params) return std::unexpected(params.error());
+  static const std::string sql = insert("oauth_apps", kAppColumns, 10);
+  auto r = run(sql, *params);
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+Result<std::optional<OAuthApp>> SqlStore::findApp(const std::string& id) {
+  static const std::string sql = select(kAppColumns, "FROM oauth_apps WHERE id = ?");
+  auto r = run(sql, {id});
+  if (!r) return std::unexpected(r.error());
+  if (r->rows.empty()) return std::optional<OAuthApp>();
+  auto app = appFrom(r->rows[0], keys_);
+  if (!app) return std::unexpected(app.error());
+  return std::optional<OAuthApp>(std::move(*app));
+}
+
+Result<std::vector<OAuthApp>> SqlStore::listApps(const std::string& account_id) {
+  static const std::string sql =
+      select(kAppColumns, "FROM oauth_apps WHERE account_id = ? ORDER BY created_at, id");
+  auto r = run(sql, {account_id});
+  if (!r) return std::unexpected(r.error());
+  std::vector<OAuthApp> out;
+  for (const auto& row : r->rows) {
+    auto app = appFrom(row, keys_);
+    if (!app) return std::unexpected(app.error());
+    out.push_back(std::move(*app));
+  }
+  return out;
+}
+
+Status SqlStore::updateApp(const OAuthApp& app) {
+  auto p = appParams(app, keys_);
+  if (!p) return std::unexpected(p.error());
+  // appParams: id, account, provider, client_id, secret, name, scopes, metadata, created, updated
+  auto r = run("UPDATE oauth_apps SET client_id = ?, client_secret_sealed = ?, name = ?, "
+               "default_scopes = ?, metadata = ?, updated_at = ? WHERE id = ? AND account_id = ?",
+               {(*p)[3], (*p)[4], (*p)[5], (*p)[6], (*p)[7], (*p)[9], (*p)[0], (*p)[1]});
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+Result<bool> SqlStore::deleteApp(const std::string& account_id, const std::string& id) {
+  auto r = run("DELETE FROM oauth_apps WHERE id = ? AND account_id = ?", {id, account_id});
+  if (!r) return std::unexpected(r.error());
+  return r->affected > 0;
+}
+
+// ---- redirect URIs ----
+
+Status SqlStore::insertRedirectUri(const RedirectUri& uri) {
+  static const std::string sql = insert("redirect_uris", kRedirectUriColumns, 4);
+  auto r = run(sql, redirectUriParams(uri));
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+Result<std::vector<RedirectUri>> SqlStore::listRedirectUris(const std::string& account_id) {
+  static const std::string sql = select(
+      kRedirectUriColumns, "FROM redirect_uris WHERE account_id = ? ORDER BY created_at, id");
+  auto r = run(sql, {account_id});
+  if (!r) return std::unexpected(r.error());
+  std::vector<RedirectUri> out;
+  for (const auto& row : r->rows) out.push_back(redirectUriFrom(row));
+  return out;
+}
+
+Result<bool> SqlStore::deleteRedirectUri(const std::string& account_id, const std::string& id) {
+  auto r = run("DELETE FROM redirect_uris WHERE id = ? AND account_id = ?", {id, account_id});
+  if (!r) return std::unexpected(r.error());
+  return r->affected > 0;
+}
+
+// ---- flows ----
+
+Status SqlStore::insertFlow(const Flow& flow) {
+  auto params = flowParams(flow, keys_);
+  if (!params) return std::unexpected(params.error());
+  auto c = db_->acquire();
+  if (!c) return std::unexpected(c.error());
+  // A flow row is the one write the engine may sync lazily: losing it to a power cut only
+  // makes that user start again. Credentials, codes and single-use marks stay durable.
+  static const std::string sql = insert("flows", kFlowColumns, 7);
+  auto r = (*c)->relaxedWrite(sql, *params);
+  if (!r) return std::unexpected(r.error());
+  if (++inserts_since_purge_ >= 256) {
+    inserts_since_purge_ = 0;
+    purgeExpired(**c, flow.created_at - 3600);
+  }
+  return {};
+}
+
+void SqlStore::purgeExpired(SqlConnection& c, int64_t before) {
+  // Housekeeping: expired single-use rows are useless an hour later. Failures are harmless.
+  for (const char* sql : {"DELETE FROM flows WHERE expires_at < ?",
+                          "DELETE FROM codes WHERE expires_at < ?",
+                          "DELETE FROM start_links WHERE expires_at < ?"}) {
+    (void)c.query(sql, {before});
+  }
+}
+
+Result<std::optional<Flow>> SqlStore::findFlowByState(const std::string& state) {
+  static const std::string sql = select(kFlowColumns, "FROM flows WHERE state_hash = ?");
+  auto r = run(sql, {lookupHash(state)});
+  if (!r) return std::unexpected(r.error());
+  if (r->rows.empty()) return std::optional<Flow>();
+  auto f = flowFrom(r->rows[0], state, keys_);
+  if (!f) return std::unexpected(f.error());
+  return std::optional<Flow>(std::move(*f));
+}
+
+Result<bool> SqlStore::consumeFlow(const std::string& flow_id, int64_t now) {
+  auto r = run("UPDATE flows SET used = 1 WHERE id = ? AND used = 0 AND expires_at > ?",
+               {flow_id, now});
+  if (!r) return std::unexpected(r.error());
+  return r->affected == 1;
+}
+
+// ---- start links ----
+
+Status SqlStore::insertStartLink(const StartLink& link) {
+  auto params = startLinkParams(link, keys_);
+  if (!params) return std::unexpected(params.error());
+  static const std::string sql = insert("start_links", kStartLinkColumns, 4);
+  auto r = run(sql, *params);
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+Result<std::optional<StartLink>> SqlStore::consumeStartLink(const std::string& token,
+                                                            int64_t now) {
+  // One statement: the row that changed is the row returned, so exactly one caller gets it.
+  static const std::string sql =
+      std::string("UPDATE start_links SET used = 1 WHERE token_hash = ? AND used = 0 AND "
+                  "expires_at > ? RETURNING ") + kStartLinkColumns;
+  auto r = run(sql, {lookupHash(token), now});
+  if (!r) return std::unexpected(r.error());
+  if (r->rows.empty()) return std::optional<StartLink>();
+  auto link = startLinkFrom(r->rows[0], token, keys_);
+  if (!link) return std::unexpected(link.error());
+  return std::optional<StartLink>(std::move(*link));
+}
+
+}  // namespace linkgate::gateway
