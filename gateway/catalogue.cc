@@ -425,6 +425,11 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     readResources(r.get("resources"), d);
     r.done();
   }
+  if (const Json* o = top.get("oidc")) {
+    auto oidc = parseOidcDialect(*o, d);
+    if (!oidc) throw LoadError{oidc.error().message};
+    d.oidc = std::move(*oidc);
+  }
   top.done();
   return d;
 }
