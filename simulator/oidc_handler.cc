@@ -143,7 +143,13 @@ std::optional<web::Response> handleKeysControl(const Router& router, OidcKeyRing
     auto current = keys.current(slug);
     auto jwks = keys.jwks(slug, clock.now());
     if (!current || !jwks) return oidcError(500, "server_error", "no signing key");
-    return jsonAnswer(200, Json{{"current_kid", current->kid}, {"keys", (*jwks)["keys"]}});
+    std::map<std::string, std::string> examples;
+    for (const auto& [name, spec] : p->profile.params) examples[name] = spec.example;
+    const std::string issuer = mappedIssuer(requestBase(request), *p, examples);
+    return jsonAnswer(200, Json{{"current_kid", current->kid},
+                                {"keys", (*jwks)["keys"]},
+                                {"issuer", issuer},
+                                {"discovery_url", issuer + std::string(kDiscoverySuffix)}});
   }
   if (request.method != "POST") return oidcError(405, "invalid_request", "use POST");
   int64_t grace = 3600;

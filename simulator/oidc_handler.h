@@ -27,7 +27,8 @@ web::Response handleJwks(const SimContext& ctx, OidcKeyRing& keys, const RouteMa
 web::Response handleUserinfo(const SimContext& ctx, const RouteMatch& match,
                              const web::Request& request);
 
-// /_sim/providers/{slug}/keys (GET: the JWKS and current kid) and
+// /_sim/providers/{slug}/keys (GET: the JWKS, the current kid, and the mapped issuer and
+// discovery URL for the params' examples) and
 // /_sim/providers/{slug}/keys/rotate (POST {"grace_seconds"?: 0..2592000, default 3600}: a new
 // signing key; the old one stays in the JWKS for the grace period). nullopt when the path is
 // none of these.

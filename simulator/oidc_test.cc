@@ -256,6 +256,8 @@ TEST_F(OidcTest, KeyRotationKeepsTheOldKeyForTheGracePeriod) {
   EXPECT_EQ(jwk(set, old_kid), nullptr);
   Json keys = get("/_sim/providers/generic/keys");
   EXPECT_EQ(keys["current_kid"], new_kid);
+  EXPECT_EQ(keys["issuer"], kIssuer);
+  EXPECT_EQ(keys["discovery_url"], std::string(kIssuer) + "/.well-known/openid-configuration");
   // Reset: back to the first key.
   ASSERT_EQ(s_.control("POST", "/_sim/reset").status, 200);
   EXPECT_EQ(get("/_sim/providers/generic/keys")["current_kid"], old_kid);
