@@ -81,10 +81,13 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
       claims["iss"] = r.base + "/" + p.profile.slug + "/issuer.invalid";
       break;
     case IdTokenFault::kWrongAud: claims["aud"] = "another-" + r.client_id; break;
-    case IdTokenFault::kExpired:
-      claims["iat"] = now - spec.id_token_ttl_seconds - 3600;
-      claims["exp"] = now - 3600;
+    case IdTokenFault::kExpired: {
+      int64_t earliest = now;
+      if (clock_ != nullptr) earliest = std::min(now, unixSeconds(clock_->now() - clock_->offset()));
+      claims["iat"] = earliest - spec.id_token_ttl_seconds - 3600;
+      claims["exp"] = earliest - 3600;
       break;
+    }
     case IdTokenFault::kUnknownKid: key = strangerKey(); break;
     case IdTokenFault::kReplay: claims["nonce"] = "replayed-" + randomToken(random_, 128); break;
     case IdTokenFault::kNone:

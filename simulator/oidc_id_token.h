@@ -21,7 +21,7 @@ enum class IdTokenFault {
   kNone,
   kWrongIss,      // iss of another issuer
   kWrongAud,      // aud another client
-  kExpired,       // exp (and iat) well in the past
+  kExpired,       // exp an hour before the earlier of the simulator clock and real time
   kBadSignature,  // one bit of the signature flipped
   kUnknownKid,    // signed by a key that no JWKS publishes, under a kid no JWKS has
   kReplay,        // the id_token this client got last (another flow's nonce), unchanged
@@ -51,7 +51,10 @@ bool wantsIdToken(const Profile& p, const std::vector<std::string>& scopes, bool
 // Thread-safe.
 class IdTokenIssuer {
  public:
-  IdTokenIssuer(OidcKeyRing& keys, RandomSource& random) : keys_(keys), random_(random) {}
+  // clock: the simulator's (moved by POST /_sim/clock); an expired fault is expired by its
+  // base (real) time too, whatever clock the client keeps. May be null (then `now` only).
+  IdTokenIssuer(OidcKeyRing& keys, RandomSource& random, const OffsetClock* clock = nullptr)
+      : keys_(keys), random_(random), clock_(clock) {}
   // The compact id_token; an error only when no signing key can be made.
   Result<std::string> issue(const IdTokenRequest& request, IdTokenFault fault);
   void reset();
@@ -63,6 +66,7 @@ class IdTokenIssuer {
 
   OidcKeyRing& keys_;
   RandomSource& random_;
+  const OffsetClock* clock_;
   std::mutex mu_;
   std::map<std::string, std::string> last_;  // provider + " " + client_id -> last good id_token
   std::optional<SigningKey> stranger_;
