@@ -6,6 +6,7 @@
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/oidc_flow.h"
 #include "gateway/provider_text.h"
 #include "gateway/request_checks.h"
 
@@ -183,6 +184,14 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     return fail(gwError(Code::kProviderExchangeFailed, dialect.display_name + ": " + why));
   }
 
+  // SPEC §8: an OpenID Connect flow's id_token must validate, bound to this browser's nonce.
+  auto oidc = checkExchangeIdToken(s_, dialect, flow.scopes, input.params, input.client_id,
+                                   *cookie, *http_response, tokens->access_token);
+  if (!oidc) {
+    return fail(gwError(Code::kProviderExchangeFailed,
+                        dialect.display_name + ": " + oidc.error().message));
+  }
+
   // What the token answer does not say (Xero tenant, Atlassian site, ...): one more call each.
   Json discovered = Json::object();
   for (const auto& call : dialect.discovery) {
@@ -226,7 +235,23 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   if (tokens->expires_at) {
     props["expires_at"] = formatRfc3339(TimePoint(std::chrono::seconds(*tokens->expires_at)));
   }
-  credential.provider_account = credentialIdentity(props, std::nullopt);
+  std::optional<std::string> account;
+  if (*oidc) {
+    props["id_token"] = (*oidc)->id_token;
+    props["id_token_claims"] = (*oidc)->claims;
+    account = (*oidc)->account;  // SPEC §8: iss + sub
+  }
+  credential.provider_account = credentialIdentity(props, account);
+  if (account) {
+    // SPEC §9: the same provider account (iss + sub) linked again updates its credential.
+    auto existing = s_.store.findCredentialByProviderAccount(flow.account_id, flow.app_id,
+                                                             credential.provider_account);
+    if (!existing) return fail(gwError(Code::kInternal, "storage error"));
+    if (*existing) {
+      credential.id = (*existing)->id;
+      credential.created_at = (*existing)->created_at;
+    }
+  }
   credential.properties = std::move(props);
 
   AuthCode auth_code;

@@ -305,7 +305,7 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
   // (`authorization: unknown field`) rather than the section it lacks.
   static const std::set<std::string, std::less<>> kTopLevel = {
       "slug", "display_name", "sources", "assumed", "notes", "connection_params", "app_params",
-      "endpoints", "authorize", "token", "refresh", "api"};
+      "endpoints", "authorize", "token", "refresh", "api", "oidc"};
   for (const auto& [key, value] : doc.items()) {
     if (!kTopLevel.contains(key)) bad(key, "unknown field");
   }
@@ -424,6 +424,11 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     }
     readResources(r.get("resources"), d);
     r.done();
+  }
+  if (const Json* o = top.get("oidc")) {
+    auto oidc = parseOidcDialect(*o, d);
+    if (!oidc) throw LoadError{oidc.error().message};
+    d.oidc = std::move(*oidc);
   }
   top.done();
   return d;

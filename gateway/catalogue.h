@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
+#include "gateway/catalogue_oidc.h"
 
 namespace linkgate::gateway {
 
@@ -136,6 +137,7 @@ struct Dialect {
   RefreshPolicy refresh;
   ApiDialect api;
   std::vector<DiscoveryCall> discovery;
+  std::optional<OidcDialect> oidc;  // the provider speaks OpenID Connect (SPEC §8)
 
   const TokenResponseDialect& refreshResponse() const {
     return refresh_response ? *refresh_response : token_response;

@@ -1,6 +1,7 @@
 // What every handler needs, owned by main() (the composition root) and passed by reference.
 #pragma once
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "core/http_client.h"
 #include "core/random.h"
 #include "gateway/catalogue.h"
+#include "gateway/jwks_cache.h"
 #include "gateway/provider_urls.h"
 #include "gateway/store.h"
 
@@ -32,11 +34,12 @@ struct Services {
   const Clock& clock;
   RandomSource& random;
   ProviderUrls urls;
+  std::shared_ptr<JwksCache> jwks;  // OpenID providers' keys (SPEC §8)
 
   Services(GatewayConfig c, const Catalogue& cat, Store& s, HttpClient& h, const Clock& clk,
            RandomSource& r)
       : config(std::move(c)), catalogue(cat), store(s), http(h), clock(clk), random(r),
-        urls(config.provider_base_url) {}
+        urls(config.provider_base_url), jwks(std::make_shared<JwksCache>(h, clk)) {}
 
   int64_t now() const { return unixSeconds(clock.now()); }
   // {public_url}/link/oauth2/callback/{slug}

@@ -6,6 +6,7 @@
 #include "core/url.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/oidc_flow.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
 
@@ -271,6 +272,10 @@ web::Response FlowHandlers::beginFlow(const web::Request& request, const FlowSta
     input.code_challenge = pkceS256Challenge(*flow.provider_code_verifier);
   }
   auto url = authorizationUrl(dialect, s_.urls, input);
+  // OIDC Core §3.1.2.1 / §15.5.2: a nonce bound to this browser's flow cookie.
+  if (url && expectsIdToken(dialect, fs.scopes)) {
+    *url += (url->find('?') == std::string::npos ? "?nonce=" : "&nonce=") + oidcNonce(cookie);
+  }
   Diagnostics diag;
   diag.stage = "start";
   diag.provider = dialect.slug;

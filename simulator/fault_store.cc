@@ -16,7 +16,14 @@ const std::vector<std::pair<std::string_view, FaultKind>> kKinds = {
     {"huge_body", FaultKind::kHugeBody},
     {"deep_json", FaultKind::kDeepJson},
     {"long_token", FaultKind::kLongToken},
-    {"echo_secret", FaultKind::kEchoSecret}};
+    {"echo_secret", FaultKind::kEchoSecret},
+    {"id_token_wrong_iss", FaultKind::kIdTokenWrongIss},
+    {"id_token_wrong_aud", FaultKind::kIdTokenWrongAud},
+    {"id_token_expired", FaultKind::kIdTokenExpired},
+    {"id_token_bad_signature", FaultKind::kIdTokenBadSignature},
+    {"id_token_unknown_kid", FaultKind::kIdTokenUnknownKid},
+    {"id_token_replay", FaultKind::kIdTokenReplay},
+    {"id_token_alg_none", FaultKind::kIdTokenAlgNone}};
 
 std::optional<int64_t> intField(const Json& body, const char* name) {
   auto it = body.find(name);
@@ -25,6 +32,19 @@ std::optional<int64_t> intField(const Json& body, const char* name) {
 }
 
 }  // namespace
+
+bool isIdTokenFault(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kIdTokenWrongIss:
+    case FaultKind::kIdTokenWrongAud:
+    case FaultKind::kIdTokenExpired:
+    case FaultKind::kIdTokenBadSignature:
+    case FaultKind::kIdTokenUnknownKid:
+    case FaultKind::kIdTokenReplay:
+    case FaultKind::kIdTokenAlgNone: return true;
+    default: return false;
+  }
+}
 
 std::string_view wireName(FaultKind kind) {
   for (const auto& [name, k] : kKinds) {
@@ -63,9 +83,11 @@ Result<Fault> parseFault(const Json& body) {
   if (!endpoint && f.kind == FaultKind::kDenyConsent) endpoint = "authorize";
   if (!endpoint) return fail("invalid_request", "endpoint: required string");
   if (*endpoint != "authorize" && *endpoint != "token" && *endpoint != "refresh" &&
-      *endpoint != "api_me" && *endpoint != "resource") {
+      *endpoint != "api_me" && *endpoint != "resource" && *endpoint != "discovery" &&
+      *endpoint != "jwks" && *endpoint != "userinfo") {
     return fail("invalid_request",
-                "endpoint: must be authorize, token, refresh, api_me or resource");
+                "endpoint: must be authorize, token, refresh, api_me, resource, discovery, jwks "
+                "or userinfo");
   }
   f.endpoint = *endpoint;
   if (f.kind == FaultKind::kDenyConsent && f.endpoint != "authorize") {
@@ -76,7 +98,7 @@ Result<Fault> parseFault(const Json& body) {
   }
   const bool hostile = f.kind == FaultKind::kHugeBody || f.kind == FaultKind::kDeepJson ||
                        f.kind == FaultKind::kLongToken || f.kind == FaultKind::kEchoSecret;
-  if (hostile && f.endpoint != "token" && f.endpoint != "refresh") {
+  if ((hostile || isIdTokenFault(f.kind)) && f.endpoint != "token" && f.endpoint != "refresh") {
     return fail("invalid_request", std::string(wireName(f.kind)) +
                                        " applies to endpoints token and refresh only");
   }

@@ -16,13 +16,19 @@ namespace linkgate::sim {
 enum class FaultKind {
   kStatus, kDelay, kMalformedBody, kDropConnection, kInvalidGrant, kDenyConsent,
   // Hostile answers (issue 15), token and refresh only: simulator/fault_answers.h.
-  kHugeBody, kDeepJson, kLongToken, kEchoSecret
+  kHugeBody, kDeepJson, kLongToken, kEchoSecret,
+
+  // OpenID Connect (SPEC §8): the token answer's id_token is wrong in one way.
+  kIdTokenWrongIss, kIdTokenWrongAud, kIdTokenExpired, kIdTokenBadSignature,
+  kIdTokenUnknownKid, kIdTokenReplay, kIdTokenAlgNone
 };
+// True for the kIdToken* kinds (endpoints token and refresh only).
+bool isIdTokenFault(FaultKind kind);
 
 struct Fault {
   int64_t id = 0;
   std::string provider;
-  std::string endpoint;  // authorize|token|refresh|api_me|resource
+  std::string endpoint;  // authorize|token|refresh|api_me|resource|discovery|jwks|userinfo
   FaultKind kind = FaultKind::kStatus;
   int status = 0;        // kStatus
   int64_t delay_ms = 0;  // kDelay

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "simulator/oidc_spec.h"
 
 namespace linkgate::sim {
 
@@ -209,6 +210,7 @@ struct Profile {
   RefreshSpec refresh;
   ApiSpec api;
   std::vector<User> users;
+  std::optional<OidcSpec> oidc;  // the `oidc` block: the provider speaks OpenID Connect
 
   const User* findUser(std::string_view id) const;
 };

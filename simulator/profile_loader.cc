@@ -11,6 +11,7 @@
 
 #include "simulator/endpoint_pattern.h"
 #include "simulator/profile_fields.h"
+#include "simulator/profile_oidc.h"
 #include "simulator/profile_resources.h"
 #include "simulator/profile_tolerance.h"
 #include "simulator/template.h"
@@ -435,12 +436,12 @@ Context makeContext(const Profile& p) {
 
 const std::set<std::string, std::less<>> kSections = {
     "slug", "display_name", "sources", "assumed", "notes", "connection_params", "endpoints",
-    "authorize", "token", "refresh", "api", "users"};
+    "authorize", "token", "refresh", "api", "users", "oidc"};
 
 Profile parseOrThrow(const Json& doc, std::string_view file) {
   Obj top(doc, "",
           {"slug", "display_name", "sources", "assumed", "notes", "connection_params", "endpoints",
-           "authorize", "token", "refresh", "api", "users"});
+           "authorize", "token", "refresh", "api", "users", "oidc"});
   Profile p;
   p.file = std::string(file);
   p.slug = top.reqString("slug");
@@ -472,6 +473,7 @@ Profile parseOrThrow(const Json& doc, std::string_view file) {
   readToken(*top.get("token"), p, ctx);
   readRefresh(*top.get("refresh"), p, ctx);
   readApi(*top.get("api"), p, ctx);
+  if (const Json* oidc = top.get("oidc")) readOidcSection(*oidc, p, ctx.me_rules);
   if (p.refresh.issued.kind == IssueKind::kScope) {
     const auto& a = p.authorize;
     if (a.scope_separator == ScopeSeparator::kNone) {

@@ -29,11 +29,13 @@ Result<Router> Router::build(std::vector<Profile> profiles) {
       if (!p) return fail("bad_profile", profile.file + ": api.resources: " + p.error().message);
       resources.push_back(std::move(*p));
     }
+    auto oidc = compileOidcPatterns(profile);
+    if (!oidc) return std::unexpected(oidc.error());
     std::string slug = profile.slug;
     if (r.by_slug_.contains(slug)) return fail("bad_profile", "duplicate slug " + slug);
     r.providers_.push_back(std::make_unique<Provider>(
         Provider{std::move(profile), std::move(*authorize), std::move(*token), std::move(refresh),
-                 std::move(resources)}));
+                 std::move(resources), std::move(*oidc)}));
     r.by_slug_[slug] = r.providers_.back().get();
   }
   return r;
@@ -71,6 +73,11 @@ std::optional<RouteMatch> Router::match(std::string_view path) const {
   std::vector<Candidate> candidates = {{&p->token, Route::kToken}};
   if (p->refresh) candidates.push_back({&*p->refresh, Route::kRefreshUrl});
   candidates.push_back({&p->authorize, Route::kAuthorize});
+  if (p->oidc) {
+    candidates.push_back({&p->oidc->discovery, Route::kDiscovery});
+    candidates.push_back({&p->oidc->jwks, Route::kJwks});
+    if (p->oidc->userinfo) candidates.push_back({&*p->oidc->userinfo, Route::kUserinfo});
+  }
   for (const auto& c : candidates) {
     if (auto params = c.pattern->match(host_path)) {
       m.route = c.route;

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "simulator/endpoint_pattern.h"
+#include "simulator/oidc_routes.h"
 #include "simulator/profile.h"
 
 namespace linkgate::sim {
@@ -22,9 +23,11 @@ struct Provider {
   EndpointPattern token;
   std::optional<EndpointPattern> refresh;
   std::vector<EndpointPattern> resources;  // parallel to profile.api.resources
+  std::optional<OidcPatterns> oidc;        // profile.oidc set
 };
 
-enum class Route { kAuthorize, kConsent, kToken, kRefreshUrl, kApiMe, kResource, kUnknownPath };
+enum class Route { kAuthorize, kConsent, kToken, kRefreshUrl, kApiMe, kResource, kDiscovery, kJwks, kUserinfo,
+                   kUnknownPath };
 
 struct RouteMatch {
   const Provider* provider = nullptr;

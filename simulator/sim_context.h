@@ -8,6 +8,8 @@
 
 namespace linkgate::sim {
 
+class IdTokenIssuer;
+
 struct SimContext {
   const Clock& clock;
   RandomSource& random;
@@ -15,6 +17,7 @@ struct SimContext {
   GrantStore& grants;
   BehaviourStore& behaviours;
   bool auto_approve = false;
+  IdTokenIssuer* id_tokens = nullptr;  // OpenID Connect id_tokens (oidc_id_token.h)
 };
 
 }  // namespace linkgate::sim

@@ -7,9 +7,26 @@
 #include "simulator/authorize_handler.h"
 #include "simulator/fault_answers.h"
 #include "simulator/oauth_response.h"
+#include "simulator/oidc_handler.h"
 #include "simulator/token_handler.h"
 
 namespace linkgate::sim {
+namespace {
+
+IdTokenFault idTokenFaultOf(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kIdTokenWrongIss: return IdTokenFault::kWrongIss;
+    case FaultKind::kIdTokenWrongAud: return IdTokenFault::kWrongAud;
+    case FaultKind::kIdTokenExpired: return IdTokenFault::kExpired;
+    case FaultKind::kIdTokenBadSignature: return IdTokenFault::kBadSignature;
+    case FaultKind::kIdTokenUnknownKid: return IdTokenFault::kUnknownKid;
+    case FaultKind::kIdTokenReplay: return IdTokenFault::kReplay;
+    case FaultKind::kIdTokenAlgNone: return IdTokenFault::kAlgNone;
+    default: return IdTokenFault::kNone;
+  }
+}
+
+}  // namespace
 
 std::string endpointName(const RouteMatch& m, const web::Request& request) {
   switch (m.route) {
@@ -19,6 +36,9 @@ std::string endpointName(const RouteMatch& m, const web::Request& request) {
     case Route::kRefreshUrl: return isRefreshRequest(m, request) ? "refresh" : "token";
     case Route::kApiMe: return "api_me";
     case Route::kResource: return "resource";
+    case Route::kDiscovery: return "discovery";
+    case Route::kJwks: return "jwks";
+    case Route::kUserinfo: return "userinfo";
     case Route::kUnknownPath: return "unknown";
   }
   return "unknown";
@@ -30,7 +50,8 @@ Simulator::Simulator(Router router, OffsetClock& clock, RandomSource& random, De
       clock_(clock),
       delays_(delays),
       grants_(clock),
-      ctx_{clock, random, clients_, grants_, behaviours_, options.auto_approve},
+      id_tokens_(oidc_keys_, random, &clock),
+      ctx_{clock, random, clients_, grants_, behaviours_, options.auto_approve, &id_tokens_},
       control_(ControlApi::Deps{router_, clients_, grants_, journal_, faults_, behaviours_, clock}) {
   behaviours_.setStrictDocsDefault(options.strict_docs);
 }
@@ -49,15 +70,20 @@ void Simulator::registerDevClients(std::string url) {
 }
 
 web::Response Simulator::dispatch(const RouteMatch& m, const web::Request& request,
-                                  bool force_invalid_grant, bool deny_consent) {
+                                  bool force_invalid_grant, bool deny_consent,
+                                  IdTokenFault id_token_fault) {
   try {
     switch (m.route) {
       case Route::kAuthorize: return handleAuthorize(ctx_, m, request, deny_consent);
       case Route::kConsent: return handleConsent(ctx_, m, request);
       case Route::kToken:
-      case Route::kRefreshUrl: return handleToken(ctx_, m, request, force_invalid_grant);
+      case Route::kRefreshUrl:
+        return handleToken(ctx_, m, request, force_invalid_grant, id_token_fault);
       case Route::kApiMe: return handleApiMe(ctx_, m, request);
       case Route::kResource: return handleResource(ctx_, m, request);
+      case Route::kDiscovery: return handleDiscovery(m, request);
+      case Route::kJwks: return handleJwks(ctx_, oidc_keys_, m, request);
+      case Route::kUserinfo: return handleUserinfo(ctx_, m, request);
       case Route::kUnknownPath: break;
     }
     return web::Response::json(404, Json{{"error", "not_found"},
@@ -71,7 +97,16 @@ web::Response Simulator::dispatch(const RouteMatch& m, const web::Request& reque
 
 void Simulator::handle(web::Request request, web::Responder respond) {
   if (request.path == "/_sim" || request.path.starts_with("/_sim/")) {
-    respond(control_.handle(request));
+    if (auto keys = handleKeysControl(router_, oidc_keys_, clock_, request)) {
+      respond(std::move(*keys));
+      return;
+    }
+    web::Response r = control_.handle(request);
+    if (request.path == "/_sim/reset" && r.status == 200) {  // keys back to the first one
+      oidc_keys_.reset();
+      id_tokens_.reset();
+    }
+    respond(std::move(r));
     return;
   }
   auto match = router_.match(request.path);
@@ -98,7 +133,8 @@ void Simulator::handle(web::Request request, web::Responder respond) {
 
   std::optional<Fault> fault;
   if (endpoint == "authorize" || endpoint == "token" || endpoint == "refresh" ||
-      endpoint == "api_me" || endpoint == "resource") {
+      endpoint == "api_me" || endpoint == "resource" || endpoint == "discovery" ||
+      endpoint == "jwks" || endpoint == "userinfo") {
     fault = faults_.take(match->provider->profile.slug, endpoint);
   }
   if (!fault) {
@@ -133,7 +169,13 @@ void Simulator::handle(web::Request request, web::Responder respond) {
     case FaultKind::kDeepJson: answer(deepJsonAnswer()); return;
     case FaultKind::kLongToken: answer(longTokenAnswer()); return;
     case FaultKind::kEchoSecret: answer(echoSecretAnswer(request)); return;
+    default: break;
   }
+  if (isIdTokenFault(fault->kind)) {
+    answer(dispatch(*match, request, false, false, idTokenFaultOf(fault->kind)));
+    return;
+  }
+  answer(dispatch(*match, request, false, false));
 }
 
 }  // namespace linkgate::sim

@@ -12,6 +12,8 @@
 #include "simulator/fault_store.h"
 #include "simulator/grant_store.h"
 #include "simulator/journal.h"
+#include "simulator/oidc_id_token.h"
+#include "simulator/oidc_keys.h"
 #include "simulator/router.h"
 #include "simulator/sim_context.h"
 #include "web/http.h"
@@ -44,7 +46,8 @@ class Simulator {
 
  private:
   web::Response dispatch(const RouteMatch& match, const web::Request& request,
-                         bool force_invalid_grant, bool deny_consent);
+                         bool force_invalid_grant, bool deny_consent,
+                         IdTokenFault id_token_fault = IdTokenFault::kNone);
 
   Router router_;
   OffsetClock& clock_;
@@ -54,11 +57,14 @@ class Simulator {
   Journal journal_;
   FaultStore faults_;
   BehaviourStore behaviours_;
+  OidcKeyRing oidc_keys_;
+  IdTokenIssuer id_tokens_;
   SimContext ctx_;
   ControlApi control_;
 };
 
-// "authorize" | "consent" | "token" | "refresh" | "api_me" | "resource" | "unknown"
+// "authorize" | "consent" | "token" | "refresh" | "api_me" | "resource" | "discovery" | "jwks"
+// | "userinfo" | "unknown"
 std::string endpointName(const RouteMatch& match, const web::Request& request);
 
 }  // namespace linkgate::sim

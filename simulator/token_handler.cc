@@ -6,6 +6,7 @@
 #include "core/crypto.h"
 #include "simulator/oauth_response.h"
 #include "simulator/profile_tolerance.h"
+#include "simulator/oidc_token.h"
 #include "simulator/token_request.h"
 
 namespace linkgate::sim {
@@ -141,8 +142,19 @@ Front front(const SimContext& ctx, const RouteMatch& m, const web::Request& requ
   return {std::move(tr), std::nullopt};
 }
 
+// The success answer, with the id_token when the provider issues one (SPEC §8).
+web::Response answer(const SimContext& ctx, const RouteMatch& m, const web::Request& request,
+                     const ResponseSpec& response, const TemplateValues& values,
+                     const TokenRecord& access, bool refresh, IdTokenFault fault) {
+  auto id_token = idTokenForAnswer(ctx, m, request, access, refresh, fault);
+  if (!id_token) return tokenSuccess(response, request, values);
+  Json body = renderTemplate(response.body, values);
+  body["id_token"] = *id_token;
+  return encodedBody(response.status, body, answersJson(response.format, request));
+}
+
 web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::Request& request,
-                        bool force_invalid_grant) {
+                        bool force_invalid_grant, IdTokenFault id_token_fault) {
   const Profile& p = m.provider->profile;
   const TokenSpec& t = p.token;
   TimePoint now = ctx.clock.now();
@@ -230,11 +242,11 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
                                      p.findUser(outcome.code->user_id), issue.access.scopes,
                                      b.scope_separator);
   addTokenValues(values, issue, issue.refresh ? issue.refresh->token : "", b, now);
-  return tokenSuccess(t.response, request, values);
+  return answer(ctx, m, request, t.response, values, issue.access, false, id_token_fault);
 }
 
 web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web::Request& request,
-                           bool force_invalid_grant) {
+                           bool force_invalid_grant, IdTokenFault id_token_fault) {
   const Profile& p = m.provider->profile;
   const RefreshSpec& r = p.refresh;
   TimePoint now = ctx.clock.now();
@@ -314,7 +326,7 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
                                      p.findUser(issue.access.user_id), issue.access.scopes,
                                      b.scope_separator);
   addTokenValues(values, issue, refresh_out, b, now);
-  return tokenSuccess(r.response, request, values);
+  return answer(ctx, m, request, r.response, values, issue.access, true, id_token_fault);
 }
 
 }  // namespace
@@ -326,9 +338,11 @@ bool isRefreshRequest(const RouteMatch& m, const web::Request& request) {
 }
 
 web::Response handleToken(const SimContext& ctx, const RouteMatch& m, const web::Request& request,
-                          bool force_invalid_grant) {
-  if (isRefreshRequest(m, request)) return refreshGrant(ctx, m, request, force_invalid_grant);
-  return codeGrant(ctx, m, request, force_invalid_grant);
+                          bool force_invalid_grant, IdTokenFault id_token_fault) {
+  if (isRefreshRequest(m, request)) {
+    return refreshGrant(ctx, m, request, force_invalid_grant, id_token_fault);
+  }
+  return codeGrant(ctx, m, request, force_invalid_grant, id_token_fault);
 }
 
 }  // namespace linkgate::sim

@@ -3,6 +3,7 @@
 #pragma once
 #include <string_view>
 
+#include "simulator/oidc_id_token.h"
 #include "simulator/router.h"
 #include "simulator/sim_context.h"
 #include "web/http.h"
@@ -14,8 +15,10 @@ namespace linkgate::sim {
 bool isRefreshRequest(const RouteMatch& match, const web::Request& request);
 
 // Answers a token-endpoint request. force_invalid_grant (a fault) fails a well-formed,
-// authenticated request with invalid_grant and changes nothing.
+// authenticated request with invalid_grant and changes nothing. id_token_fault (a fault)
+// makes the answer's id_token a wrong one (oidc_id_token.h).
 web::Response handleToken(const SimContext& ctx, const RouteMatch& match,
-                          const web::Request& request, bool force_invalid_grant);
+                          const web::Request& request, bool force_invalid_grant,
+                          IdTokenFault id_token_fault = IdTokenFault::kNone);
 
 }  // namespace linkgate::sim

@@ -95,6 +95,18 @@ const std::vector<CatalogueEntry>& checkCatalogue() {
       {"provider.discovery", "ProviderDiscovery", true, {"C-5.3"}},
       {"provider.callback_signature", "ProviderCallbackSignature", true, {"C-1.2.8"}},
       {"provider.iss_checked", "ProviderIssChecked", true, {"C-1.2.3", "C-6.9"}, {kFaults}},
+      // properties/oidc_checks.cc (SPEC §8)
+      {"oidc.id_token", "OidcIdToken", true, {"C-8.1", "C-8.2", "C-8.8"}},
+      {"oidc.nonce", "OidcNonce", true, {"C-8.4", "C-8.6", "C-8.7"}, {kFaults}},
+      {"oidc.key_rotation", "OidcKeyRotation", true, {"C-8.3", "C-8.5"}},
+      {"oidc.rejects.bad_signature", "OidcRejectsBadSignature", true, {"C-8.3", "C-8.5", "C-8.7"},
+       {kFaults}},
+      {"oidc.rejects.wrong_aud", "OidcRejectsWrongAud", true, {"C-8.3", "C-8.6", "C-8.7"}, {kFaults}},
+      {"oidc.rejects.wrong_iss", "OidcRejectsWrongIss", true, {"C-8.3", "C-8.6", "C-8.7"}, {kFaults}},
+      {"oidc.rejects.expired", "OidcRejectsExpired", true, {"C-8.3", "C-8.6", "C-8.7"}, {kFaults}},
+      {"oidc.rejects.unknown_kid", "OidcRejectsUnknownKid", true, {"C-8.3", "C-8.5", "C-8.7"},
+       {kFaults}},
+      {"oidc.rejects.alg_none", "OidcRejectsAlgNone", true, {"C-8.5", "C-8.7"}, {kFaults}},
   };
   return kCatalogue;
 }

@@ -1,0 +1,232 @@
+// OpenID Connect checks (SPEC §8, OpenID Connect Core 1.0 §3.1.3.7): per OIDC provider, a flow
+// yields a credential carrying the id_token and its claims, keyed by iss + sub; the gateway
+// sends a fresh nonce bound to the flow; each wrong id_token the simulator can make (forged
+// signature, wrong aud / iss, expired, unknown kid, alg none, a replay of another flow's
+// token) fails that flow with server_error; a key rotation is followed. The suite's own oracle
+// verifies the stored id_token against the provider's discovery + JWKS (core/jws only).
+#include "conformance/properties/oidc_checks.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "conformance/harness/check.h"
+#include "conformance/harness/flow.h"
+#include "conformance/model/redirect_model.h"
+#include "conformance/properties/support.h"
+#include "core/base64.h"
+#include "core/json.h"
+#include "core/jws.h"
+#include "core/params.h"
+
+namespace linkgate::conformance {
+namespace {
+
+using Body = std::function<void(CheckContext&)>;
+
+class OidcCheck : public testing::Test {
+ public:
+  OidcCheck(CheckInfo info, Body body) : info_(std::move(info)), body_(std::move(body)) {}
+  void TestBody() override { runCheck(info_, body_); }
+
+ private:
+  CheckInfo info_;
+  Body body_;
+};
+
+void add(const std::string& suite_name, const std::string& slug, CheckInfo info, Body body) {
+  testing::RegisterTest(suite_name.c_str(), slug.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                        [info, body]() -> testing::Test* { return new OidcCheck(info, body); });
+}
+
+Result<Json> getJson(World& w, const std::string& url) {
+  HttpRequest r;
+  r.url = url;
+  auto answer = w.http().send(r);
+  if (!answer) return std::unexpected(answer.error());
+  if (answer->status != 200) {
+    return fail("http", "GET " + url + " -> " + std::to_string(answer->status));
+  }
+  return parseJsonObject(answer->body);
+}
+
+// The scopes to ask for so the provider grants openid (none for a provider that always sends
+// an id_token without it, Apple).
+std::vector<std::pair<std::string, std::string>> openidScope(const ProviderUnderTest& p) {
+  const Json* scopes = p.sim.dialectField({"scopes"});
+  bool openid = false, email = false;
+  if (scopes && scopes->is_array()) {
+    for (const auto& s : *scopes) {
+      openid = openid || s == "openid";
+      email = email || s == "email";
+    }
+  }
+  if (!openid) return {};
+  return {{"scope", email ? "openid email" : "openid"}};
+}
+
+const ProviderUnderTest& under(CheckContext& c) { return *c.world().provider(c.provider()); }
+
+// The problem with a stored id_token, "" when it is a genuine one: its signature verifies
+// with the key its kid names in the JWKS that the discovery document at its iss names, that
+// iss is the simulator's for this provider, and the stored claims are its payload.
+std::string idTokenProblem(World& w, const std::string& slug, const Json& props) {
+  auto token = jsonString(props, "id_token");
+  if (!token) return "the credential has no id_token";
+  const Json* claims = jsonAt(props, "id_token_claims");
+  if (!claims || !claims->is_object()) return "the credential has no id_token_claims object";
+  auto jws = parseCompactJws(*token);
+  if (!jws) return "the stored id_token is no JWS: " + jws.error().message;
+  if (*claims != jws->payload) return "id_token_claims is not the id_token's payload";
+  const std::string iss = jws->payload.value("iss", "");
+  if (!iss.starts_with(w.sim().baseUrl() + "/" + slug + "/")) return "iss is not the provider's";
+  auto discovery = getJson(w, iss + "/.well-known/openid-configuration");
+  if (!discovery) return "discovery at iss: " + discovery.error().message;
+  if (discovery->value("issuer", "") != iss) return "discovery names another issuer";
+  auto jwks = getJson(w, discovery->value("jwks_uri", ""));
+  if (!jwks) return "JWKS: " + jwks.error().message;
+  for (const auto& jwk : jwks->value("keys", Json::array())) {
+    if (jwk.value("kid", "") != jws->header.value("kid", "-")) continue;
+    auto key = JwsKey::fromJwk(jwk);
+    if (!key) return "JWKS key unusable: " + key.error().message;
+    if (!key->verifyRs256(jws->signing_input, jws->signature)) return "signature does not verify";
+    if (jws->payload.value("sub", "").empty()) return "no sub";
+    return "";
+  }
+  return "no JWKS key has the id_token's kid";
+}
+
+// A successful OIDC flow for `app` as `user` (default: the consent page's last).
+Credential oidcFlow(CheckContext& c, const App& app, Flow& flow) {
+  World& w = c.world();
+  const std::string dest = model::substituteProvider(w.integratorTokenUri(), app.provider);
+  const std::string code =
+      must(approvedCode(flow, app, w.integratorTokenUri(), dest, "oidc", openidScope(under(c))),
+           "OIDC flow");
+  return must(flow.exchange(app, code), "code exchange");
+}
+
+void idTokenCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = primaryApp(c);
+  Flow first(w, &c.trace());
+  const Credential cred = oidcFlow(c, app, first);
+  EXPECT_EQ(idTokenProblem(w, app.provider, cred.properties), "");
+  // SPEC §8/§9: the provider-account identity is iss + sub, so the same user linking again
+  // updates the same credential.
+  Flow second(w, &c.trace());
+  const Credential again = oidcFlow(c, app, second);
+  EXPECT_EQ(again.id, cred.id) << "the same iss + sub linked twice made two credentials";
+}
+
+void nonceCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = primaryApp(c);
+  std::vector<std::string> nonces;
+  for (int i = 0; i < 2; ++i) {
+    Flow flow(w, &c.trace());
+    StartParams params{app.provider, app.id, w.integratorUri(), "n", openidScope(under(c))};
+    must(flow.start(params), "/start");
+    ASSERT_TRUE(flow.authorizeUrl()) << "/start did not redirect to the provider";
+    auto query = Params::parse(flow.authorizeUrl()->substr(flow.authorizeUrl()->find('?') + 1));
+    ASSERT_TRUE(query);
+    auto nonce = query->get("nonce");
+    ASSERT_TRUE(nonce) << "OIDC Core §3.1.2.1: the authorization request carries no nonce";
+    EXPECT_GE(nonce->size(), 22u) << "a nonce of under 128 bits";
+    nonces.push_back(*nonce);
+  }
+  EXPECT_NE(nonces[0], nonces[1]) << "two flows sent the same nonce";
+  // The nonce is bound: a valid id_token of this client's earlier flow (another nonce) is
+  // refused. The simulator replays the last id_token it issued to this client.
+  Flow earlier(w, &c.trace());
+  (void)oidcFlow(c, app, earlier);
+  SimulatorGuard guard(w, app.provider);
+  must(w.sim().addFault({app.provider, "token", "id_token_replay"}), "arm id_token_replay");
+  Flow flow(w, &c.trace());
+  const HttpResponse r = must(
+      flow.run({app.provider, app.id, w.integratorUri(), "replay", openidScope(under(c))}), "flow");
+  const std::string location = must(Flow::redirectTarget(r, "callback"), "replay");
+  auto params = flow.finalParams(location, w.integratorUri(), {"server_error", "replay", w.publicUrl()});
+  EXPECT_TRUE(params) << "a replayed id_token (another flow's nonce): "
+                      << (params ? "" : params.error().message);
+}
+
+void rejectCheck(CheckContext& c, const std::string& kind) {
+  World& w = c.world();
+  const App app = primaryApp(c);
+  SimulatorGuard guard(w, app.provider);
+  must(w.sim().addFault({app.provider, "token", kind}), "arm " + kind);
+  Flow flow(w, &c.trace());
+  const HttpResponse r = must(
+      flow.run({app.provider, app.id, w.integratorUri(), "bad id_token", openidScope(under(c))}),
+      "flow");
+  const std::string location = must(Flow::redirectTarget(r, "callback"), kind);
+  auto params =
+      flow.finalParams(location, w.integratorUri(), {"server_error", "bad id_token", w.publicUrl()});
+  ASSERT_TRUE(params) << kind << ": " << params.error().message;
+  const std::string description = params->get("error_description").value_or("");
+  EXPECT_NE(description.find("id_token"), std::string::npos)
+      << kind << ": the error_description does not name the id_token rule: " << description;
+  EXPECT_EQ(description.find(app.client_secret), std::string::npos) << "leaks the client secret";
+}
+
+void rotationCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = primaryApp(c);
+  Flow before(w, &c.trace());  // the gateway now has the current key (cached or not)
+  EXPECT_EQ(idTokenProblem(w, app.provider, oidcFlow(c, app, before).properties), "");
+  HttpRequest rotate;
+  rotate.method = "POST";
+  rotate.url = w.sim().baseUrl() + "/_sim/providers/" + app.provider + "/keys/rotate";
+  rotate.body = R"({"grace_seconds":600})";
+  rotate.headers.emplace_back("Content-Type", "application/json");
+  const HttpResponse rotated = must(w.http().send(rotate), "rotate keys");
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  Flow after(w, &c.trace());  // signed with the new kid: the gateway must refetch the JWKS
+  const Credential cred = oidcFlow(c, app, after);
+  EXPECT_EQ(idTokenProblem(w, app.provider, cred.properties), "");
+  auto jws = parseCompactJws(jsonString(cred.properties, "id_token").value_or(""));
+  ASSERT_TRUE(jws);
+  EXPECT_EQ(jws->header.value("kid", ""),
+            parseJsonObject(rotated.body).value_or(Json::object()).value("current_kid", "?"))
+      << "the id_token after the rotation is not signed with the new key";
+}
+
+struct FaultCase {
+  const char* suite;
+  const char* kind;
+  const char* rule;
+};
+const FaultCase kFaults[] = {
+    {"OidcRejectsBadSignature", "id_token_bad_signature", "OIDC Core §3.1.3.7 step 6"},
+    {"OidcRejectsWrongAud", "id_token_wrong_aud", "OIDC Core §3.1.3.7 step 3"},
+    {"OidcRejectsWrongIss", "id_token_wrong_iss", "OIDC Core §3.1.3.7 step 2"},
+    {"OidcRejectsExpired", "id_token_expired", "OIDC Core §3.1.3.7 step 9"},
+    {"OidcRejectsUnknownKid", "id_token_unknown_kid", "OIDC Core §10.1.1"},
+    {"OidcRejectsAlgNone", "id_token_alg_none", "OIDC Core §3.1.3.7 step 7, RFC 8725 §3.1"},
+};
+
+}  // namespace
+
+void registerOidcChecks(World& world) {
+  for (const ProviderUnderTest& p : world.providers()) {
+    HttpRequest probe;
+    probe.url = world.sim().baseUrl() + "/_sim/providers/" + p.slug + "/keys";
+    auto answer = world.http().send(probe);
+    if (!answer || answer->status != 200) continue;  // the provider does not speak OIDC
+    add("OidcIdToken", p.slug, {"oidc.id_token", "SPEC §8, OIDC Core §3.1.3.7, SPEC §9", p.slug},
+        idTokenCheck);
+    add("OidcNonce", p.slug, {"oidc.nonce", "SPEC §8, OIDC Core §3.1.2.1, §15.5.2", p.slug},
+        nonceCheck);
+    add("OidcKeyRotation", p.slug, {"oidc.key_rotation", "SPEC §8, OIDC Core §10.1.1", p.slug},
+        rotationCheck);
+    for (const FaultCase& f : kFaults) {
+      const std::string kind = f.kind;
+      add(f.suite, p.slug,
+          {"oidc.rejects." + kind.substr(9), std::string("SPEC §8, ") + f.rule, p.slug},
+          [kind](CheckContext& c) { rejectCheck(c, kind); });
+    }
+  }
+}
+
+}  // namespace linkgate::conformance

@@ -1,0 +1,53 @@
+// The catalogue's `oidc` block.
+#include "gateway/catalogue_oidc.h"
+
+#include "gateway/catalogue.h"
+
+namespace linkgate::gateway {
+namespace {
+
+// A https URL whose {placeholders} all name declared params.
+std::optional<std::string> badUrl(const std::string& url, const Dialect& d) {
+  if (!url.starts_with("https://") || url.size() <= 8) return "must be an https URL";
+  for (size_t at = url.find('{'); at != std::string::npos; at = url.find('{', at + 1)) {
+    size_t end = url.find('}', at);
+    if (end == std::string::npos || d.param(url.substr(at + 1, end - at - 1)) == nullptr) {
+      return "placeholders must name declared params";
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<OidcDialect> parseOidcDialect(const Json& j, const Dialect& d) {
+  if (!j.is_object()) return fail("bad_catalogue", "oidc: must be an object");
+  OidcDialect o;
+  for (const auto& [key, value] : j.items()) {
+    const std::string field = "oidc." + key;
+    if (key == "issuer" || key == "jwks_uri") {
+      if (!value.is_string()) return fail("bad_catalogue", field + ": must be a string");
+      std::string url = value.get<std::string>();
+      if (auto why = badUrl(url, d)) return fail("bad_catalogue", field + ": " + *why);
+      if (key == "issuer") o.issuer = url;
+      else o.jwks_uri = url;
+    } else if (key == "id_token") {
+      if (!value.is_string() || (value != "always" && value != "openid_scope")) {
+        return fail("bad_catalogue", field + ": must be \"openid_scope\" or \"always\"");
+      }
+      o.id_token_always = value == "always";
+    } else if (key == "leeway_seconds") {
+      if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 600) {
+        return fail("bad_catalogue", field + ": must be an integer 0..600");
+      }
+      o.leeway_seconds = value.get<int64_t>();
+    } else {
+      return fail("bad_catalogue", field + ": unknown field");
+    }
+  }
+  if (o.issuer.empty()) return fail("bad_catalogue", "oidc.issuer: is required");
+  if (o.issuer.back() == '/') return fail("bad_catalogue", "oidc.issuer: must not end with /");
+  return o;
+}
+
+}  // namespace linkgate::gateway

@@ -1,0 +1,26 @@
+// The `oidc` block of a catalogue entry (gateway/catalogue/README.md "oidc"): the dialect
+// speaks OpenID Connect, so the gateway sends a nonce and validates the id_token (SPEC §8).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "core/json.h"
+
+namespace linkgate::gateway {
+
+struct Dialect;
+
+struct OidcDialect {
+  std::string issuer;                   // https URL, may contain {param}: the expected `iss`
+  std::optional<std::string> jwks_uri;  // https URL; absent = from the issuer's discovery
+  bool id_token_always = false;         // an id_token even without the openid scope (Apple)
+  int64_t leeway_seconds = 120;         // clock skew allowed on exp / iat
+};
+
+// Reads the block strictly; `dialect` supplies the declared connection params. Error id
+// "bad_catalogue", message "oidc.field: reason".
+Result<OidcDialect> parseOidcDialect(const Json& j, const Dialect& dialect);
+
+}  // namespace linkgate::gateway

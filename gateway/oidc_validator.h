@@ -1,0 +1,38 @@
+// Validation of an id_token from a token answer per OpenID Connect Core 1.0 §3.1.3.7: JWS
+// signature with an allow-listed algorithm (RS256 only: never `none`, never an HMAC keyed with
+// a public key) by the provider's JWKS key for its kid, iss, aud/azp, exp and iat with a small
+// leeway, nonce, sub, and at_hash when present (§3.1.3.8). SPEC §8.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "gateway/jwks_cache.h"
+
+namespace linkgate::gateway {
+
+struct IdTokenExpectations {
+  std::string issuer;     // the exact `iss` (the mapped issuer when a provider base URL is set)
+  std::string jwks_uri;   // where the issuer's keys are
+  std::string client_id;  // the provider client id: must be in `aud`
+  std::optional<std::string> nonce;  // sent at the authorization request
+  std::string access_token;          // for at_hash
+  int64_t now = 0;                   // unix seconds
+  int64_t leeway_seconds = 120;
+  JwksTimeouts timeouts;
+};
+
+struct ValidIdToken {
+  Json claims;
+  std::string subject;
+};
+
+// Error id "invalid_id_token"; the message names the rule that failed (and never echoes the
+// token or its claims' values beyond the algorithm name).
+Result<ValidIdToken> validateIdToken(std::string_view id_token, const IdTokenExpectations& expect,
+                                     JwksCache& keys);
+
+}  // namespace linkgate::gateway

@@ -1,0 +1,211 @@
+// id_token validation (OIDC Core §3.1.3.7) against a scripted JWKS: every rule refuses what
+// breaks it and names itself; the JWKS is cached and refetched once on an unknown kid.
+#include "gateway/oidc_validator.h"
+
+#include <gtest/gtest.h>
+
+#include "core/base64.h"
+#include "core/jws.h"
+#include "gateway/catalogue_oidc.h"
+#include "gateway/test_support.h"
+
+namespace linkgate::gateway {
+namespace {
+
+constexpr const char* kJwks = "http://sim/jwks";
+constexpr int64_t kNow = 1'700'000'000;
+
+const JwsKey& key1() {
+  static const JwsKey k = *JwsKey::generate(2048);
+  return k;
+}
+const JwsKey& key2() {
+  static const JwsKey k = *JwsKey::generate(2048);
+  return k;
+}
+
+class OidcValidatorTest : public ::testing::Test {
+ protected:
+  OidcValidatorTest() : cache_(http_, clock_) {
+    serve({key1().publicJwk("k1")});
+    expect_.issuer = "http://sim/generic/generic.example";
+    expect_.jwks_uri = kJwks;
+    expect_.client_id = "client-1";
+    expect_.nonce = "nonce-1";
+    expect_.access_token = "at-1";
+    expect_.now = kNow;
+  }
+  void serve(Json keys) {
+    http_.answer([keys](const HttpRequest&) -> Result<HttpResponse> {
+      return HttpResponse{200, {}, Json{{"keys", keys}}.dump()};
+    });
+  }
+  Json claims() {
+    return Json{{"iss", expect_.issuer}, {"aud", "client-1"}, {"sub", "u1"},
+                {"iat", kNow},           {"exp", kNow + 3600}, {"nonce", "nonce-1"},
+                {"at_hash", leftHalfHash("at-1")}};
+  }
+  Result<ValidIdToken> check(const Json& c, const JwsKey& key = key1(),
+                             const std::string& kid = "k1") {
+    return validateIdToken(jwsSignRs256(Json{{"kid", kid}}, c, key), expect_, cache_);
+  }
+  std::string refusal(const Json& c) {
+    auto r = check(c);
+    if (r) return "(accepted)";
+    EXPECT_EQ(r.error().id, "invalid_id_token");
+    return r.error().message;
+  }
+  size_t fetches() { return http_.requests().size(); }
+
+  testing::FakeHttpClient http_;
+  ManualClock clock_;
+  JwksCache cache_;
+  IdTokenExpectations expect_;
+};
+
+TEST_F(OidcValidatorTest, AcceptsAGoodToken) {
+  auto r = check(claims());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->subject, "u1");
+  EXPECT_EQ(r->claims["nonce"], "nonce-1");
+  Json c = claims();
+  c["aud"] = Json::array({"client-1", "other"});
+  c["azp"] = "client-1";
+  EXPECT_TRUE(check(c));
+  c = claims();
+  c.erase("at_hash");
+  EXPECT_TRUE(check(c));
+  c = claims();
+  c["exp"] = kNow - 60;  // inside the leeway
+  EXPECT_TRUE(check(c));
+}
+
+TEST_F(OidcValidatorTest, EachRuleRefuses) {
+  Json c = claims();
+  c["iss"] = "http://sim/other";
+  EXPECT_NE(refusal(c).find("iss"), std::string::npos);
+  c = claims();
+  c["aud"] = "client-2";
+  EXPECT_NE(refusal(c).find("aud"), std::string::npos);
+  c = claims();
+  c["aud"] = Json::array({"client-1", "other"});
+  EXPECT_NE(refusal(c).find("azp"), std::string::npos);
+  c = claims();
+  c["azp"] = "other";
+  EXPECT_NE(refusal(c).find("azp"), std::string::npos);
+  c = claims();
+  c["exp"] = kNow - 121;
+  EXPECT_NE(refusal(c).find("expired"), std::string::npos);
+  c = claims();
+  c["iat"] = kNow - 86400 - 121;
+  c["exp"] = kNow + 3600;
+  EXPECT_NE(refusal(c).find("iat"), std::string::npos);
+  c["iat"] = kNow + 600;  // a provider clock ahead of ours: exp still bounds the token
+  EXPECT_EQ(refusal(c), "(accepted)");
+  c = claims();
+  c.erase("iat");
+  EXPECT_NE(refusal(c).find("iat"), std::string::npos);
+  c = claims();
+  c["nonce"] = "nonce-2";
+  EXPECT_NE(refusal(c).find("nonce"), std::string::npos);
+  c = claims();
+  c.erase("nonce");
+  EXPECT_NE(refusal(c).find("nonce"), std::string::npos);
+  c = claims();
+  c["sub"] = "";
+  EXPECT_NE(refusal(c).find("sub"), std::string::npos);
+  c = claims();
+  c["at_hash"] = leftHalfHash("another access token");
+  EXPECT_NE(refusal(c).find("at_hash"), std::string::npos);
+}
+
+TEST_F(OidcValidatorTest, SignatureAndAlgorithm) {
+  auto forged = check(claims(), key2(), "k1");  // right kid, wrong key
+  ASSERT_FALSE(forged);
+  EXPECT_NE(forged.error().message.find("signature"), std::string::npos);
+  // alg none, and HS256 keyed with anything: refused before any key is looked at.
+  Json c = claims();
+  std::string body = base64UrlEncode(c.dump());
+  for (const char* alg : {"none", "HS256", "RS512"}) {
+    std::string token = base64UrlEncode(Json{{"alg", alg}, {"kid", "k1"}}.dump()) + "." + body + ".";
+    auto r = validateIdToken(token, expect_, cache_);
+    ASSERT_FALSE(r) << alg;
+    EXPECT_NE(r.error().message.find(std::string("alg ") + alg), std::string::npos);
+  }
+  EXPECT_FALSE(validateIdToken("not.a-jws", expect_, cache_));
+  EXPECT_FALSE(validateIdToken("a.b.c.d.e", expect_, cache_));  // a JWE shape
+  std::string no_kid = jwsSignRs256(Json::object(), claims(), key1());
+  EXPECT_NE(validateIdToken(no_kid, expect_, cache_).error().message.find("kid"),
+            std::string::npos);
+}
+
+TEST_F(OidcValidatorTest, JwksIsCachedAndRefetchedOnceOnUnknownKid) {
+  ASSERT_TRUE(check(claims()));
+  ASSERT_TRUE(check(claims()));
+  EXPECT_EQ(fetches(), 1u);
+  // Rotation: k2 appears at the JWKS; the first token with kid k2 refetches once.
+  serve({key1().publicJwk("k1"), key2().publicJwk("k2")});
+  EXPECT_TRUE(check(claims(), key2(), "k2"));
+  EXPECT_EQ(fetches(), 2u);
+  EXPECT_TRUE(check(claims(), key2(), "k2"));
+  EXPECT_EQ(fetches(), 2u);
+  // A kid nobody publishes: one refetch, then refused.
+  auto r = check(claims(), key2(), "k9");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("kid"), std::string::npos);
+  EXPECT_EQ(fetches(), 3u);
+  // After the TTL the set is fetched again.
+  clock_.advance(std::chrono::hours(2));
+  EXPECT_TRUE(check(claims(), key2(), "k2"));
+  EXPECT_EQ(fetches(), 4u);
+  for (const auto& req : http_.requests()) {
+    EXPECT_EQ(req.url, kJwks);
+    EXPECT_LE(req.total_timeout.count(), 8000);
+  }
+}
+
+TEST_F(OidcValidatorTest, JwksFailuresAreErrors) {
+  http_.answer([](const HttpRequest&) -> Result<HttpResponse> { return HttpResponse{500, {}, ""}; });
+  EXPECT_NE(check(claims()).error().message.find("HTTP 500"), std::string::npos);
+  http_.answer([](const HttpRequest&) -> Result<HttpResponse> { return fail("timeout", "slow"); });
+  EXPECT_NE(check(claims()).error().message.find("timeout"), std::string::npos);
+  http_.answer([](const HttpRequest&) -> Result<HttpResponse> {
+    return HttpResponse{200, {}, "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"n\":\"AQAB\",\"e\":\"AQAB\"}]}"};
+  });
+  EXPECT_FALSE(check(claims()));  // a 17-bit "key" is no key
+}
+
+TEST_F(OidcValidatorTest, DiscoveryGivesTheJwksUri) {
+  http_.answer([](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.url == "http://sim/iss/.well-known/openid-configuration") {
+      return HttpResponse{200, {}, R"({"issuer":"http://sim/iss","jwks_uri":"http://sim/keys"})"};
+    }
+    return HttpResponse{404, {}, ""};
+  });
+  auto uri = cache_.discoverJwksUri("http://sim/iss", {});
+  ASSERT_TRUE(uri) << uri.error().message;
+  EXPECT_EQ(*uri, "http://sim/keys");
+  EXPECT_TRUE(cache_.discoverJwksUri("http://sim/iss", {}));
+  EXPECT_EQ(fetches(), 1u);  // cached
+  EXPECT_FALSE(cache_.discoverJwksUri("http://sim/other", {}));
+}
+
+TEST(CatalogueOidcTest, ParsesAndRefuses) {
+  Dialect d;
+  auto ok = parseOidcDialect(Json{{"issuer", "https://a.example"}, {"id_token", "always"}}, d);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_TRUE(ok->id_token_always);
+  EXPECT_FALSE(ok->jwks_uri);
+  EXPECT_NE(parseOidcDialect(Json::object(), d).error().message.find("oidc.issuer"),
+            std::string::npos);
+  EXPECT_NE(parseOidcDialect(Json{{"issuer", "http://a.example"}}, d).error().message.find("https"),
+            std::string::npos);
+  EXPECT_NE(parseOidcDialect(Json{{"issuer", "https://{tenant}.example"}}, d)
+                .error().message.find("placeholders"), std::string::npos);
+  EXPECT_NE(parseOidcDialect(Json{{"issuer", "https://a.example"}, {"x", 1}}, d)
+                .error().message.find("unknown field"), std::string::npos);
+  EXPECT_FALSE(parseOidcDialect(Json{{"issuer", "https://a.example"}, {"leeway_seconds", 9999}}, d));
+}
+
+}  // namespace
+}  // namespace linkgate::gateway

@@ -1,0 +1,111 @@
+// id_token claims, signing and the id_token faults.
+#include "simulator/oidc_id_token.h"
+
+#include <algorithm>
+
+#include "core/base64.h"
+#include "core/crypto.h"
+#include "core/jws.h"
+#include "simulator/oauth_response.h"
+
+namespace linkgate::sim {
+
+std::string mappedIssuer(const std::string& base, const Provider& p,
+                         const std::map<std::string, std::string>& params) {
+  return base + "/" + p.profile.slug + "/" + p.oidc->issuer.fill(params);
+}
+
+bool wantsIdToken(const Profile& p, const std::vector<std::string>& scopes, bool refresh) {
+  if (!p.oidc) return false;
+  if (refresh && !p.oidc->on_refresh) return false;
+  if (p.oidc->id_token == IdTokenWhen::kAlways) return true;
+  return std::find(scopes.begin(), scopes.end(), "openid") != scopes.end();
+}
+
+Result<SigningKey> IdTokenIssuer::strangerKey() {
+  std::lock_guard lock(mu_);
+  if (!stranger_) {
+    OidcKeyRing lone;  // a key of its own, published nowhere
+    auto k = lone.current("stranger");
+    if (!k) return std::unexpected(k.error());
+    stranger_ = std::move(*k);
+  }
+  return *stranger_;
+}
+
+Result<std::string> IdTokenIssuer::sign(Json header, const Json& claims, const SigningKey& key,
+                                        IdTokenFault fault) {
+  if (fault == IdTokenFault::kAlgNone) {
+    header["alg"] = "none";
+    header["typ"] = "JWT";
+    return base64UrlEncode(header.dump()) + "." + base64UrlEncode(claims.dump()) + ".";
+  }
+  std::string token = jwsSignRs256(std::move(header), claims, key.key);
+  if (fault == IdTokenFault::kBadSignature) {
+    size_t dot = token.rfind('.');
+    auto sig = base64UrlDecode(std::string_view(token).substr(dot + 1));
+    if (!sig || sig->empty()) return fail("sign_failed", "no signature made");
+    (*sig)[sig->size() / 2] = static_cast<char>((*sig)[sig->size() / 2] ^ 0x01);
+    token = token.substr(0, dot + 1) + base64UrlEncode(*sig);
+  }
+  return token;
+}
+
+Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault fault) {
+  const Provider& p = *r.provider;
+  const OidcSpec& spec = *p.profile.oidc;
+  std::string last_key = p.profile.slug + " " + r.client_id;
+  if (fault == IdTokenFault::kReplay) {
+    std::lock_guard lock(mu_);
+    auto it = last_.find(last_key);
+    if (it != last_.end()) return it->second;
+    // Nothing to replay yet: a token bound to a nonce no flow of this client sent.
+  }
+  TemplateValues values = baseValues(r.now, r.client_id, r.params, r.user, r.scopes, r.separator);
+  Json claims = renderTemplate(spec.claims, values);
+  if (!claims.is_object()) claims = Json::object();
+  int64_t now = unixSeconds(r.now);
+  claims["iss"] = mappedIssuer(r.base, p, r.params);
+  claims["sub"] = renderText(spec.sub, values);
+  claims["aud"] = r.client_id;
+  claims["iat"] = now;
+  claims["exp"] = now + spec.id_token_ttl_seconds;
+  if (spec.auth_time && !r.refresh) claims["auth_time"] = now;
+  // OIDC Core §12.2: a refreshed id_token carries no nonce.
+  if (r.nonce && !r.refresh) claims["nonce"] = *r.nonce;
+  claims["at_hash"] = leftHalfHash(r.access_token);
+
+  Result<SigningKey> key = keys_.current(p.profile.slug);
+  switch (fault) {
+    case IdTokenFault::kWrongIss:
+      claims["iss"] = r.base + "/" + p.profile.slug + "/issuer.invalid";
+      break;
+    case IdTokenFault::kWrongAud: claims["aud"] = "another-" + r.client_id; break;
+    case IdTokenFault::kExpired: {
+      int64_t earliest = now;
+      if (clock_ != nullptr) earliest = std::min(now, unixSeconds(clock_->now() - clock_->offset()));
+      claims["iat"] = earliest - spec.id_token_ttl_seconds - 3600;
+      claims["exp"] = earliest - 3600;
+      break;
+    }
+    case IdTokenFault::kUnknownKid: key = strangerKey(); break;
+    case IdTokenFault::kReplay: claims["nonce"] = "replayed-" + randomToken(random_, 128); break;
+    case IdTokenFault::kNone:
+    case IdTokenFault::kBadSignature:
+    case IdTokenFault::kAlgNone: break;
+  }
+  if (!key) return std::unexpected(key.error());
+  auto token = sign(Json{{"kid", key->kid}}, claims, *key, fault);
+  if (token && fault == IdTokenFault::kNone && !r.refresh) {
+    std::lock_guard lock(mu_);
+    last_[last_key] = *token;
+  }
+  return token;
+}
+
+void IdTokenIssuer::reset() {
+  std::lock_guard lock(mu_);
+  last_.clear();
+}
+
+}  // namespace linkgate::sim

@@ -1,0 +1,32 @@
+// id_token for a token answer.
+#include "simulator/oidc_token.h"
+
+#include "simulator/oidc_handler.h"
+
+namespace linkgate::sim {
+
+std::optional<std::string> idTokenForAnswer(const SimContext& ctx, const RouteMatch& m,
+                                            const web::Request& request,
+                                            const TokenRecord& access, bool refresh,
+                                            IdTokenFault fault) {
+  const Profile& p = m.provider->profile;
+  if (ctx.id_tokens == nullptr || !wantsIdToken(p, access.scopes, refresh)) return std::nullopt;
+  IdTokenRequest r;
+  r.provider = m.provider;
+  r.base = requestBase(request);
+  r.params = access.params;
+  r.user = p.findUser(access.user_id);
+  r.client_id = access.client_id;
+  r.scopes = access.scopes;
+  r.separator = ctx.behaviours.effective(p).scope_separator;
+  r.access_token = access.token;
+  auto nonce = access.authorize_params.find("nonce");
+  if (nonce != access.authorize_params.end()) r.nonce = nonce->second;
+  r.refresh = refresh;
+  r.now = ctx.clock.now();
+  auto token = ctx.id_tokens->issue(r, fault);
+  if (!token) return std::nullopt;
+  return *token;
+}
+
+}  // namespace linkgate::sim
