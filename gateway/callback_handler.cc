@@ -52,6 +52,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   const Dialect& dialect = *s_.catalogue.find(flow.provider);
   diag.provider = dialect.slug;
+  diag.requested_redirect_uri = flow.redirect_uri;
+  diag.registered_after_substitution = registeredAfterSubstitution(flow.account_id, dialect.slug);
   if (dialect.authorization.iss == IssCheck::kRequired) {
     // RFC 9207 §2.4: a missing or different iss means a possible mix-up: stop here.
     auto iss = cleanParam(*params, "iss", 2048);
@@ -165,7 +167,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   auto tokens = parseTokenResponse(dialect, *http_response, s_.clock.now(), flow.scopes);
   if (!tokens) {
-    diag.provider_answer = "HTTP " + std::to_string(http_response->status);
+    diag.provider_answer = "token endpoint: HTTP " + std::to_string(http_response->status) +
+                           " — " + tokens.error().message;
     return fail(gwError(Code::kProviderExchangeFailed,
                         dialect.display_name + ": " + tokens.error().message));
   }

@@ -218,7 +218,7 @@ web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
 
   std::string id = randomToken(ctx.random, 128);
   ctx.grants.addConsent(PendingConsent{id, req, ctx.clock.now() + kConsentLifetime});
-  return consentPage(p.profile, id, req.client_id, req.scopes);
+  return consentPage(p.profile, id, req.client_id, req.scopes, req.redirect_uri);
 }
 
 web::Response handleConsent(const SimContext& ctx, const RouteMatch& m,
