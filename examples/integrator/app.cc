@@ -2,6 +2,7 @@
 #include "examples/integrator/app.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "core/crypto.h"
 #include "core/params.h"
@@ -42,17 +43,29 @@ std::string item(const std::string& label, const std::string& value) {
 
 std::string scalarText(const Json& v) { return v.is_string() ? v.get<std::string>() : dumpJson(v); }
 
-// The first human-readable name in the provider's answer, for the heading.
+// The first human-readable name in the provider's answer, for the heading: at the top level,
+// else in a nested object ({"shop": {...}}, {"data": {...}}, {"user": {...}}, [{...}]).
 std::string displayName(const Json& me) {
-  for (const char* key : {"name", "login", "email", "username", "display_name", "id", "sub"}) {
-    for (const Json* j : {&me, jsonAt(me, "data"), jsonAt(me, "user")}) {
-      if (j != nullptr && j->is_object() && j->contains(key) && !(*j)[key].is_null() &&
-          !(*j)[key].is_object() && !(*j)[key].is_array()) {
+  std::vector<const Json*> places{&me};
+  const Json& root = me.is_array() && !me.empty() ? me.front() : me;
+  if (&root != &me) places.push_back(&root);
+  if (root.is_object()) {
+    for (const auto& [key, value] : root.items()) {
+      if (value.is_object()) places.push_back(&value);
+      if (value.is_array() && !value.empty() && value.front().is_object()) {
+        places.push_back(&value.front());
+      }
+    }
+  }
+  for (const Json* j : places) {
+    if (!j->is_object()) continue;
+    for (const char* key : {"name", "display_name", "login", "username", "email", "id", "sub"}) {
+      if (j->contains(key) && ((*j)[key].is_string() || (*j)[key].is_number())) {
         return scalarText((*j)[key]);
       }
     }
   }
-  return "";
+  return "(no name in the answer)";
 }
 
 // The app to use for a provider: one named kPreferredAppName, else the first.
