@@ -74,7 +74,10 @@ web::Response consentPage(const Profile& profile, const std::string& consent_id,
     body += "<option value=\"" + htmlEscape(user.at("id")) + "\">" + htmlEscape(user.at("login")) +
             "</option>\n";
   }
-  body += "</select></label>\n<div class=\"actions\">"
+  body += "</select></label>\n<p><label>or sign in as any user <input type=\"text\" "
+          "name=\"login_as\" placeholder=\"an id or an email\" maxlength=\"128\"></label></p>"
+          "\n<p class=\"muted\">A typed id or email is a new user of this profile, the same "
+          "one every time you type it.</p>\n<div class=\"actions\">"
           "<button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button>\n"
           "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></div>\n"
           "</form>";

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -154,6 +155,8 @@ struct ApiSpec {
 };
 
 using User = StringMap;  // has "id" and "login"
+class AnyUsers;  // simulator/any_user.h: users typed in on the consent page
+std::shared_ptr<AnyUsers> newAnyUsers();
 
 struct Profile {
   std::string file;  // where it was loaded from, for messages
@@ -169,7 +172,9 @@ struct Profile {
   RefreshSpec refresh;
   ApiSpec api;
   std::vector<User> users;
+  std::shared_ptr<AnyUsers> any_users = newAnyUsers();  // shared by copies of the profile
 
+  // A test user of the profile, else one signed in as on the consent page; nullptr if none.
   const User* findUser(std::string_view id) const;
 };
 

@@ -62,7 +62,7 @@ function noProblems(page) {
 }
 
 // Example app → Connect → the simulator's consent page → the decision; ends back at the app.
-async function connect(page, slug, params = {}, decision = 'approve') {
+async function connect(page, slug, params = {}, decision = 'approve', loginAs = '') {
   await page.goto(`${stack.app}/`);
   const row = page.locator(`#provider-${slug}`);
   for (const [name, value] of Object.entries(params)) await row.locator(`input[name="${name}"]`).fill(value);
@@ -71,6 +71,7 @@ async function connect(page, slug, params = {}, decision = 'approve') {
   assert.match(await page.title(), /simulator/);
   assert.match(await page.locator('header.bar').innerText(), /simulator/);
   assert.equal(await page.locator('code.redirect-uri').innerText(), `${stack.gw}/link/oauth2/callback/${slug}`);
+  if (loginAs) await page.locator('input[name="login_as"]').fill(loginAs);
   await page.shot('consent');
   await Promise.all([page.waitForURL((u) => u.href.startsWith(`${stack.app}/callback/${slug}`)),
     page.locator(`button[name="decision"][value="${decision}"]`).click()]);
@@ -113,6 +114,18 @@ test('google: an OpenID Connect provider, connected', async (t) => {
   await connect(page, 'google');
   await expectConnected(page, 'google');
   assert.match(await page.locator('dl.credential').innerText(), /openid/);
+});
+
+test('sign in as any user: a typed email is a new identity, the same every time', async (t) => {
+  const page = await openPage(t);
+  await connect(page, 'generic', {}, 'approve', 'zoe@corp.example');
+  await page.locator('#connected').waitFor();
+  const first = await page.locator('#identity pre').innerText();
+  assert.match(first, /zoe@corp\.example/);
+  assert.doesNotMatch(first, /alice/);
+  await connect(page, 'generic', {}, 'approve', 'zoe@corp.example');
+  assert.equal(await page.locator('#identity pre').innerText(), first);
+  noProblems(page);
 });
 
 test('deny: the app shows the denial', async (t) => {
