@@ -50,7 +50,7 @@ TEST(DeriveUser, ATestUsersIdOrEmailIsThatUser) {
 
 TEST(DeriveUser, BadInputIsRefused) {
   const Profile p = sampleProfile();
-  for (std::string bad : {"", "   ", std::string(129, 'a'), std::string("a b"), std::string("a\x01")}) {
+  for (const std::string& bad : std::vector<std::string>{"", "   ", std::string(129, 'a'), "a b", "a\x01"}) {
     auto r = deriveUser(p, bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().id, "invalid_request");
