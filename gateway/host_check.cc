@@ -35,6 +35,16 @@ std::optional<std::string> requestAuthority(const web::Request& request,
   return withPort(lower(url->host), url->effectivePort());
 }
 
+static bool isLoopbackName(const std::string& host) {
+  return host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") ||
+         host == "[::1]";
+}
+
+static std::string hostOf(const std::string& authority) {
+  if (authority.starts_with("[")) return authority.substr(0, authority.find(']') + 1);
+  return authority.substr(0, authority.rfind(':'));
+}
+
 std::optional<web::Response> publicHostMismatch(const web::Request& request,
                                                 const std::string& public_url) {
   auto expected_url = Url::parseAbsolute(public_url);
@@ -44,6 +54,11 @@ std::optional<web::Response> publicHostMismatch(const web::Request& request,
       withPort(lower(expected_url->host), expected_url->effectivePort());
   auto actual = requestAuthority(request, scheme);
   if (!actual || *actual == expected) return std::nullopt;
+  // Cookies are per host name, not per port, and a reverse proxy in front of the gateway may
+  // send its upstream's Host: only a different loopback name (localhost vs 127.0.0.1, the dev
+  // trap) loses the flow cookie for sure.
+  const std::string want = hostOf(expected), got = hostOf(*actual);
+  if (want == got || !isLoopbackName(want) || !isLoopbackName(got)) return std::nullopt;
   std::string base = public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   std::string prefix = expected_url->path;

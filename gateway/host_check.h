@@ -16,7 +16,9 @@ std::optional<std::string> requestAuthority(const web::Request& request,
                                             const std::string& scheme);
 
 // A 400 page naming both hosts and linking to the same request at the public URL, when the
-// request's host:port differs from public_url's; nullopt when they agree (or no Host was sent).
+// request came to another loopback host name than public_url's (localhost vs 127.0.0.1);
+// nullopt otherwise: same name (ports do not matter to cookies), no Host, or a non-loopback
+// name on either side (a reverse proxy may send its upstream's Host).
 std::optional<web::Response> publicHostMismatch(const web::Request& request,
                                                 const std::string& public_url);
 

@@ -52,10 +52,16 @@ TEST(PublicHostMismatch, OtherHostGetsAnExplainingPage) {
             std::string::npos)
       << r->body;
   EXPECT_TRUE(r->header("Content-Security-Policy")->ends_with("frame-ancestors 'none'"));
-  // Other ports and schemes' default ports are other hosts too.
-  EXPECT_TRUE(publicHostMismatch(withHost("/", "127.0.0.1:8081"), "http://127.0.0.1:8080"));
-  EXPECT_TRUE(publicHostMismatch(withHost("/", "127.0.0.1"), "http://127.0.0.1:8080"));
-  EXPECT_TRUE(publicHostMismatch(withHost("/", "evil@127.0.0.1:8080"), "http://127.0.0.1:8080"));
+  EXPECT_TRUE(publicHostMismatch(withHost("/", "127.0.0.1:8080"), "http://localhost:8080"));
+  EXPECT_TRUE(publicHostMismatch(withHost("/", "[::1]:8080"), "http://127.0.0.1:8080"));
+}
+
+TEST(PublicHostMismatch, PortsAndProxiedNamesAreNotTheTrap) {
+  // Cookies ignore ports; a proxy in front may send its upstream's Host.
+  EXPECT_FALSE(publicHostMismatch(withHost("/", "127.0.0.1:8081"), "http://127.0.0.1:8080"));
+  EXPECT_FALSE(publicHostMismatch(withHost("/", "127.0.0.1"), "http://127.0.0.1:8080"));
+  EXPECT_FALSE(publicHostMismatch(withHost("/", "127.0.0.1:8080"), "https://gw.example"));
+  EXPECT_FALSE(publicHostMismatch(withHost("/", "other.example"), "http://127.0.0.1:8080"));
 }
 
 TEST(PublicHostMismatch, JsonWhenAsked) {
