@@ -59,7 +59,8 @@ void hammer(uint16_t port, const std::string& target, Steady::time_point until,
     return;
   }
   const std::string request =
-      "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
+      "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+      "\r\nConnection: keep-alive\r\n\r\n";
   std::string buffer;
   char chunk[8192];
   while (Steady::now() < until) {

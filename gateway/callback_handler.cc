@@ -54,6 +54,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   const Dialect& dialect = *s_.catalogue.find(flow.provider);
   diag.provider = dialect.slug;
+  diag.requested_redirect_uri = flow.redirect_uri;
+  diag.registered_after_substitution = registeredAfterSubstitution(flow.account_id, dialect.slug);
   if (dialect.authorization.iss == IssCheck::kRequired) {
     // RFC 9207 §2.4: a missing or different iss means a possible mix-up: stop here.
     auto iss = cleanParam(*params, "iss", 2048);
@@ -173,7 +175,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   auto tokens = parseTokenResponse(dialect, *http_response, s_.clock.now(), flow.scopes);
   if (!tokens) {
-    diag.provider_answer = "HTTP " + std::to_string(http_response->status);
+    diag.provider_answer = "token endpoint: HTTP " + std::to_string(http_response->status);
     std::string why = tokens.error().message;
     if (auto said = providerErrorText(dialect.token_response, *http_response);
         said && tokens.error().id == "provider_error") {
@@ -181,6 +183,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
       if (!said->error.empty()) why += " error=" + sanitiseProviderText(said->error, secrets, 64);
       if (!said->description.empty()) why += ": " + sanitiseProviderText(said->description, secrets);
     }
+    diag.provider_answer += " — " + why;
     return fail(gwError(Code::kProviderExchangeFailed, dialect.display_name + ": " + why));
   }
 

@@ -312,7 +312,9 @@ TEST_F(FlowTest, DebugPageOnStartAndCallbackShowsNoSecret) {
   EXPECT_NE(r.body.find("https://app.example/cb"), std::string::npos);  // registered list
   EXPECT_EQ(r.body.find("<script>"), std::string::npos);                 // escaped
   EXPECT_EQ(r.body.find("acme-secret"), std::string::npos);
-  EXPECT_EQ(r.header("Content-Security-Policy"), "frame-ancestors 'none'");
+  const std::string csp = r.header("Content-Security-Policy").value_or("");
+  EXPECT_TRUE(csp.starts_with("default-src 'none'; style-src 'sha256-")) << csp;
+  EXPECT_TRUE(csp.ends_with("frame-ancestors 'none'")) << csp;
   EXPECT_EQ(r.header("Referrer-Policy"), "no-referrer");
 
   gw_.http.answer([](const HttpRequest&) -> Result<HttpResponse> {
@@ -323,6 +325,11 @@ TEST_F(FlowTest, DebugPageOnStartAndCallbackShowsNoSecret) {
   EXPECT_NE(cb.body.find("Continue to the application"), std::string::npos);
   EXPECT_NE(cb.body.find("invalid_grant"), std::string::npos);
   EXPECT_EQ(cb.body.find("acme-secret"), std::string::npos);
+  // The callback stage lists the registered URIs too, and what the provider answered.
+  EXPECT_EQ(cb.body.find("None. Register one"), std::string::npos) << cb.body;
+  EXPECT_NE(cb.body.find("<li><code>https://app.example/cb</code></li>"), std::string::npos);
+  EXPECT_NE(cb.body.find("What the provider answered"), std::string::npos);
+  EXPECT_NE(cb.body.find("HTTP 400"), std::string::npos);
 }
 
 TEST(IssCheck, RequiredIssMustBePresentAndEqual) {

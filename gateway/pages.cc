@@ -1,30 +1,38 @@
-// HTML and JSON renderings of gateway errors.
+// HTML and JSON renderings of gateway errors, in the shared page frame (web/assets).
 #include "gateway/pages.h"
+
+#include "web/assets/page_style.h"
 
 namespace linkgate::gateway {
 namespace {
 
-std::string page(const std::string& title, const std::string& body) {
-  return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + web::htmlEscape(title) +
-         "</title><style>body{font-family:sans-serif;max-width:48em;margin:2em auto}"
-         "code{background:#eee;padding:0 .2em}</style></head><body>" +
-         body + "</body></html>\n";
+using web::htmlEscape;
+
+web::Response page(int status, const std::string& title, const std::string& body) {
+  return web::pageResponse(status, web::PageFrame{title, "gateway", body});
 }
 
 std::string item(const std::string& label, const std::string& value) {
-  return "<dt>" + web::htmlEscape(label) + "</dt><dd><code>" + web::htmlEscape(value) +
-         "</code></dd>";
+  return "<dt>" + htmlEscape(label) + "</dt><dd><code>" + htmlEscape(value) + "</code></dd>";
+}
+
+std::string errorList(const GatewayError& error) {
+  return item("error", error.wireError()) + item("reason", error.description) +
+         item("error id", std::string(error.id()));
 }
 
 }  // namespace
 
 web::Response errorPage(const web::Request& request, const GatewayError& error) {
   if (request.wantsJson()) return jsonError(error);
-  std::string body = "<h1>This link cannot continue</h1><dl>" +
-                     item("error", error.wireError()) + item("reason", error.description) +
-                     item("error id", std::string(error.id())) + "</dl>" +
-                     "<p>Return to the application that sent you here and start again.</p>";
-  return web::Response::html(error.status(), page("Error: " + error.wireError(), body));
+  std::string body = "<div class=\"card\"><h1>This link cannot continue</h1>"
+                     "<div class=\"notice bad\"><strong>" + htmlEscape(error.wireError()) +
+                     "</strong>: " + htmlEscape(error.description) + "</div><dl>" +
+                     errorList(error) + "</dl>" +
+                     "<p class=\"muted\">Return to the application that sent you here and start "
+                     "again. Developers: add <code>debug=true</code> to the start URL for the "
+                     "diagnostics page.</p></div>";
+  return page(error.status(), "Error: " + error.wireError(), body);
 }
 
 web::Response jsonError(const GatewayError& error) {
@@ -48,33 +56,63 @@ web::Response diagnosticsPage(const web::Request& request, const Diagnostics& d)
     response.setHeader("Cache-Control", "no-store");
     return response;
   }
-  std::string body = "<h1>Linkgate diagnostics</h1><p>The " + web::htmlEscape(d.stage) +
-                     " step failed.</p><dl>" + item("error", d.error.wireError()) +
-                     item("reason", d.error.description) +
-                     item("error id", std::string(d.error.id()));
+  std::string body = "<div class=\"card\"><h1>Linkgate diagnostics</h1><p>The <strong>" +
+                     htmlEscape(d.stage) + "</strong> step failed.</p>" +
+                     "<div class=\"notice bad\"><strong>" + htmlEscape(d.error.wireError()) +
+                     "</strong>: " + htmlEscape(d.error.description) + "</div><dl>" +
+                     errorList(d.error);
   if (d.provider) body += item("provider", *d.provider);
   if (d.requested_redirect_uri) body += item("requested redirect_uri", *d.requested_redirect_uri);
-  if (d.provider_answer) body += item("provider answered", *d.provider_answer);
-  body += "</dl><h2>Registered redirect URIs (after :provider substitution)</h2>";
+  body += "</dl></div>";
+  if (d.provider_answer) {
+    body += "<div class=\"card\"><h2>What the provider answered</h2><p><code>" +
+            htmlEscape(*d.provider_answer) + "</code></p></div>";
+  }
+  body += "<div class=\"card\"><h2>Registered redirect URIs (after :provider substitution)</h2>";
   if (d.registered_after_substitution.empty()) {
     body += "<p>None. Register one with <code>POST /v1/redirect-uris</code>.</p>";
   } else {
-    body += "<ul>";
+    body += "<ul class=\"registered\">";
     for (const auto& uri : d.registered_after_substitution) {
-      body += "<li><code>" + web::htmlEscape(uri) + "</code></li>";
+      body += "<li><code>" + htmlEscape(uri) + "</code></li>";
     }
     body += "</ul>";
   }
+  body += "</div>";
   if (!d.hints.empty()) {
-    body += "<h2>What to do</h2><ul>";
-    for (const auto& hint : d.hints) body += "<li>" + web::htmlEscape(hint) + "</li>";
-    body += "</ul>";
+    body += "<div class=\"card\"><h2>What to do</h2><ul>";
+    for (const auto& hint : d.hints) body += "<li>" + htmlEscape(hint) + "</li>";
+    body += "</ul></div>";
   }
   if (d.continue_url) {
-    body += "<p><a href=\"" + web::htmlEscape(*d.continue_url) +
-            "\">Continue to the application</a> (it receives the error above).</p>";
+    body += "<div class=\"card\"><p>The application receives the error above.</p>"
+            "<div class=\"actions\"><a class=\"button\" href=\"" + htmlEscape(*d.continue_url) +
+            "\">Continue to the application</a></div></div>";
   }
-  return web::Response::html(status, page("Linkgate diagnostics", body));
+  return page(status, "Linkgate diagnostics", body);
+}
+
+web::Response hostMismatchPage(const web::Request& request, const std::string& request_host,
+                               const std::string& public_host, const std::string& right_url) {
+  GatewayError error = gwError(
+      Code::kInvalidRequest, "this request came to " + request_host +
+                                 ", but the gateway's public URL is at " + public_host +
+                                 ": the flow cookie would be set for the wrong host and the "
+                                 "callback would fail (flow_cookie_mismatch). Use " + right_url);
+  if (request.wantsJson()) return jsonError(error);
+  std::string body =
+      "<div class=\"card\"><h1>Open this link at " + htmlEscape(public_host) + "</h1>"
+      "<div class=\"notice warn\">You opened the gateway at <code>" + htmlEscape(request_host) +
+      "</code>, but its public URL is at <code>" + htmlEscape(public_host) + "</code>.</div>"
+      "<p>Browsers keep cookies per host name: <code>localhost</code> and "
+      "<code>127.0.0.1</code> are different hosts to them. The provider sends you back to the "
+      "public URL, where the cookie this step would set is not sent, and the sign-in would end "
+      "with <code>flow_cookie_mismatch</code>. Nothing was started.</p>"
+      "<div class=\"actions\"><a class=\"button\" id=\"right-url\" href=\"" +
+      htmlEscape(right_url) + "\">Continue at " + htmlEscape(public_host) + "</a></div>"
+      "<p class=\"muted\">Developers: link to the gateway with the host of its "
+      "<code>--public-url</code> (or start the gateway with the public URL you use).</p></div>";
+  return page(400, "Wrong host for this gateway", body);
 }
 
 }  // namespace linkgate::gateway

@@ -31,4 +31,9 @@ struct Diagnostics {
 // The debug=true page (HTTP 400, or 200 when there is a continue link).
 web::Response diagnosticsPage(const web::Request& request, const Diagnostics& diagnostics);
 
+// 400: the browser came to `request_host` but the gateway's public URL is at `public_host`;
+// links to `right_url` (the same request at the public URL). JSON with Accept: application/json.
+web::Response hostMismatchPage(const web::Request& request, const std::string& request_host,
+                               const std::string& public_host, const std::string& right_url);
+
 }  // namespace linkgate::gateway

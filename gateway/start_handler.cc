@@ -6,6 +6,7 @@
 #include "core/url.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/host_check.h"
 #include "gateway/oidc_flow.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
@@ -71,6 +72,8 @@ web::Response FlowHandlers::redirectError(const web::Request& request,
 }
 
 web::Response FlowHandlers::start(const web::Request& request) {
+  // Before anything else: a flow started at another host than the public URL's cannot finish.
+  if (auto wrong_host = publicHostMismatch(request, s_.config.public_url)) return *wrong_host;
   auto params = Params::parse(request.raw_query);
   const bool debug = params && params->count("debug") == 1 && params->get("debug") == "true";
   Diagnostics diag;
@@ -182,6 +185,8 @@ web::Response FlowHandlers::start(const web::Request& request) {
 }
 
 web::Response FlowHandlers::startFromLink(const web::Request& request, const std::string& token) {
+  // Checked before the single-use link is consumed, so the right host can still use it.
+  if (auto wrong_host = publicHostMismatch(request, s_.config.public_url)) return *wrong_host;
   if (token.empty() || token.size() > 128 ||
       !std::all_of(token.begin(), token.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';

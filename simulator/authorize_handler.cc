@@ -7,6 +7,7 @@
 #include "core/crypto.h"
 #include "core/params.h"
 #include "core/query_signature.h"
+#include "simulator/any_user.h"
 #include "simulator/consent_page.h"
 #include "simulator/oauth_response.h"
 #include "simulator/profile_tolerance.h"
@@ -244,7 +245,7 @@ web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
 
   std::string id = randomToken(ctx.random, 128);
   ctx.grants.addConsent(PendingConsent{id, req, ctx.clock.now() + kConsentLifetime});
-  return consentPage(p.profile, id, req.client_id, req.scopes);
+  return consentPage(p.profile, id, req.client_id, req.scopes, req.redirect_uri);
 }
 
 web::Response handleConsent(const SimContext& ctx, const RouteMatch& m,
@@ -268,10 +269,17 @@ web::Response handleConsent(const SimContext& ctx, const RouteMatch& m,
   }
   const User* user = nullptr;
   if (*decision == "approve") {
-    auto user_id = form->get("user");
-    if (!user_id) return errorPage(request, 400, "invalid_request", "user is required");
-    user = p.profile.findUser(*user_id);
-    if (!user) return errorPage(request, 400, "invalid_request", "unknown user");
+    if (auto typed = form->get("login_as"); typed && !typed->empty()) {
+      // "Sign in as any user": a new identity with claims derived from the typed id or email.
+      auto derived = deriveUser(p.profile, *typed);
+      if (!derived) return errorPage(request, 400, "invalid_request", derived.error().message);
+      user = &p.profile.any_users->add(std::move(*derived));
+    } else {
+      auto user_id = form->get("user");
+      if (!user_id) return errorPage(request, 400, "invalid_request", "user is required");
+      user = p.profile.findUser(*user_id);
+      if (!user) return errorPage(request, 400, "invalid_request", "unknown user");
+    }
   }
   auto pending = ctx.grants.takeConsent(*consent);
   if (!pending || pending->request.provider != p.profile.slug) {

@@ -1,6 +1,8 @@
 // Wire names of the profile enums.
 #include "simulator/profile.h"
 
+#include "simulator/any_user.h"
+
 namespace linkgate::sim {
 
 std::string_view wireName(ScopeSeparator v) {
@@ -131,7 +133,7 @@ const User* Profile::findUser(std::string_view id) const {
     auto it = u.find("id");
     if (it != u.end() && it->second == id) return &u;
   }
-  return nullptr;
+  return any_users ? any_users->find(id) : nullptr;
 }
 
 }  // namespace linkgate::sim

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -195,6 +196,8 @@ struct ApiSpec {
 };
 
 using User = StringMap;  // has "id" and "login"
+class AnyUsers;  // simulator/any_user.h: users typed in on the consent page
+std::shared_ptr<AnyUsers> newAnyUsers();
 
 struct Profile {
   std::string file;  // where it was loaded from, for messages
@@ -211,7 +214,9 @@ struct Profile {
   ApiSpec api;
   std::vector<User> users;
   std::optional<OidcSpec> oidc;  // the `oidc` block: the provider speaks OpenID Connect
+  std::shared_ptr<AnyUsers> any_users = newAnyUsers();  // shared by copies of the profile
 
+  // A test user of the profile, else one signed in as on the consent page; nullptr if none.
   const User* findUser(std::string_view id) const;
 };
 
