@@ -175,7 +175,6 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   auto tokens = parseTokenResponse(dialect, *http_response, s_.clock.now(), flow.scopes);
   if (!tokens) {
-    diag.provider_answer = "token endpoint: HTTP " + std::to_string(http_response->status);
     std::string why = tokens.error().message;
     if (auto said = providerErrorText(dialect.token_response, *http_response);
         said && tokens.error().id == "provider_error") {
@@ -183,7 +182,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
       if (!said->error.empty()) why += " error=" + sanitiseProviderText(said->error, secrets, 64);
       if (!said->description.empty()) why += ": " + sanitiseProviderText(said->description, secrets);
     }
-    diag.provider_answer += " — " + why;
+    diag.provider_answer =
+        "token endpoint: HTTP " + std::to_string(http_response->status) + " — " + why;
     return fail(gwError(Code::kProviderExchangeFailed, dialect.display_name + ": " + why));
   }
 
