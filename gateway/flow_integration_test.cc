@@ -15,14 +15,8 @@
 namespace linkgate::gateway {
 namespace {
 
+using testing::binaryPath;
 using testing::ChildProcess;
-
-// $LINKGATE_SIMULATOR / $LINKGATE_GATEWAY, else $LINKGATE_BIN_DIR/NAME, else the build's own.
-std::string binary(const char* env_override, const char* name, const char* built) {
-  if (const char* path = std::getenv(env_override)) return path;
-  if (const char* dir = std::getenv("LINKGATE_BIN_DIR")) return std::string(dir) + "/" + name;
-  return built;
-}
 
 class Stack {
  public:
@@ -37,7 +31,7 @@ class Stack {
 
  private:
   Stack() {
-    auto sim = ChildProcess::start({binary("LINKGATE_SIMULATOR", "simulator", LINKGATE_BUILT_SIMULATOR), "--port", "0",
+    auto sim = ChildProcess::start({binaryPath("LINKGATE_SIMULATOR", "simulator", LINKGATE_BUILT_SIMULATOR), "--port", "0",
                                     "--auto-approve", "--profiles",
                                     testing::sourceDir() + "/fixtures/providers"});
     if (!sim) {
@@ -46,7 +40,7 @@ class Stack {
     }
     simulator = std::move(*sim);
     auto gw = ChildProcess::start(
-        {binary("LINKGATE_GATEWAY", "gateway", LINKGATE_BUILT_GATEWAY), "--port", "0", "--db",
+        {binaryPath("LINKGATE_GATEWAY", "gateway", LINKGATE_BUILT_GATEWAY), "--port", "0", "--db",
          (dir.path() / "gw.db").string(), "--provider-base-url", simulator->url(), "--catalogue",
          testing::sourceDir() + "/gateway/catalogue"},
         {"LINKGATE_API_KEY=integration-key",

@@ -17,13 +17,8 @@
 namespace linkgate::gateway {
 namespace {
 
+using testing::binaryPath;
 using testing::ChildProcess;
-
-std::string binary(const char* env_override, const char* name, const char* built) {
-  if (const char* path = std::getenv(env_override)) return path;
-  if (const char* dir = std::getenv("LINKGATE_BIN_DIR")) return std::string(dir) + "/" + name;
-  return built;
-}
 
 const std::string kSecret = "hostile-Secret-7f3a9c21";
 const HeaderList kApi = {{"Authorization", "Bearer hostile-key"},
@@ -33,13 +28,13 @@ class HostileProvider : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     stack_ = new Stack();
-    auto sim = ChildProcess::start({binary("LINKGATE_SIMULATOR", "simulator", LINKGATE_BUILT_SIMULATOR),
+    auto sim = ChildProcess::start({binaryPath("LINKGATE_SIMULATOR", "simulator", LINKGATE_BUILT_SIMULATOR),
                                     "--port", "0", "--auto-approve", "--profiles",
                                     testing::sourceDir() + "/fixtures/providers"});
     if (!sim) return void(stack_->error = sim.error().message);
     stack_->sim = std::move(*sim);
     auto gw = ChildProcess::start(
-        {binary("LINKGATE_GATEWAY", "gateway", LINKGATE_BUILT_GATEWAY), "--port", "0", "--db",
+        {binaryPath("LINKGATE_GATEWAY", "gateway", LINKGATE_BUILT_GATEWAY), "--port", "0", "--db",
          (stack_->dir.path() / "gw.db").string(), "--provider-base-url", stack_->sim->url(),
          "--catalogue", testing::sourceDir() + "/gateway/catalogue"},
         {"LINKGATE_API_KEY=hostile-key",

@@ -18,6 +18,12 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::string binaryPath(const char* env_override, const char* name, const char* built) {
+  if (const char* path = std::getenv(env_override)) return path;
+  if (const char* dir = std::getenv("LINKGATE_BIN_DIR")) return std::string(dir) + "/" + name;
+  return built;
+}
+
 std::string sourceDir() {
   if (const char* dir = std::getenv("LINKGATE_SOURCE_DIR")) return dir;
   return LINKGATE_SOURCE_DIR_DEFAULT;

@@ -57,6 +57,9 @@ class TempDir {
 
 // The real catalogue of the source tree (LINKGATE_SOURCE_DIR or the compile-time path).
 std::string sourceDir();
+// A program for integration tests: $`env_override` (e.g. LINKGATE_GATEWAY), else
+// $LINKGATE_BIN_DIR/`name`, else `built` (the build's own path).
+std::string binaryPath(const char* env_override, const char* name, const char* built);
 const Catalogue& realCatalogue();
 
 // A minimal dialect for unit tests (slug "acme", no connection params unless added).

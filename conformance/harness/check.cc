@@ -232,4 +232,24 @@ void runCheck(CheckInfo info, const std::function<void(CheckContext&)>& body) {
   if (not_run) GTEST_SKIP() << "not run: " << *not_run;
 }
 
+namespace {
+class RegisteredCheck : public testing::Test {
+ public:
+  RegisteredCheck(CheckInfo info, std::function<void(CheckContext&)> body)
+      : info_(std::move(info)), body_(std::move(body)) {}
+  void TestBody() override { runCheck(info_, body_); }
+
+ private:
+  CheckInfo info_;
+  std::function<void(CheckContext&)> body_;
+};
+}  // namespace
+
+void registerCheck(const std::string& suite_name, const std::string& test_name, CheckInfo info,
+                   std::function<void(CheckContext&)> body) {
+  testing::RegisterTest(
+      suite_name.c_str(), test_name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+      [info, body]() -> testing::Test* { return new RegisteredCheck(info, body); });
+}
+
 }  // namespace linkgate::conformance

@@ -92,6 +92,10 @@ class CheckContext {
 
 // Runs one check inside the current gtest test and records its verdict.
 void runCheck(CheckInfo info, const std::function<void(CheckContext&)>& body);
+// Registers `suite_name.test_name` with GoogleTest at run time, running `body` through runCheck
+// (per-provider checks, whose list comes from the stack).
+void registerCheck(const std::string& suite_name, const std::string& test_name, CheckInfo info,
+                   std::function<void(CheckContext&)> body);
 
 // Fails the check with `message` unless `ok` (for Result-returning harness calls).
 template <class T>

@@ -18,27 +18,6 @@
 namespace linkgate::conformance {
 namespace {
 
-HttpResponse api(CheckContext& c, const std::string& method, const std::string& path,
-                 const std::optional<Json>& body = std::nullopt) {
-  auto r = must(c.world().gateway().request(method, path, body), method + " " + path);
-  c.trace().add(method + " " + path + " -> " + std::to_string(r.status) + " " +
-                printable(r.body, 200));
-  return r;
-}
-
-// A bad-input answer: the status, with error and error_description (SPEC §7).
-void expectClearError(const HttpResponse& r, std::initializer_list<int> statuses,
-                      const std::string& what) {
-  bool status_ok = false;
-  for (int s : statuses) status_ok = status_ok || r.status == s;
-  EXPECT_TRUE(status_ok) << what << ": HTTP " << r.status << " " << printable(r.body, 300);
-  auto json = parseJsonObject(r.body);
-  EXPECT_TRUE(json && jsonString(*json, "error") && !jsonString(*json, "error")->empty())
-      << what << ": no error in " << printable(r.body, 300);
-  EXPECT_TRUE(json && jsonString(*json, "error_description"))
-      << what << ": no error_description in " << printable(r.body, 300);
-}
-
 // A full approved flow for the primary app, exchanged: the credential.
 Credential linkedCredential(CheckContext& c, const App& app) {
   Flow flow(c.world(), &c.trace());
@@ -101,22 +80,22 @@ TEST(Credentials, StartLinkBadInput) {
     World& w = c.world();
     const App app = primaryApp(c);
     // SPEC §3 names no status for an unknown app; §7 asks for a clear error: 400 or 404.
-    expectClearError(api(c, "POST", "/v1/credentials/start-auth",
+    expectJsonError(api(c, "POST", "/v1/credentials/start-auth",
                          Json{{"oauth_app_id", randomUuid()}, {"redirect_uri", w.integratorUri()}}),
                      {400, 404}, "unknown oauth_app_id");
-    expectClearError(
+    expectJsonError(
         api(c, "POST", "/v1/credentials/start-auth",
             Json{{"oauth_app_id", app.id}, {"redirect_uri", "https://unregistered.invalid/cb"}}),
         {400}, "unregistered redirect_uri");
-    expectClearError(api(c, "POST", "/v1/credentials/start-auth",
+    expectJsonError(api(c, "POST", "/v1/credentials/start-auth",
                          Json{{"oauth_app_id", app.id}, {"redirect_uri", w.integratorUri() + "/"}}),
                      {400}, "redirect_uri with a trailing slash (SPEC §2)");
-    expectClearError(api(c, "POST", "/v1/credentials/start-auth",
+    expectJsonError(api(c, "POST", "/v1/credentials/start-auth",
                          Json{{"redirect_uri", w.integratorUri()}}),
                      {400}, "no oauth_app_id");
-    expectClearError(api(c, "POST", "/v1/credentials/start-auth", Json{{"oauth_app_id", app.id}}),
+    expectJsonError(api(c, "POST", "/v1/credentials/start-auth", Json{{"oauth_app_id", app.id}}),
                      {400}, "no redirect_uri");
-    expectClearError(api(c, "POST", "/v1/credentials/start-auth",
+    expectJsonError(api(c, "POST", "/v1/credentials/start-auth",
                          Json{{"oauth_app_id", app.id},
                               {"redirect_uri", w.integratorUri()},
                               {"state", std::string(6 * 1024, 'x')}}),

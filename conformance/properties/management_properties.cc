@@ -36,27 +36,6 @@ HttpResponse unauthenticated(CheckContext& c, const std::string& method, const s
   return r;
 }
 
-HttpResponse api(CheckContext& c, const std::string& method, const std::string& path,
-                 const std::optional<Json>& body = std::nullopt) {
-  auto r = must(c.world().gateway().request(method, path, body), method + " " + path);
-  c.trace().add(method + " " + path + " -> " + std::to_string(r.status) + " " +
-                printable(r.body, 200));
-  return r;
-}
-
-// HTTP `status` (any of them), a JSON `error` and an `error_description`.
-void expectJsonError(const HttpResponse& r, std::initializer_list<int> statuses,
-                     const std::string& what) {
-  bool status_ok = false;
-  for (int s : statuses) status_ok = status_ok || r.status == s;
-  EXPECT_TRUE(status_ok) << what << ": HTTP " << r.status << " " << printable(r.body, 300);
-  auto json = parseJsonObject(r.body);
-  EXPECT_TRUE(json && !jsonString(*json, "error").value_or("").empty())
-      << what << ": no JSON error in " << printable(r.body, 300);
-  EXPECT_TRUE(json && jsonString(*json, "error_description"))
-      << what << ": no error_description in " << printable(r.body, 300);
-}
-
 // The items of a list answer (an array, or {"data": [...]}).
 Json items(const HttpResponse& r) {
   auto json = parseJson(r.body);

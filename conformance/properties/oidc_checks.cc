@@ -24,19 +24,8 @@ namespace {
 
 using Body = std::function<void(CheckContext&)>;
 
-class OidcCheck : public testing::Test {
- public:
-  OidcCheck(CheckInfo info, Body body) : info_(std::move(info)), body_(std::move(body)) {}
-  void TestBody() override { runCheck(info_, body_); }
-
- private:
-  CheckInfo info_;
-  Body body_;
-};
-
 void add(const std::string& suite_name, const std::string& slug, CheckInfo info, Body body) {
-  testing::RegisterTest(suite_name.c_str(), slug.c_str(), nullptr, nullptr, __FILE__, __LINE__,
-                        [info, body]() -> testing::Test* { return new OidcCheck(info, body); });
+  registerCheck(suite_name, slug, std::move(info), std::move(body));
 }
 
 Result<Json> getJson(World& w, const std::string& url) {

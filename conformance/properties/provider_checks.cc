@@ -19,19 +19,8 @@ namespace {
 
 using Body = std::function<void(CheckContext&)>;
 
-class ProviderCheck : public testing::Test {
- public:
-  ProviderCheck(CheckInfo info, Body body) : info_(std::move(info)), body_(std::move(body)) {}
-  void TestBody() override { runCheck(info_, body_); }
-
- private:
-  CheckInfo info_;
-  Body body_;
-};
-
 void add(const std::string& suite_name, const std::string& slug, CheckInfo info, Body body) {
-  testing::RegisterTest(suite_name.c_str(), slug.c_str(), nullptr, nullptr, __FILE__, __LINE__,
-                        [info, body]() -> testing::Test* { return new ProviderCheck(info, body); });
+  registerCheck(suite_name, slug, std::move(info), std::move(body));
 }
 
 const ProviderUnderTest& under(CheckContext& c) { return *c.world().provider(c.provider()); }

@@ -1,6 +1,8 @@
 // Shared judgements of the properties.
 #include "conformance/properties/support.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 
 #include "core/json.h"
@@ -145,6 +147,26 @@ std::string jsonError(const HttpResponse& r) {
   auto json = parseJsonObject(r.body);
   if (!json) return {};
   return jsonString(*json, "error").value_or("");
+}
+
+HttpResponse api(CheckContext& c, const std::string& method, const std::string& path,
+                 const std::optional<Json>& body) {
+  auto r = must(c.world().gateway().request(method, path, body), method + " " + path);
+  c.trace().add(method + " " + path + " -> " + std::to_string(r.status) + " " +
+                printable(r.body, 200));
+  return r;
+}
+
+void expectJsonError(const HttpResponse& r, std::initializer_list<int> statuses,
+                     const std::string& what) {
+  bool status_ok = false;
+  for (int s : statuses) status_ok = status_ok || r.status == s;
+  EXPECT_TRUE(status_ok) << what << ": HTTP " << r.status << " " << printable(r.body, 300);
+  auto json = parseJsonObject(r.body);
+  EXPECT_TRUE(json && !jsonString(*json, "error").value_or("").empty())
+      << what << ": no JSON error in " << printable(r.body, 300);
+  EXPECT_TRUE(json && jsonString(*json, "error_description"))
+      << what << ": no error_description in " << printable(r.body, 300);
 }
 
 }  // namespace linkgate::conformance

@@ -3,6 +3,7 @@
 // what is wrong (usable from gtest checks and RapidCheck properties alike).
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,14 @@ std::string randomUuid();
 std::string jsonError(const HttpResponse& response);
 // Bytes shown safely in a message: control and non-ASCII bytes as \xNN, long text clipped.
 std::string printable(const std::string& bytes, size_t max = 160);
+
+// A management API call through the harness (a transport failure fails the check), traced.
+HttpResponse api(CheckContext& c, const std::string& method, const std::string& path,
+                 const std::optional<Json>& body = std::nullopt);
+// A bad-input answer (SPEC §7): one of `statuses`, a JSON `error` and an `error_description`.
+// Records gtest failures naming `what`.
+void expectJsonError(const HttpResponse& r, std::initializer_list<int> statuses,
+                     const std::string& what);
 
 // ASCII lower-case (header names, error codes).
 std::string lower(std::string s);
