@@ -65,11 +65,14 @@ Result<Credential> parseCredential(const HttpResponse& response) {
   return c;
 }
 
-Flow::Flow(World& world, Trace* trace)
-    : world_(world), trace_(trace), browser_(world.browser(trace)) {}
+Flow::Flow(World& world, Trace* trace, std::string gateway_url)
+    : world_(world),
+      trace_(trace),
+      gateway_url_(gateway_url.empty() ? world.publicUrl() : std::move(gateway_url)),
+      browser_(world.browser(trace)) {}
 
 bool Flow::isCallback(const std::string& url) const {
-  return url.starts_with(world_.publicUrl() + "/link/oauth2/callback/");
+  return url.starts_with(gateway_url_ + "/link/oauth2/callback/");
 }
 
 Result<std::string> Flow::redirectTarget(const HttpResponse& response, const std::string& what) {
@@ -84,7 +87,9 @@ Result<std::string> Flow::redirectTarget(const HttpResponse& response, const std
 }
 
 Result<HttpResponse> Flow::start(const StartParams& params) {
-  return startAt(params.provider, startUrl(world_, params), params.headers);
+  std::string url = startUrl(world_, params);
+  if (gateway_url_ != world_.publicUrl()) url = gateway_url_ + url.substr(world_.publicUrl().size());
+  return startAt(params.provider, url, params.headers);
 }
 
 Result<HttpResponse> Flow::startAt(const std::string& provider, const std::string& url,

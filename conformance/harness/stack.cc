@@ -112,11 +112,12 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
   // 3. Gateway with a fresh database, a generated master key and API key, short lifetimes.
   SystemRandom random;
   const std::string api_key = "conformance-" + randomToken(random, 192);
+  const std::vector<std::string> gw_env = {"LINKGATE_MASTER_KEY=" + base64Encode(random.bytes(32)),
+                                           "LINKGATE_API_KEY=" + api_key};
   ChildSpec gw{options.bin_dir + "/gateway",
                {"--port", "0", "--db", dir + "/gateway.db", "--provider-base-url", *sim_url,
                 "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl", "60"},
-               {"LINKGATE_MASTER_KEY=" + base64Encode(random.bytes(32)),
-                "LINKGATE_API_KEY=" + api_key},
+               gw_env,
                dir + "/gateway.log"};
   if (proxy_url) {
     gw.args.push_back("--public-url");
@@ -140,14 +141,36 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
     }
   }
 
-  stack->endpoints_ = {proxy_url.value_or(*gw_url), *sim_url, api_key, kLaunchedCodeTtl, true};
+  stack->endpoints_ = {proxy_url.value_or(*gw_url), *sim_url, api_key, kLaunchedCodeTtl, true,
+                       std::nullopt, 0};
+
+  // 4. Without a proxy (which would be bypassed): a second instance on the same database whose
+  // flows expire after kShortFlowTtl seconds.
+  if (!proxy_url) {
+    ChildSpec short_gw = gw;
+    short_gw.args = {"--port", "0", "--db", dir + "/gateway.db", "--provider-base-url", *sim_url,
+                     "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl",
+                     std::to_string(kShortFlowTtl)};
+    short_gw.log_path = dir + "/gateway-short-flow.log";
+    auto child = ChildProcess::start(short_gw);
+    if (!child) return std::unexpected(child.error());
+    ChildProcess& ref = **child;
+    stack->children_.push_back(std::move(*child));
+    auto line = ref.waitForLine("listening on ", kStartTimeout);
+    if (!line) return failWithLog(ref, line.error());
+    auto url = connectableUrl(*line);
+    if (!url) return failWithLog(ref, url.error());
+    if (auto ok = waitHealthy(http, *url + "/healthz", ref); !ok) return failWithLog(ref, ok.error());
+    stack->endpoints_.short_flow_gateway_url = *url;
+    stack->endpoints_.short_flow_ttl_seconds = kShortFlowTtl;
+  }
   return stack;
 }
 
 std::unique_ptr<Stack> Stack::attach(const Options& options) {
   std::unique_ptr<Stack> stack(new Stack());
   stack->endpoints_ = {*options.gateway_url, *options.simulator_url, *options.api_key,
-                       options.code_ttl_seconds, false};
+                       options.code_ttl_seconds, false, std::nullopt, 0};
   return stack;
 }
 

@@ -19,12 +19,18 @@ struct StackEndpoints {
   std::string api_key;
   std::optional<int> code_ttl_seconds;
   bool launched = false;
+  // A launched stack without a proxy also runs a second gateway instance on the same database
+  // with a flow lifetime short enough to wait for (flow.expiry, C-1.1.8).
+  std::optional<std::string> short_flow_gateway_url;
+  int short_flow_ttl_seconds = 0;
 };
 
 class Stack {
  public:
   // Code lifetime given to a launched gateway: short enough to wait for in the expiry check.
   static constexpr int kLaunchedCodeTtl = 4;
+  // Flow lifetime of the second, short-lived instance.
+  static constexpr int kShortFlowTtl = 2;
 
   // Starts simulator (then the proxy, when asked), then gateway; waits until each answers its
   // health endpoint. Fails with what did not start and the tail of its log.

@@ -66,8 +66,10 @@ class World {
 
   // The app of `slug`, created on first use. Thread-safe.
   Result<App> app(const std::string& slug);
-  // A further app of `slug` with its own simulator client and secret.
-  Result<App> newApp(const std::string& slug, const std::string& secret_suffix = "");
+  // A further app of `slug` with its own simulator client and secret; the client also accepts
+  // the callbacks of `other_gateways` (base URLs of further gateway instances).
+  Result<App> newApp(const std::string& slug, const std::string& secret_suffix = "",
+                     const std::vector<std::string>& other_gateways = {});
 
   // Redirect URIs registered by the suite (kept for the model) plus any that existed before.
   std::vector<std::string> registeredUris() const;
@@ -79,6 +81,11 @@ class World {
 
   const std::string& publicUrl() const { return endpoints_.gateway_url; }
   std::optional<int> codeTtl() const { return endpoints_.code_ttl_seconds; }
+  // The launched stack's second instance with short-lived flows (StackEndpoints), if any.
+  const std::optional<std::string>& shortFlowGateway() const {
+    return endpoints_.short_flow_gateway_url;
+  }
+  int shortFlowTtl() const { return endpoints_.short_flow_ttl_seconds; }
   const Options& options() const { return options_; }
   SimulatorControl& sim() { return sim_; }
   GatewayApi& gateway() { return gateway_; }
