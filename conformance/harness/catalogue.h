@@ -17,6 +17,7 @@ namespace capability {
 inline constexpr const char* kConsentPage = "consent_page";  // simulator without --auto-approve
 inline constexpr const char* kClock = "clock";                // POST /_sim/clock
 inline constexpr const char* kFaults = "faults";              // POST /_sim/faults, behaviours
+inline constexpr const char* kInstances = "instances";  // other gateway instances (C-11)
 }  // namespace capability
 
 struct CatalogueEntry {

@@ -65,14 +65,14 @@ Result<Credential> parseCredential(const HttpResponse& response) {
   return c;
 }
 
-Flow::Flow(World& world, Trace* trace, std::string gateway_url)
+Flow::Flow(World& world, Trace* trace, std::string start_base)
     : world_(world),
       trace_(trace),
-      gateway_url_(gateway_url.empty() ? world.publicUrl() : std::move(gateway_url)),
+      start_base_(start_base.empty() ? world.publicUrl() : std::move(start_base)),
       browser_(world.browser(trace)) {}
 
 bool Flow::isCallback(const std::string& url) const {
-  return url.starts_with(gateway_url_ + "/link/oauth2/callback/");
+  return url.starts_with(world_.publicUrl() + "/link/oauth2/callback/");
 }
 
 Result<std::string> Flow::redirectTarget(const HttpResponse& response, const std::string& what) {
@@ -88,7 +88,7 @@ Result<std::string> Flow::redirectTarget(const HttpResponse& response, const std
 
 Result<HttpResponse> Flow::start(const StartParams& params) {
   std::string url = startUrl(world_, params);
-  if (gateway_url_ != world_.publicUrl()) url = gateway_url_ + url.substr(world_.publicUrl().size());
+  if (start_base_ != world_.publicUrl()) url = start_base_ + url.substr(world_.publicUrl().size());
   return startAt(params.provider, url, params.headers);
 }
 

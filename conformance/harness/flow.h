@@ -47,9 +47,9 @@ Result<Credential> parseCredential(const HttpResponse& response);
 
 class Flow {
  public:
-  // `gateway_url`: the instance the browser starts and completes the flow at (default: the
-  // gateway under test; the callback the provider returns to must be on it).
-  Flow(World& world, Trace* trace, std::string gateway_url = "");
+  // `start_base`: the gateway instance whose /start the browser opens (default: the public URL;
+  // another instance shares it, so the provider still returns to the public callback).
+  Flow(World& world, Trace* trace, std::string start_base = "");
 
   // GET /link/oauth2/start; the answer as is. On a 302 to the provider, remembers the
   // authorization URL and the gateway's state in it.
@@ -89,7 +89,7 @@ class Flow {
  private:
   World& world_;
   Trace* trace_;
-  std::string gateway_url_;
+  std::string start_base_;
   std::unique_ptr<UserAgent> browser_;
   std::string provider_;
   std::optional<std::string> authorize_url_;

@@ -54,10 +54,14 @@ std::string usage() {
          "                   [--code-ttl S] [--report FILE] [--seed N|random] [--max-success N]\n"
          "                   [--bin-dir DIR] [--profiles DIR] [--expected-failures FILE]\n"
          "                   [--proxy CMD] [--keep-files] [--keep] [--adapter linkgate|\n"
-         "                   http-adapter:FILE] [--contract FILE] [--gtest_* flags]\n"
+         "                   http-adapter:FILE] [--contract FILE] [--instances URL,...]\n"
+         "                   [--gtest_* flags]\n"
          "       conformance --list | --coverage\n"
          "Without --gateway/--simulator/--api-key it starts BIN_DIR/simulator and BIN_DIR/gateway\n"
-         "on free loopback ports (code TTL 4 s) and stops them at the end.\n"
+         "on free loopback ports (code TTL 4 s), plus a second gateway instance on the same\n"
+         "database (flow TTL 2 s; not with --proxy), and stops them at the end. --instances: the\n"
+         "attached gateway's other instances, addressed directly (same database, master key and\n"
+         "public URL), for the C-11 checks.\n"
          "Exit codes: 0 every check passed or was not run, 1 a check failed, 2 bad invocation\n"
          "(flags, contract, catalogue), 3 set-up failed (stack unreachable, API key refused, no\n"
          "provider to test), 4 --coverage found a MUST rule no check enforces, 130 interrupted.\n";
@@ -92,7 +96,7 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
     static const std::vector<std::string> kValued = {
         "--gateway", "--simulator", "--api-key", "--providers", "--code-ttl", "--report", "--seed",
         "--max-success", "--bin-dir", "--profiles", "--expected-failures", "--proxy",
-        "--contract", "--adapter"};
+        "--contract", "--adapter", "--instances"};
     if (std::find(kValued.begin(), kValued.end(), flag) == kValued.end()) {
       return fail("bad_flag", "unknown flag " + flag + " (see --help)");
     }
@@ -112,6 +116,13 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
       o.api_key = text;
     } else if (flag == "--providers") {
       o.providers = splitCommas(text);
+    } else if (flag == "--instances") {
+      for (const std::string& url : splitCommas(text)) {
+        if (!url.starts_with("http://") && !url.starts_with("https://")) {
+          return fail("bad_flag", "--instances: " + url + " is not an http(s) URL");
+        }
+        o.instances.push_back(trimSlash(url));
+      }
     } else if (flag == "--code-ttl") {
       const auto n = parseInt<int>(text);
       if (!n || *n <= 0) return fail("bad_flag", "--code-ttl needs a positive number of seconds");
@@ -156,6 +167,9 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
   }
   if (o.attached() && o.proxy_command) {
     return fail("bad_flag", "--proxy only applies to a stack the suite starts itself");
+  }
+  if (!o.attached() && !o.instances.empty()) {
+    return fail("bad_flag", "--instances only applies to an attached stack (--gateway ...)");
   }
   return o;
 }

@@ -17,6 +17,9 @@ struct Options {
   std::optional<std::string> api_key;
   std::vector<std::string> providers;      // empty: every provider both sides know
   std::optional<int> code_ttl_seconds;     // the gateway's code lifetime, when known
+  // Attached stacks: further instances of the gateway under test, each addressed directly,
+  // sharing its database, master key and public URL (the C-11 checks use them).
+  std::vector<std::string> instances;
   std::optional<std::string> report_path;  // JSON report
   uint64_t seed = 0;
   bool seed_was_random = false;

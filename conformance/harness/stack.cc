@@ -142,15 +142,15 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
   }
 
   stack->endpoints_ = {proxy_url.value_or(*gw_url), *sim_url, api_key, kLaunchedCodeTtl, true,
-                       std::nullopt, 0};
+                       std::nullopt, 0, {}};
 
-  // 4. Without a proxy (which would be bypassed): a second instance on the same database whose
-  // flows expire after kShortFlowTtl seconds.
+  // 4. Without a proxy (which would be bypassed): a second instance on the same database and
+  // public URL whose flows expire after kShortFlowTtl seconds.
   if (!proxy_url) {
     ChildSpec short_gw = gw;
     short_gw.args = {"--port", "0", "--db", dir + "/gateway.db", "--provider-base-url", *sim_url,
                      "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl",
-                     std::to_string(kShortFlowTtl)};
+                     std::to_string(kShortFlowTtl), "--public-url", *gw_url};
     short_gw.log_path = dir + "/gateway-short-flow.log";
     auto child = ChildProcess::start(short_gw);
     if (!child) return std::unexpected(child.error());
@@ -163,6 +163,7 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
     if (auto ok = waitHealthy(http, *url + "/healthz", ref); !ok) return failWithLog(ref, ok.error());
     stack->endpoints_.short_flow_gateway_url = *url;
     stack->endpoints_.short_flow_ttl_seconds = kShortFlowTtl;
+    stack->endpoints_.instances.push_back(*url);
   }
   return stack;
 }
@@ -170,7 +171,8 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
 std::unique_ptr<Stack> Stack::attach(const Options& options) {
   std::unique_ptr<Stack> stack(new Stack());
   stack->endpoints_ = {*options.gateway_url, *options.simulator_url, *options.api_key,
-                       options.code_ttl_seconds, false, std::nullopt, 0};
+                       options.code_ttl_seconds, false, std::nullopt, 0,
+                       options.instances};
   return stack;
 }
 

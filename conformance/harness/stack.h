@@ -23,6 +23,9 @@ struct StackEndpoints {
   // with a flow lifetime short enough to wait for (flow.expiry, C-1.1.8).
   std::optional<std::string> short_flow_gateway_url;
   int short_flow_ttl_seconds = 0;
+  // Other instances of the gateway under test, addressed directly: same database, master key
+  // and public URL (--instances, or the launched second instance).
+  std::vector<std::string> instances = {};
 };
 
 class Stack {

@@ -118,6 +118,11 @@ void World::probeCapabilities() {
   if (auto ok = sim_.clearFaults(); !ok) {
     missing_[capability::kFaults] = "the simulator takes no faults: " + ok.error().message;
   }
+  if (endpoints_.instances.empty()) {
+    missing_[capability::kInstances] =
+        "one gateway instance known: pass --instances URL,... (its other instances, sharing "
+        "its database, master key and public URL)";
+  }
 }
 
 std::string World::createdSummary() const {
@@ -181,8 +186,7 @@ std::string World::callbackUrl(const std::string& slug) const {
   return endpoints_.gateway_url + "/link/oauth2/callback/" + slug;
 }
 
-Result<App> World::newApp(const std::string& slug, const std::string& secret_suffix,
-                          const std::vector<std::string>& other_gateways) {
+Result<App> World::newApp(const std::string& slug, const std::string& secret_suffix) {
   if (provider(slug) == nullptr) return fail("no_provider", slug + " is not under test");
   int n = 0;
   {
@@ -193,11 +197,8 @@ Result<App> World::newApp(const std::string& slug, const std::string& secret_suf
   app.provider = slug;
   app.client_id = "conf-" + slug + "-" + run_id_ + "-" + std::to_string(n);
   app.client_secret = "conf-secret-" + run_id_ + "-" + std::to_string(n) + secret_suffix;
-  std::vector<std::string> callbacks = {callbackUrl(slug)};
-  for (const std::string& base : other_gateways) {
-    callbacks.push_back(base + "/link/oauth2/callback/" + slug);
-  }
-  auto registered = sim_.registerClient(slug, app.client_id, app.client_secret, callbacks);
+  auto registered =
+      sim_.registerClient(slug, app.client_id, app.client_secret, {callbackUrl(slug)});
   if (!registered) return std::unexpected(registered.error());
   // App params the gateway asks for (Amazon's application_id): what the provider assigned the
   // client when the simulator registered it, else the gateway's example value.

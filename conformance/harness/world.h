@@ -66,10 +66,8 @@ class World {
 
   // The app of `slug`, created on first use. Thread-safe.
   Result<App> app(const std::string& slug);
-  // A further app of `slug` with its own simulator client and secret; the client also accepts
-  // the callbacks of `other_gateways` (base URLs of further gateway instances).
-  Result<App> newApp(const std::string& slug, const std::string& secret_suffix = "",
-                     const std::vector<std::string>& other_gateways = {});
+  // A further app of `slug` with its own simulator client and secret.
+  Result<App> newApp(const std::string& slug, const std::string& secret_suffix = "");
 
   // Redirect URIs registered by the suite (kept for the model) plus any that existed before.
   std::vector<std::string> registeredUris() const;
@@ -86,6 +84,8 @@ class World {
     return endpoints_.short_flow_gateway_url;
   }
   int shortFlowTtl() const { return endpoints_.short_flow_ttl_seconds; }
+  // Other instances of the gateway, addressed directly (StackEndpoints::instances).
+  const std::vector<std::string>& instances() const { return endpoints_.instances; }
   const Options& options() const { return options_; }
   SimulatorControl& sim() { return sim_; }
   GatewayApi& gateway() { return gateway_; }

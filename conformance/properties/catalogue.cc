@@ -18,6 +18,11 @@ const std::vector<CatalogueEntry>& checkCatalogue() {
       {"state.gateway_state_fresh", "State.GatewayStateFreshPerFlow", false, {"C-1.1.4"}},
       {"security.cookie_attributes", "Security.CookieAttributes", false, {"C-1.1.7"}},
       {"flow.expiry", "Credentials.FlowExpiry", false, {"C-1.1.8"}},
+      // C-11 several instances (the launched second instance, or --instances)
+      {"instances.flow_elsewhere", "Instances.FlowElsewhere", false, {"C-11.2"}, {kInstances}},
+      {"instances.delete_everywhere", "Instances.DeleteEverywhere", false, {"C-11.4"},
+       {kInstances}},
+      {"instances.refresh_once", "Instances.RefreshOnce", false, {"C-11.3"}, {kInstances}},
       {"errors.no_open_redirect", "Errors.NoOpenRedirect", false, {"C-1.1.1", "C-7.3"}},
       {"errors.debug_page", "Errors.DebugPage", false, {"C-1.1.11", "C-7.7"}, {kFaults}},
       {"start_link.flow", "Credentials.StartLinkFlow", false, {"C-1.1.12", "C-4.10"}},

@@ -291,11 +291,11 @@ TEST(Credentials, FlowExpiry) {
                "starts one on the launched stack's database when no --proxy fronts it");
     }
     const int ttl = w.shortFlowTtl();
-    const App app = must(w.newApp(w.primary(), "", {*short_gw}), "app");
+    const App app = must(w.app(w.primary()), "app");
     const StartParams params{app.provider, app.id, w.integratorUri(), "expiry"};
     {
-      // Control: on the same instance, a flow completed at once succeeds, so a refusal below is
-      // the lifetime's doing.
+      // Control: started on the short-lived instance (the provider returns to the shared public
+      // callback), a flow completed at once succeeds, so a refusal below is the lifetime's doing.
       Flow quick(w, &c.trace(), *short_gw);
       const HttpResponse started = must(quick.start(params), "/start (control)");
       ASSERT_EQ(started.status, 302) << "/start on the short-lived instance: "
