@@ -5,9 +5,13 @@
 #include "core/query_signature.h"
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
+#include "gateway/flow_cookie.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/pages.h"
+#include "gateway/flow_redirect.h"
 #include "gateway/oidc_flow.h"
 #include "gateway/provider_text.h"
+#include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
 
 namespace linkgate::gateway {
@@ -16,6 +20,16 @@ namespace {
 bool isSlug(std::string_view s) {
   return !s.empty() && s.size() <= 64 &&
          s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
+
+// For the diagnostics page: the account's redirect URIs as they match for this provider.
+std::vector<std::string> registeredAfterSubstitution(Store& store, const std::string& account_id,
+                                                     const std::string& slug) {
+  std::vector<std::string> out;
+  auto uris = store.listRedirectUris(account_id);
+  if (!uris) return out;
+  for (const auto& r : *uris) out.push_back(substituteProvider(r.url, slug));
+  return out;
 }
 
 }  // namespace
@@ -43,7 +57,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     return page(gwError(Code::kUnknownFlow, "this flow expired; start again"));
   }
   // RFC 9700 §4.7.1: the browser that started the flow must be the one finishing it.
-  auto cookie = request.cookie(cookieName(flow.state));
+  auto cookie = request.cookie(flowCookieName(flow.state));
   if (!cookie || !constantTimeEqual(sha256Hex(*cookie), flow.cookie_hash)) {
     return page(gwError(Code::kFlowCookieMismatch,
                         "this browser did not start the flow (flow cookie missing or wrong)"));
@@ -55,7 +69,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   const Dialect& dialect = *s_.catalogue.find(flow.provider);
   diag.provider = dialect.slug;
   diag.requested_redirect_uri = flow.redirect_uri;
-  diag.registered_after_substitution = registeredAfterSubstitution(flow.account_id, dialect.slug);
+  diag.registered_after_substitution = registeredAfterSubstitution(s_.store, flow.account_id, dialect.slug);
   if (dialect.authorization.iss == IssCheck::kRequired) {
     // RFC 9207 §2.4: a missing or different iss means a possible mix-up: stop here.
     auto iss = cleanParam(*params, "iss", 2048);
@@ -108,14 +122,13 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   if (!*consumed) {
     return page(gwError(Code::kUnknownFlow, "this flow was already used or expired"));
   }
-  const std::string clear_cookie =
-      cookieName(flow.state) + "=; Path=" + cookiePath() + "; Max-Age=0; HttpOnly; SameSite=Lax";
+  const std::string clear_cookie = flowCookieClear(s_.config.public_url, flow.state);
   auto finish = [&](web::Response r) {
     r.addHeader("Set-Cookie", clear_cookie);
     return r;
   };
   auto fail = [&](GatewayError error) {
-    return finish(redirectError(request, flow.redirect_uri, flow.integrator_state, error,
+    return finish(redirectError(request, s_.config.public_url, flow.redirect_uri, flow.integrator_state, error,
                                 flow.debug, diag));
   };
   if (auto dup = params->firstDuplicate()) {
@@ -272,7 +285,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   Params answer;
   answer.add("code", auth_code.code);
-  return finish(redirectWith(flow.redirect_uri, std::move(answer), flow.integrator_state));
+  return finish(redirectWith(s_.config.public_url, flow.redirect_uri, std::move(answer), flow.integrator_state));
 }
 
 }  // namespace linkgate::gateway

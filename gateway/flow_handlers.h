@@ -1,13 +1,15 @@
 // The browser-facing link flow (SPEC §1) and the code exchange (SPEC §3, POST
 // /link/oauth2/token). Each handler takes a plain request and returns a plain response;
 // callback() calls the provider and therefore blocks (run it off the reactor threads).
+// One file per endpoint: start_handler.cc, start_link_handler.cc, callback_handler.cc,
+// token_handler.cc; flow_begin.cc is the common end of both starts; the flow cookie is
+// flow_cookie.h, the answers to the integrator's redirect URI flow_redirect.h.
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gateway/errors.h"
-#include "gateway/pages.h"
 #include "gateway/services.h"
 #include "web/http.h"
 
@@ -26,9 +28,6 @@ class FlowHandlers {
   // POST /link/oauth2/token
   web::Response token(const web::Request& request);
 
-  // The flow cookie's name for a gateway state (one cookie per flow).
-  static std::string cookieName(const std::string& state);
-
  private:
   // A validated request to start a flow.
   struct FlowStart {
@@ -43,18 +42,8 @@ class FlowHandlers {
     bool debug = false;
   };
 
+  // Both starts end here (flow_begin.cc).
   web::Response beginFlow(const web::Request& request, const FlowStart& start);
-  // After client_id and redirect_uri are valid: the error goes to the redirect URI (or the
-  // diagnostics page with debug=true).
-  web::Response redirectError(const web::Request& request, const std::string& redirect_uri,
-                              const std::optional<std::string>& state, const GatewayError& error,
-                              bool debug, Diagnostics diagnostics);
-  web::Response redirectWith(const std::string& redirect_uri, Params answer,
-                             const std::optional<std::string>& state);
-  std::vector<std::string> registeredAfterSubstitution(const std::string& account_id,
-                                                       const std::string& slug);
-  std::string cookiePath() const;
-  std::string cookieAttributes(int64_t max_age) const;
 
   Services& s_;
 };

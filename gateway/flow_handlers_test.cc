@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "core/percent.h"
 #include "core/query_signature.h"
+#include "gateway/flow_cookie.h"
 #include "gateway/test_support.h"
 
 namespace linkgate::gateway {
@@ -155,7 +156,7 @@ TEST_F(FlowTest, CallbackWithoutCookieIsRejectedWithoutProviderCall) {
   EXPECT_EQ(cb.status, 400);
   EXPECT_FALSE(cb.header("Location"));
   EXPECT_TRUE(gw_.http.requests().empty());
-  s.cookie = FlowHandlers::cookieName(s.provider_state) + "=wrong";
+  s.cookie = flowCookieName(s.provider_state) + "=wrong";
   EXPECT_EQ(callback(s).status, 400);
   EXPECT_TRUE(gw_.http.requests().empty());
 }

@@ -5,6 +5,7 @@
 #include "core/crypto.h"
 #include "core/percent.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/pages.h"
 #include "gateway/request_checks.h"
 
 namespace linkgate::gateway {
