@@ -69,9 +69,25 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
   stack->temp_dir_ = dir_template;
   const std::string& dir = stack->temp_dir_;
   // The log tail goes into the message; the temp dir is removed all the same (--keep-files keeps it).
-  auto failWithLog = [&](ChildProcess& child, const Error& e) -> Result<std::unique_ptr<Stack>> {
+  auto failWithLog = [&](ChildProcess& child, const Error& e) {
     return fail(e.id, e.message + "\n--- " + child.name() + " log (" + child.logPath() + ")\n" +
                           child.logTail(4000));
+  };
+  // Starts a server that prints "listening on URL" and waits until `health` answers; its URL,
+  // or why not (with the tail of its log).
+  auto startServer = [&](const ChildSpec& spec, const std::string& health) -> Result<std::string> {
+    auto child = ChildProcess::start(spec);
+    if (!child) return std::unexpected(child.error());
+    ChildProcess& ref = **child;
+    stack->children_.push_back(std::move(*child));
+    auto line = ref.waitForLine("listening on ", kStartTimeout);
+    if (!line) return failWithLog(ref, line.error());
+    auto url = connectableUrl(*line);
+    if (!url) return failWithLog(ref, url.error());
+    if (auto ok = waitHealthy(http, *url + health, ref); !ok) {
+      return failWithLog(ref, ok.error());
+    }
+    return *url;
   };
 
   // 1. Simulator: its URL is needed by the gateway. Clients are registered by the suite.
@@ -79,17 +95,8 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
                 {"--port", "0", "--profiles", options.profiles_dir, "--strict-docs"},
                 {},
                 dir + "/simulator.log"};
-  auto sim_child = ChildProcess::start(sim);
-  if (!sim_child) return std::unexpected(sim_child.error());
-  ChildProcess& sim_ref = **sim_child;
-  stack->children_.push_back(std::move(*sim_child));
-  auto sim_line = sim_ref.waitForLine("listening on ", kStartTimeout);
-  if (!sim_line) return failWithLog(sim_ref, sim_line.error());
-  auto sim_url = connectableUrl(*sim_line);
-  if (!sim_url) return failWithLog(sim_ref, sim_url.error());
-  if (auto ok = waitHealthy(http, *sim_url + "/_sim/health", sim_ref); !ok) {
-    return failWithLog(sim_ref, ok.error());
-  }
+  auto sim_url = startServer(sim, "/_sim/health");
+  if (!sim_url) return std::unexpected(sim_url.error());
 
   // 2. Optional proxy in front of the gateway: it owns the public URL.
   ChildProcess* proxy = nullptr;
@@ -123,17 +130,8 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
     gw.args.push_back("--public-url");
     gw.args.push_back(*proxy_url);
   }
-  auto gw_child = ChildProcess::start(gw);
-  if (!gw_child) return std::unexpected(gw_child.error());
-  ChildProcess& gw_ref = **gw_child;
-  stack->children_.push_back(std::move(*gw_child));
-  auto gw_line = gw_ref.waitForLine("listening on ", kStartTimeout);
-  if (!gw_line) return failWithLog(gw_ref, gw_line.error());
-  auto gw_url = connectableUrl(*gw_line);
-  if (!gw_url) return failWithLog(gw_ref, gw_url.error());
-  if (auto ok = waitHealthy(http, *gw_url + "/healthz", gw_ref); !ok) {
-    return failWithLog(gw_ref, ok.error());
-  }
+  auto gw_url = startServer(gw, "/healthz");
+  if (!gw_url) return std::unexpected(gw_url.error());
   if (proxy != nullptr) {
     if (auto ok = proxy->writeStdin(*gw_url + "\n"); !ok) return failWithLog(*proxy, ok.error());
     if (auto ok = waitHealthy(http, *proxy_url + "/healthz", *proxy); !ok) {
@@ -152,15 +150,8 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
                      "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl",
                      std::to_string(kShortFlowTtl), "--public-url", *gw_url};
     short_gw.log_path = dir + "/gateway-short-flow.log";
-    auto child = ChildProcess::start(short_gw);
-    if (!child) return std::unexpected(child.error());
-    ChildProcess& ref = **child;
-    stack->children_.push_back(std::move(*child));
-    auto line = ref.waitForLine("listening on ", kStartTimeout);
-    if (!line) return failWithLog(ref, line.error());
-    auto url = connectableUrl(*line);
-    if (!url) return failWithLog(ref, url.error());
-    if (auto ok = waitHealthy(http, *url + "/healthz", ref); !ok) return failWithLog(ref, ok.error());
+    auto url = startServer(short_gw, "/healthz");
+    if (!url) return std::unexpected(url.error());
     stack->endpoints_.short_flow_gateway_url = *url;
     stack->endpoints_.short_flow_ttl_seconds = kShortFlowTtl;
     stack->endpoints_.instances.push_back(*url);
