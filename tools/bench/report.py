@@ -63,12 +63,16 @@ def _ms(v):
     return f"{v:.2f}" if v < 10 else f"{v:.1f}"
 
 
-def render(args, scen, results, ratios, rss, started):
+def render(args, scen, results, ratios, rss, started, load):
     lines = []
     cmd = args.command
     lines.append(f"Run {started.strftime('%Y-%m-%d %H:%M UTC')}: `{cmd}` — {args.rounds} "
                  f"interleaved round(s) of {args.duration:g} s per scenario; wrk -t{args.threads} "
                  f"-c{args.connections}; flow driver with {args.flow_concurrency} flows in flight.")
+    # wrk's threads and a server's busy threads alone give a load of about 4 on this box
+    lines.append(f"1-minute load average during the run: {min(load):.1f}–{max(load):.1f}" + (
+        " — **other work was running: the numbers, and ratios against the single-threaded "
+        "Node peers most of all, are not representative**" if max(load) > 6 else "") + ".")
     lines.append("")
     lines.append("| scenario | unit | rate (median) | range over rounds | p50 ms | p99 ms | errors |")
     lines.append("|---|---|---:|---:|---:|---:|---:|")
