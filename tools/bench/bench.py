@@ -63,6 +63,7 @@ def scenarios(st, args):
                     str(args.flow_concurrency), "--duration", str(d), "--warmup", "0"] + extra
             out = subprocess.run(argv, capture_output=True, text=True, timeout=d + 60)
             r = json.loads(out.stdout.strip().splitlines()[-1])
+            report.driver_cpu(r["cpu_seconds"], d)
             if r["failed"] and r["first_error"]:
                 report.note(f"flow driver: {r['failed']} failed, first: {r['first_error']}")
             return {"per_second": r["per_second"], "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],

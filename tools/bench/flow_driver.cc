@@ -7,10 +7,12 @@
 //    succeeds on 200 with "access_token" in the body (Linkgate: the integrator's token call);
 //  * otherwise the flow succeeds when the last answer is 200 with "access_token" in the body
 //    (Grant: the app's callback route shows what Grant fetched).
-// Prints one JSON line: flows, failed, seconds, per_second, p50_ms, p99_ms, requests, first_error.
+// Prints one JSON line: flows, failed, seconds, per_second, p50_ms, p99_ms, requests (all, warm-up
+// included), cpu_seconds (the driver's own user + system time), first_error.
 //   bench_flow_driver --start URL [--final PREFIX --token-url URL --client-id ID
 //                     --client-secret S] [--concurrency 32] [--duration 10] [--warmup 1]
 #include <curl/curl.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -208,11 +210,16 @@ class Driver {
       if (c == '"' || c == '\\') err += '\\';
       err += (c >= 0x20 && c < 0x7f) ? c : ' ';
     }
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     std::printf("{\"flows\":%zu,\"failed\":%zu,\"seconds\":%.3f,\"per_second\":%.1f,"
-                "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests\":%zu,\"first_error\":\"%s\"}\n",
+                "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"requests\":%zu,\"cpu_seconds\":%.3f,"
+                "\"first_error\":\"%s\"}\n",
                 latencies_us_.size(), failed_, o_.duration,
                 static_cast<double>(latencies_us_.size()) / o_.duration, pct(0.50), pct(0.99),
-                requests_, err.c_str());
+                requests_, cpu, err.c_str());
   }
 
   Options o_;

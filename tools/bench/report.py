@@ -20,6 +20,13 @@ def note(text):
         _notes.append(text)
 
 
+_cpu = []
+
+
+def driver_cpu(cpu_seconds, seconds):
+    _cpu.append(cpu_seconds / seconds)
+
+
 def _run(argv):
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=10).stdout.strip()
@@ -105,6 +112,8 @@ def render(args, scen, results, ratios, rss, started, load):
     lines.append("")
     lines.append("Resident memory at the end of the run (MB): " + ", ".join(
         f"{name} {mb:.0f}" for name, mb in rss.items()) + ".")
+    if _cpu:
+        lines.append(f"The flow driver used at most {100 * max(_cpu):.0f} % of one core.")
     if _notes:
         lines.append("")
         lines.append("Notes from the run: " + "; ".join(_notes))
