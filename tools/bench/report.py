@@ -76,6 +76,7 @@ def render(args, scen, results, ratios, rss, started, load):
     lines.append(f"Run {started.strftime('%Y-%m-%d %H:%M UTC')}: `{cmd}` — {args.rounds} "
                  f"interleaved round(s) of {args.duration:g} s per scenario; wrk -t{args.threads} "
                  f"-c{args.connections}; flow driver with {args.flow_concurrency} flows in flight.")
+    lines.append("")
     # wrk's threads and a server's busy threads alone give a load of about 4 on this box
     lines.append(f"1-minute load average during the run: {min(load):.1f}–{max(load):.1f}" + (
         " — **other work was running: the numbers, and ratios against the single-threaded "
