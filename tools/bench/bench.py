@@ -45,7 +45,7 @@ def scenarios(st, args):
         def run(d):
             r = wrk(args, url, script, script_args, d)
             return {"per_second": r["per_second"], "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
-                    "errors": r["errors"], "count": r["ok"]}
+                    "errors": r["errors"], "timeouts": r["timeouts"], "count": r["ok"]}
         return run
 
     def pairs(base, authorize, token, scope):
@@ -54,7 +54,8 @@ def scenarios(st, args):
                     [authorize, token, "bench-code", "bench-code-secret", "http://127.0.0.1:9/cb",
                      scope], d)
             return {"per_second": r["ok"] / r["seconds"], "p50_ms": r["p50_ms"],
-                    "p99_ms": r["p99_ms"], "errors": r["errors"], "count": r["ok"]}
+                    "p99_ms": r["p99_ms"], "errors": r["errors"], "timeouts": r["timeouts"],
+                    "count": r["ok"]}
         return run
 
     def flows(extra):

@@ -70,6 +70,12 @@ def _ms(v):
     return f"{v:.2f}" if v < 10 else f"{v:.1f}"
 
 
+def _errors(rs):
+    n = sum(r["errors"] for r in rs)
+    t = sum(r.get("timeouts", 0) for r in rs)
+    return f"{n} ({t} timeouts)" if t else str(n)
+
+
 def render(args, scen, results, ratios, rss, started, load):
     lines = []
     cmd = args.command
@@ -79,8 +85,8 @@ def render(args, scen, results, ratios, rss, started, load):
     lines.append("")
     # wrk's threads and a server's busy threads alone give a load of about 4 on this box
     lines.append(f"1-minute load average during the run: {min(load):.1f}–{max(load):.1f}" + (
-        " — **other work was running: the numbers, and ratios against the single-threaded "
-        "Node peers most of all, are not representative**" if max(load) > 6 else "") + ".")
+        " — **other work was running: the numbers, and ratios between servers limited by "
+        "different things (CPU, locks, disk), are not representative**" if max(load) > 6 else "") + ".")
     lines.append("")
     lines.append("| scenario | unit | rate (median) | range over rounds | p50 ms | p99 ms | errors |")
     lines.append("|---|---|---:|---:|---:|---:|---:|")
@@ -93,7 +99,7 @@ def render(args, scen, results, ratios, rss, started, load):
             f"| {label} | {unit} | {med[key]:,.0f} | {min(rates):,.0f}–{max(rates):,.0f} | "
             f"{_ms(statistics.median(r['p50_ms'] for r in rs))} | "
             f"{_ms(statistics.median(r['p99_ms'] for r in rs))} | "
-            f"{sum(r['errors'] for r in rs)} |")
+            f"{_errors(rs)} |")
     lines.append("")
     lines.append("| ratio (per round, side by side) | median | range | target | met |")
     lines.append("|---|---:|---:|---:|---|")

@@ -1,7 +1,7 @@
 -- Shared by every wrk script of tools/bench: per-thread counters of answers with the expected
 -- status (`ok`) and without (`bad`), and one machine-readable summary line from done():
 --   BENCH_JSON {"requests":..,"seconds":..,"per_second":..,"ok":..,"bad":..,"errors":..,
---               "p50_ms":..,"p99_ms":..}
+--               "timeouts":..,"p50_ms":..,"p99_ms":..}
 -- `errors` = wrk's socket errors (connect, read, write, timeout) + `bad` (any unexpected status).
 local threads = {}
 
@@ -28,8 +28,8 @@ function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   io.write(string.format(
     'BENCH_JSON {"requests":%d,"seconds":%.3f,"per_second":%.1f,"ok":%d,"bad":%d,' ..
-    '"errors":%d,"p50_ms":%.3f,"p99_ms":%.3f}\n',
+    '"errors":%d,"timeouts":%d,"p50_ms":%.3f,"p99_ms":%.3f}\n',
     summary.requests, seconds, summary.requests / seconds, okn, badn,
-    e.connect + e.read + e.write + e.timeout + badn,
+    e.connect + e.read + e.write + e.timeout + badn, e.timeout,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
