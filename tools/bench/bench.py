@@ -92,6 +92,12 @@ def scenarios(st, args):
     ]
 
 
+# The servers whose CPU time a scenario's "server CPU per op" column adds up.
+SERVERS = {"nginx302": ["nginx"], "nginxpost": ["nginx"], "bare302": ["bare302"],
+           "start": ["gateway"], "grantstart": ["grant"], "simcode": ["simulator"],
+           "simoidc": ["simulator"], "mockcode": ["mock"], "lgflow": ["gateway", "simulator"],
+           "grantflow": ["grant", "simulator"]}
+
 RATIOS = [  # (label, numerator, denominator, target, what the target means)
     ("Linkgate /start ÷ bare Pistache 302", "start", "bare302", 0.5, "≥ 0.5"),
     ("Linkgate /start ÷ Grant /connect", "start", "grantstart", 8.0, "≥ 8"),
@@ -147,7 +153,9 @@ def main():
         load = [os.getloadavg()[0]]
         for rnd in range(args.rounds):
             for key, label, _, run in scen:
+                cpu0 = st.cpu_seconds(SERVERS[key])
                 r = run(args.duration)
+                r["cpu_ms"] = (st.cpu_seconds(SERVERS[key]) - cpu0) * 1000 / max(r["count"], 1)
                 results[key].append(r)
                 print(f"bench: round {rnd + 1}/{args.rounds} {key}: {r['per_second']:.0f}/s "
                       f"p99 {r['p99_ms']:.2f} ms, {r['errors']} errors", file=sys.stderr)

@@ -88,8 +88,9 @@ def render(args, scen, results, ratios, rss, started, load):
         " — **other work was running: the numbers, and ratios between servers limited by "
         "different things (CPU, locks, disk), are not representative**" if max(load) > 6 else "") + ".")
     lines.append("")
-    lines.append("| scenario | unit | rate (median) | range over rounds | p50 ms | p99 ms | errors |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|")
+    lines.append("| scenario | unit | rate (median) | range over rounds | p50 ms | p99 ms | errors "
+                 "| server CPU ms per op |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|")
     med = {}
     for key, label, unit, _ in scen:
         rs = results[key]
@@ -99,7 +100,7 @@ def render(args, scen, results, ratios, rss, started, load):
             f"| {label} | {unit} | {med[key]:,.0f} | {min(rates):,.0f}–{max(rates):,.0f} | "
             f"{_ms(statistics.median(r['p50_ms'] for r in rs))} | "
             f"{_ms(statistics.median(r['p99_ms'] for r in rs))} | "
-            f"{_errors(rs)} |")
+            f"{_errors(rs)} | {statistics.median(r['cpu_ms'] for r in rs):.3f} |")
     lines.append("")
     lines.append("| ratio (per round, side by side) | median | range | target | met |")
     lines.append("|---|---:|---:|---:|---|")

@@ -170,24 +170,45 @@ class Stack:
         return (f"/link/oauth2/start?client_id={self.app_id}"
                 f"&redirect_uri={quote(self.redirect_uri, safe='')}&state=bench")
 
+    def _group_pids(self, name):
+        """The pids of a server's process group (nginx's workers are children of its master)."""
+        pids = []
+        for pid in os.listdir("/proc"):
+            if pid.isdigit():
+                try:
+                    if os.getpgid(int(pid)) == self.procs[name].pid:
+                        pids.append(pid)
+                except (OSError, ProcessLookupError):
+                    continue
+        return pids
+
     def rss_mb(self):
         """Resident memory of each server process (its whole process group), in MB."""
         out = {}
-        for name, p in self.procs.items():
+        for name in self.procs:
             total = 0
-            for pid in os.listdir("/proc"):
-                if not pid.isdigit():
-                    continue
+            for pid in self._group_pids(name):
                 try:
-                    if os.getpgid(int(pid)) != p.pid:
-                        continue
                     with open(f"/proc/{pid}/status") as f:
                         m = re.search(r"VmRSS:\s+(\d+) kB", f.read())
                     total += int(m.group(1)) if m else 0
-                except (OSError, ProcessLookupError):
+                except OSError:
                     continue
             out[name] = total / 1024
         return out
+
+    def cpu_seconds(self, names):
+        """User + system CPU time used so far by the named servers (all their threads)."""
+        ticks = 0
+        for name in names:
+            for pid in self._group_pids(name):
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    ticks += int(fields[11]) + int(fields[12])
+                except (OSError, IndexError, ValueError):
+                    continue
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         for p in self.procs.values():
