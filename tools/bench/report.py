@@ -50,7 +50,8 @@ def machine():
     for name in ("grant", "express", "express-session", "oauth2-mock-server"):
         npm[name] = packages.get(f"node_modules/{name}", {}).get("version", "?")
     commit = _run(["git", "-C", stackmod.REPO, "rev-parse", "--short", "HEAD"]) or "?"
-    dirty = _run(["git", "-C", stackmod.REPO, "status", "--porcelain", "--untracked-files=no"])
+    dirty = _run(["git", "-C", stackmod.REPO, "status", "--porcelain", "--untracked-files=no",
+                  "--", ".", ":!docs"])
     return [
         ("Linkgate commit", commit + (" (+ uncommitted changes)" if dirty else "")),
         ("cores (nproc)", str(os.cpu_count())),
