@@ -10,6 +10,8 @@
 #include "simulator/any_user.h"
 #include "simulator/consent_page.h"
 #include "simulator/oauth_response.h"
+#include "simulator/oidc_handler.h"
+#include "simulator/oidc_id_token.h"
 #include "simulator/profile_tolerance.h"
 #include "simulator/template.h"
 
@@ -28,7 +30,10 @@ web::Response callback(const SimContext& ctx, const Provider& p, const Authoriza
                        Params params) {
   if (req.state) params.add("state", *req.state);
   Behaviour b = ctx.behaviours.effective(p.profile);
-  if (auto iss = b.issValue(issuerOf(p, req.params), p.profile.authorize.send_iss)) {
+  // RFC 9207 §2: iss is the issuer of the provider's metadata; an OIDC profile's discovery
+  // document names the mapped issuer, so the callback does too.
+  std::string issuer = p.oidc ? mappedIssuer(req.base, p, req.params) : issuerOf(p, req.params);
+  if (auto iss = b.issValue(issuer, p.profile.authorize.send_iss)) {
     params.add("iss", *iss);  // RFC 9207 §2
   }
   return web::Response::redirect(appendQuery(req.redirect_uri, params.toQuery()));
@@ -163,6 +168,7 @@ web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
   req.provider = p.profile.slug;
   req.client_id = client->client_id;
   req.params = m.params;
+  req.base = requestBase(request);
   if (auto uri = query.get("redirect_uri")) {
     if (std::find(client->redirect_uris.begin(), client->redirect_uris.end(), *uri) ==
         client->redirect_uris.end()) {

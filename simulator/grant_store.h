@@ -28,6 +28,7 @@ struct AuthorizationRequest {
   std::string code_challenge_method;
   std::map<std::string, std::string> params;  // template params from the endpoint host
   StringMap authorize_params;                 // the query, for refresh.issued authorize_param
+  std::string base;  // the simulator's origin as the client saw it (the mapped OIDC issuer)
 };
 
 struct PendingConsent {

@@ -265,10 +265,11 @@ TEST(Behaviour, IssModes) {
     s.control("POST", "/_sim/providers/generic/behaviour", Json{{"iss", mode}});
     return testing::locationParam(s.authorize(), "iss");
   };
-  EXPECT_EQ(iss("profile"), "https://generic.example");
+  // generic speaks OIDC: iss is its discovery document's (mapped) issuer.
+  EXPECT_EQ(iss("profile"), "http://sim.test/generic/generic.example");
   EXPECT_EQ(iss("absent"), std::nullopt);
   EXPECT_EQ(iss("wrong"), "https://wrong-issuer.invalid");
-  EXPECT_EQ(iss("present"), "https://generic.example");
+  EXPECT_EQ(iss("present"), "http://sim.test/generic/generic.example");
 }
 
 TEST(Behaviour, AcceptThenReject) {

@@ -52,6 +52,9 @@ def make_case(provider, registration):
         "extra_authorize_params": extra,
         "pkce": d.get("pkce", "supported"),
         "client_auth": d.get("client_auth", []),
+        # Further ways the real provider accepts (its `tolerate` block, with evidence).
+        "client_auth_tolerated": ((d.get("tolerate") or {}).get("token", {})
+                                  .get("client_auth", {}).get("accept", [])),
         "encoding": d.get("encoding", []),
         "methods": d.get("token_methods", ["POST"]),
         "code_param": d.get("code_param", "code"),

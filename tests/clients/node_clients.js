@@ -135,7 +135,12 @@ function oauthError(e) {
 
 async function runPassportOauth2(c) {
   const OAuth2Strategy = require('passport-oauth2');
-  const basicOnly = !c.client_auth.includes('client_secret_post') && c.client_auth.includes('client_secret_basic');
+  // node-oauth always sends client_id / client_secret in the body; a Basic header on top
+  // (customHeaders) only where the provider takes no body credentials, as the provider-specific
+  // strategies do (passport-fitbit-oauth2 adds it; passport-docusign does not).
+  const bodyAccepted = c.client_auth.includes('client_secret_post') ||
+    c.client_auth_tolerated.includes('client_secret_post');
+  const basicOnly = !bodyAccepted && c.client_auth.includes('client_secret_basic');
   const customHeaders = basicOnly ? {
     Authorization: 'Basic ' + Buffer.from(`${c.client_id}:${c.client_secret}`).toString('base64'),
   } : undefined;
