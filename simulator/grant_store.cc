@@ -76,10 +76,16 @@ void GrantStore::storeIssue(const Issue& issue, TimePoint now) {
   bool revoked = revoked_grants_.contains(access.grant);
   if (revoked) access.revoked_at = now;
   access_[access.token] = access;
-  if (issue.refresh) {
-    TokenRecord refresh = *issue.refresh;
+  for (const auto* extra : {&issue.refresh, &issue.companion_refresh}) {
+    if (!*extra) continue;
+    TokenRecord refresh = **extra;
     if (revoked) refresh.revoked_at = now;
     refresh_[refresh.token] = refresh;
+  }
+  if (issue.companion_access) {
+    TokenRecord companion = *issue.companion_access;
+    if (revoked) companion.revoked_at = now;
+    access_[companion.token] = companion;
   }
   countInsertLocked();
 }

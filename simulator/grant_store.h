@@ -56,6 +56,7 @@ struct TokenRecord {  // access or refresh token
   std::optional<TimePoint> revoked_at;  // valid while now < revoked_at
   std::string grant;                    // the code the lineage started from
   StringMap authorize_params;
+  bool companion = false;  // token.companion's token (its prefix and token_type on refresh)
 
   bool validAt(TimePoint now) const {
     return (!expires_at || now < *expires_at) && (!revoked_at || now < *revoked_at);
@@ -67,6 +68,9 @@ struct Issue {
   TokenRecord access;
   std::optional<TokenRecord> refresh;    // a new refresh token
   std::optional<TimePoint> revoke_old_at;  // refresh grant: when the presented one stops working
+  // token.companion: the second access token of a code exchange, and its refresh token.
+  std::optional<TokenRecord> companion_access;
+  std::optional<TokenRecord> companion_refresh;
 };
 
 // A rejection decided by a validation callback: RFC 6749 error code + description.

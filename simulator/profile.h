@@ -132,6 +132,16 @@ struct ErrorSpec {
   Json body;        // TEMPLATE
 };
 
+// A second access token the code exchange issues with the first, of the same grant (Slack: the
+// bot token at the top level beside the user token under authed_user). Resource endpoints
+// accept it like the first; its refresh token renews it with its own prefix and token_type.
+struct CompanionToken {
+  bool on = false;
+  std::string access_token_prefix;
+  std::string token_type = "Bearer";
+  std::string evidence;
+};
+
 struct TokenSpec {
   std::vector<ClientAuth> client_auth = {ClientAuth::kPost, ClientAuth::kBasic};
   std::string client_id_param = "client_id";
@@ -146,7 +156,9 @@ struct TokenSpec {
   int64_t code_ttl_seconds = 600;
   int64_t access_token_ttl_seconds = 3600;  // 0 = never expires
   std::string access_token_prefix;
+  std::string token_type = "Bearer";  // the {token_type} placeholder
   ExpiresIn expires_in = ExpiresIn::kNumber;
+  CompanionToken companion;
   ResponseSpec response;
   ErrorSpec errors;
   TokenTolerance tolerate;

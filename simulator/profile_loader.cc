@@ -264,12 +264,12 @@ void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
   }
 }
 
-void readToken(const Json& j, Profile& p, const Context& ctx) {
+void readToken(const Json& j, Profile& p, Context& ctx) {
   Obj o(j, "token",
         {"client_auth", "client_id_param", "encoding", "methods", "redirect_uri",
          "extra_params", "code_ttl_seconds", "access_token_ttl_seconds",
-         "access_token_prefix", "expires_in", "response", "errors", "url_params_from_user",
-         "tolerate"});
+         "access_token_prefix", "token_type", "companion", "expires_in", "response", "errors",
+         "url_params_from_user", "tolerate"});
   auto& t = p.token;
   o.readStringMap("url_params_from_user", t.url_params_from_user);
   for (const auto& [param, field] : t.url_params_from_user) {
@@ -295,10 +295,23 @@ void readToken(const Json& j, Profile& p, const Context& ctx) {
   o.readInt("code_ttl_seconds", 1, 86400 * 365, t.code_ttl_seconds);
   o.readInt("access_token_ttl_seconds", 0, int64_t{1} << 40, t.access_token_ttl_seconds);
   o.readString("access_token_prefix", t.access_token_prefix);
+  o.readNonEmptyString("token_type", t.token_type);
+  if (const Json* c = o.get("companion")) {
+    Obj co(*c, o.field("companion"), {"access_token_prefix", "token_type", "evidence"});
+    t.companion.on = true;
+    co.readString("access_token_prefix", t.companion.access_token_prefix);
+    co.readNonEmptyString("token_type", t.companion.token_type);
+    t.companion.evidence = co.reqString("evidence");
+    if (t.companion.evidence.empty()) throw LoadError{co.field("evidence"), "must not be empty"};
+    ctx.token_rules.companion = true;  // {companion.*} in the token and refresh answers
+  }
   o.readEnum("expires_in", kExpiresIn, t.expires_in);
   if (const Json* tol = o.get("tolerate")) t.tolerate = readTokenTolerance(*tol, o.field("tolerate"));
   t.response.body = rfcTokenBody();
   if (const Json* r = o.get("response")) t.response = readResponse(*r, o.field("response"), ctx);
+  if (t.companion.on && !usesPlaceholder(t.response.body, "companion.access_token")) {
+    throw LoadError{o.field("companion"), "the token answer must carry {companion.access_token}"};
+  }
   t.errors.body = rfcErrorBody();
   if (const Json* e = o.get("errors")) {
     t.errors = readErrors(*e, o.field("errors"), ctx, t.response.format);

@@ -46,6 +46,11 @@ std::optional<std::string> checkName(std::string_view name, const PlaceholderRul
     }
     return "placeholder {" + std::string(name) + "} is not allowed here";
   }
+  if (name == "companion.access_token" || name == "companion.refresh_token" ||
+      name == "companion.token_type") {
+    if (rules.companion) return std::nullopt;
+    return "placeholder {" + std::string(name) + "} needs token.companion";
+  }
   if (name == "scope" || name == "scope_array" || name == "scope_comma") {
     if (rules.scope) return std::nullopt;
     return "placeholder {" + std::string(name) + "} is not allowed here";

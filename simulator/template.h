@@ -26,6 +26,8 @@ struct PlaceholderRules {
   std::set<std::string, std::less<>> params;  // param.NAME with NAME declared
   // access_token and expires_in only: the token a resource request presented (api.resources).
   bool presented_token = false;
+  // companion.access_token, companion.refresh_token, companion.token_type (token.companion).
+  bool companion = false;
   // now, now_ms, now_ms_string and client_id are always allowed.
 };
 

@@ -46,10 +46,15 @@ std::optional<Rejection> checkRequired(const StringMap& required, const Params& 
 
 // Token placeholders of an issued answer.
 void addTokenValues(TemplateValues& v, const Issue& issue, const std::string& refresh_token,
-                    const Behaviour& b, TimePoint now) {
+                    const Behaviour& b, TimePoint now, const TokenSpec& t) {
   v["access_token"] = issue.access.token;
   if (!refresh_token.empty()) v["refresh_token"] = refresh_token;
-  v["token_type"] = "Bearer";
+  v["token_type"] = issue.access.companion ? t.companion.token_type : t.token_type;
+  if (issue.companion_access) {
+    v["companion.access_token"] = issue.companion_access->token;
+    v["companion.token_type"] = t.companion.token_type;
+  }
+  if (issue.companion_refresh) v["companion.refresh_token"] = issue.companion_refresh->token;
   int64_t ttl = b.access_token_ttl_seconds;
   switch (b.expires_in) {
     case ExpiresIn::kNumber:
@@ -226,6 +231,17 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
       refresh.expires_at = expiry(now, p.refresh.ttl_seconds);
       issue.refresh = refresh;
     }
+    if (t.companion.on) {  // e.g. Slack's bot token beside the user token, same lineage
+      TokenRecord companion = issue.access;
+      companion.token = t.companion.access_token_prefix + randomToken(ctx.random, 192);
+      companion.companion = true;
+      issue.companion_access = companion;
+      if (issue.refresh) {
+        companion.token = randomToken(ctx.random, 192);
+        companion.expires_at = issue.refresh->expires_at;
+        issue.companion_refresh = companion;
+      }
+    }
     return issue;
   };
   auto outcome = ctx.grants.redeemCode(*code, now, decide);
@@ -241,7 +257,7 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
   TemplateValues values = baseValues(now, tr.client_id, issue.access.params,
                                      p.findUser(outcome.code->user_id), issue.access.scopes,
                                      b.scope_separator);
-  addTokenValues(values, issue, issue.refresh ? issue.refresh->token : "", b, now);
+  addTokenValues(values, issue, issue.refresh ? issue.refresh->token : "", b, now, t);
   return answer(ctx, m, request, t.response, values, issue.access, false, id_token_fault);
 }
 
@@ -292,7 +308,9 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
     }
     Issue issue;
     issue.access = old;
-    issue.access.token = p.token.access_token_prefix + randomToken(ctx.random, 192);
+    issue.access.token = (old.companion ? p.token.companion.access_token_prefix
+                                        : p.token.access_token_prefix) +
+                         randomToken(ctx.random, 192);
     issue.access.scopes = scopes;
     issue.access.expires_at = expiry(now, b.access_token_ttl_seconds);
     issue.access.revoked_at.reset();
@@ -325,7 +343,7 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
   TemplateValues values = baseValues(now, tr.client_id, issue.access.params,
                                      p.findUser(issue.access.user_id), issue.access.scopes,
                                      b.scope_separator);
-  addTokenValues(values, issue, refresh_out, b, now);
+  addTokenValues(values, issue, refresh_out, b, now, p.token);
   return answer(ctx, m, request, r.response, values, issue.access, true, id_token_fault);
 }
 

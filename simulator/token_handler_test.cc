@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "core/params.h"
 #include "core/crypto.h"
 #include "core/percent.h"
@@ -364,6 +367,66 @@ TEST(Stores, ExpiredGrantsArePrunedBySimulatorTimeAsFlowsGoOn) {
   web::Response r = s.token("grant_type=refresh_token&refresh_token=" +
                             kept["refresh_token"].get<std::string>());
   EXPECT_EQ(r.status, 200) << r.body;
+}
+
+// Slack's token.companion: the code exchange issues the user token (authed_user) and the bot
+// token (top level) of one grant, each with its refresh token; api/me (auth.test) takes both.
+TEST(Companion, SlackIssuesABotTokenBesideTheUserToken) {
+  GenericSim s({testing::providerProfile("slack")});
+  std::string code = s.code({{"scope", "chat:write"}}, "slack");
+  web::Response t = s.token(codeBody(code), std::nullopt, "slack");
+  ASSERT_EQ(t.status, 200) << t.body;
+  Json body = parseJson(t.body).value();
+  ASSERT_EQ(body["ok"], true) << t.body;
+  std::string bot = body["access_token"], user = body["authed_user"]["access_token"];
+  EXPECT_TRUE(bot.starts_with("xoxe.xoxb-")) << bot;
+  EXPECT_TRUE(user.starts_with("xoxe.xoxp-")) << user;
+  EXPECT_EQ(body["token_type"], "bot");
+  EXPECT_EQ(body["authed_user"]["token_type"], "user");
+  EXPECT_EQ(body["expires_in"], 43200);
+  std::string bot_refresh = body["refresh_token"], user_refresh = body["authed_user"]["refresh_token"];
+  EXPECT_NE(bot_refresh, user_refresh);
+  auto me = [&](const std::string& at) { return parseJson(s.apiMe(at, "slack").body).value(); };
+  EXPECT_EQ(me(bot)["ok"], true);
+  EXPECT_EQ(me(user)["ok"], true);
+  EXPECT_EQ(me("xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy")["ok"], false);
+  // Refreshing the bot token renews a bot token; the user token is untouched.
+  web::Response r = s.token("grant_type=refresh_token&refresh_token=" + bot_refresh, std::nullopt,
+                            "slack");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json renewed = parseJson(r.body).value();
+  ASSERT_EQ(renewed["ok"], true) << r.body;
+  EXPECT_EQ(renewed["token_type"], "bot");
+  EXPECT_TRUE(renewed["access_token"].get<std::string>().starts_with("xoxe.xoxb-"));
+  EXPECT_EQ(me(renewed["access_token"])["ok"], true);
+  EXPECT_EQ(me(user)["ok"], true);
+  Json user_renewed = parseJson(s.token("grant_type=refresh_token&refresh_token=" + user_refresh,
+                                        std::nullopt, "slack").body).value();
+  EXPECT_EQ(user_renewed["token_type"], "user");
+  EXPECT_TRUE(user_renewed["access_token"].get<std::string>().starts_with("xoxe.xoxp-"));
+  // A reused code revokes the whole lineage, the bot's tokens too (RFC 6749 §4.1.2).
+  s.token(codeBody(code), std::nullopt, "slack");
+  EXPECT_EQ(me(renewed["access_token"])["ok"], false);
+}
+
+TEST(Companion, LoaderChecksTheCompanionBlock) {
+  std::ifstream in(testing::fixturesDir() / "providers" / "slack.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto slack = [&](auto edit) {
+    Json doc = parseJson(text.str()).value();
+    edit(doc);
+    return parseProfile(doc, "slack.json");
+  };
+  EXPECT_TRUE(slack([](Json&) {}));
+  EXPECT_FALSE(slack([](Json& d) { d["token"]["companion"]["evidence"] = ""; }));
+  EXPECT_FALSE(slack([](Json& d) { d["token"]["companion"]["colour"] = "x"; }));
+  EXPECT_FALSE(slack([](Json& d) {  // declared, but the answer does not carry it
+    d["token"]["response"]["body"]["access_token"] = "xoxb-fixed";
+  }));
+  EXPECT_FALSE(slack([](Json& d) {  // {companion.*} without a companion
+    d["token"].erase("companion");
+  }));
 }
 
 TEST(ApiMe, TokenStyles) {
