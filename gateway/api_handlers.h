@@ -49,6 +49,16 @@ class ApiHandlers {
   web::Response refreshCredential(const std::string& account, const std::string& id);
   web::Response accessToken(const std::string& account, const std::string& id);
 
+  // ---- webhooks (issue #13), webhooks_api.cc ----
+  web::Response createWebhook(const web::Request& request, const std::string& account);
+  web::Response listWebhooks(const std::string& account);
+  web::Response getWebhook(const std::string& account, const std::string& id);
+  web::Response deleteWebhook(const std::string& account, const std::string& id);
+  web::Response listDeliveries(const web::Request& request, const std::string& account,
+                               const std::string& id);
+  web::Response redeliver(const std::string& account, const std::string& id,
+                          const std::string& delivery_id);
+
   static constexpr std::string_view kDefaultAccount = "default";
 
  private:

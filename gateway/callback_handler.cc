@@ -13,6 +13,7 @@
 #include "gateway/provider_text.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
+#include "gateway/webhook_events.h"
 
 namespace linkgate::gateway {
 namespace {
@@ -258,6 +259,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     account = (*oidc)->account;  // SPEC §8: iss + sub
   }
   credential.provider_account = credentialIdentity(props, account);
+  bool relinked = false;  // webhooks: credential.updated instead of credential.created
   if (account) {
     // SPEC §9: the same provider account (iss + sub) linked again updates its credential.
     auto existing = s_.store.findCredentialByProviderAccount(flow.account_id, flow.app_id,
@@ -266,6 +268,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     if (*existing) {
       credential.id = (*existing)->id;
       credential.created_at = (*existing)->created_at;
+      relinked = true;
     }
   }
   credential.properties = std::move(props);
@@ -280,7 +283,10 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   auth_code.state_is_json = flow.state_is_json;
   auth_code.expires_at = now + s_.config.code_ttl.count();
   // SPEC §1.2: durably stored before the redirect is answered.
-  if (auto ok = s_.store.saveCredentialWithCode(credential, auth_code); !ok) {
+  // Issue #13: the event goes into the outbox in the same transaction.
+  const auto event = credentialEvent(relinked ? kCredentialUpdated : kCredentialCreated,
+                                     credential, s_.clock, s_.random);
+  if (auto ok = s_.store.saveCredentialEmitting(credential, &auth_code, {event}); !ok) {
     return fail(gwError(Code::kStoreUnavailable, "the gateway could not store the credential"));
   }
   Params answer;

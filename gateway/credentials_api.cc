@@ -11,6 +11,7 @@
 #include "gateway/pages.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
+#include "gateway/webhook_events.h"
 
 namespace linkgate::gateway {
 namespace {
@@ -227,7 +228,11 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   c.health_status = "ok";
   c.health_detail.clear();
   c.updated_at = now;
-  if (auto stored = s_.store.saveCredential(c); !stored) return storageError();
+  const auto event = credentialEvent(existing ? kCredentialUpdated : kCredentialCreated, c,
+                                     s_.clock, s_.random);  // issue #13, same transaction
+  if (auto stored = s_.store.saveCredentialEmitting(c, nullptr, {event}); !stored) {
+    return storageError();
+  }
   return jsonOk(existing ? 200 : 201, credentialJson(c, false));
 }
 
@@ -250,7 +255,16 @@ web::Response ApiHandlers::getCredential(const web::Request& request, const std:
 
 web::Response ApiHandlers::deleteCredential(const std::string& account, const std::string& id) {
   if (!isUuid(id)) return jsonError(gwError(Code::kInvalidUuid, "the id must be a UUID"));
-  auto deleted = s_.store.deleteCredential(account, lowerAscii(id));
+  // Issue #13: credential.deleted describes the credential as it was; committed with the delete.
+  auto before = s_.store.findCredential(lowerAscii(id));
+  if (!before) return storageError();
+  if (!*before || (*before)->account_id != account) {
+    return jsonError(gwError(Code::kNotFound, "credential not found"));
+  }
+  Credential gone = **before;
+  gone.updated_at = s_.now();
+  auto deleted = s_.store.deleteCredentialEmitting(
+      account, gone.id, {credentialEvent(kCredentialDeleted, gone, s_.clock, s_.random)});
   if (!deleted) return storageError();
   if (!*deleted) return jsonError(gwError(Code::kNotFound, "credential not found"));
   return noContent();
@@ -306,7 +320,10 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
       // SPEC §3: invalid_grant (or the provider's word for it) marks the credential unhealthy.
       updated.health_status = "error";
       updated.health_detail = tokens.error().message;
-      (void)s_.store.saveCredential(updated);
+      // Issue #13: a permanent refresh failure is told to the integrator (same transaction).
+      (void)s_.store.saveCredentialEmitting(
+          updated, nullptr,
+          {credentialEvent(kCredentialRefreshFailed, updated, s_.clock, s_.random)});
       GatewayError e = gwError(Code::kProviderExchangeFailed, tokens.error().message);
       auto code = providerErrorCode(dialect->refreshResponse(), *response);
       e.wire_override = code && *code == "invalid_grant" ? "invalid_grant" : "server_error";

@@ -15,6 +15,7 @@
 #include "gateway/options.h"
 #include "gateway/router.h"
 #include "gateway/store_open.h"
+#include "gateway/webhook_worker.h"
 #include "web/server.h"
 
 #ifndef LINKGATE_DEFAULT_CATALOGUE
@@ -123,6 +124,15 @@ int main(int argc, char** argv) {
   FlowHandlers flows(services);
   ApiHandlers api(services, options->api_key);
   Router router(services, flows, api, &provider_pool, &disk_pool);
+  // Webhook deliveries (issue #13) on their own thread, never on a reactor thread.
+  WebhookWorkerConfig webhook_config;
+  webhook_config.poll = std::chrono::milliseconds(options->webhooks.poll_ms);
+  webhook_config.timeout = std::chrono::milliseconds(options->webhooks.timeout_ms);
+  webhook_config.retry_base_ms = options->webhooks.retry_base_ms;
+  webhook_config.max_attempts = options->webhooks.max_attempts;
+  WebhookWorker webhooks(**store, http, clock, random, webhook_config,
+                         WebhookWorker::newOwner(random));
+  webhooks.start();
 
   web::ServerOptions server_options;
   server_options.address = options->address;
@@ -147,5 +157,6 @@ int main(int argc, char** argv) {
             << std::endl;
   web::waitForShutdownSignal();
   server.stop();
+  webhooks.stop();
   return 0;
 }

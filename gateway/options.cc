@@ -61,6 +61,9 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
   --dev                  development mode: create the master key file (mode 0600) when missing
                          (default path DB.key)
   --threads N            HTTP reactor threads (2); --workers N provider-call threads (32)
+  --webhook-poll-ms N    webhook outbox poll interval (1000); --webhook-timeout-ms N per
+                         delivery (10000); --webhook-retry-base-ms N first retry delay, doubling
+                         with jitter (5000); --webhook-max-attempts N then "failed" (12)
   LINKGATE_API_KEY       accepted as a management API key (account "default")
   LINKGATE_OLD_MASTER_KEYS  comma-separated base64 keys of before a rotation (read only)
 
@@ -159,6 +162,34 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
          auto n = number("--workers", v, 1, 256);
          if (!n) return std::unexpected(n.error());
          o.workers = static_cast<int>(*n);
+         return {};
+       }},
+      {"--webhook-poll-ms", "LINKGATE_WEBHOOK_POLL_MS",
+       [&](const std::string& v) -> Status {
+         auto n = number("--webhook-poll-ms", v, 10, 60000);
+         if (!n) return std::unexpected(n.error());
+         o.webhooks.poll_ms = *n;
+         return {};
+       }},
+      {"--webhook-timeout-ms", "LINKGATE_WEBHOOK_TIMEOUT_MS",
+       [&](const std::string& v) -> Status {
+         auto n = number("--webhook-timeout-ms", v, 100, 60000);
+         if (!n) return std::unexpected(n.error());
+         o.webhooks.timeout_ms = *n;
+         return {};
+       }},
+      {"--webhook-retry-base-ms", "LINKGATE_WEBHOOK_RETRY_BASE_MS",
+       [&](const std::string& v) -> Status {
+         auto n = number("--webhook-retry-base-ms", v, 10, 3600000);
+         if (!n) return std::unexpected(n.error());
+         o.webhooks.retry_base_ms = *n;
+         return {};
+       }},
+      {"--webhook-max-attempts", "LINKGATE_WEBHOOK_MAX_ATTEMPTS",
+       [&](const std::string& v) -> Status {
+         auto n = number("--webhook-max-attempts", v, 1, 100);
+         if (!n) return std::unexpected(n.error());
+         o.webhooks.max_attempts = *n;
          return {};
        }},
   };

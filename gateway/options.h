@@ -33,6 +33,11 @@ struct Options {
   bool dev = false;
   int threads = 2;
   int workers = 32;  // threads for provider calls
+  // Webhook delivery (issue #13): --webhook-poll-ms, --webhook-timeout-ms,
+  // --webhook-retry-base-ms, --webhook-max-attempts.
+  struct Webhooks {
+    int64_t poll_ms = 1000, timeout_ms = 10000, retry_base_ms = 5000, max_attempts = 12;
+  } webhooks;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

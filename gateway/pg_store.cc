@@ -12,7 +12,7 @@ namespace {
 // pg_advisory_xact_lock key of the schema migration (any fixed number; "linkgate" in ASCII).
 const SqlDialect kDialect{"postgresql", "BEGIN",
                           "SELECT pg_advisory_xact_lock(7523377975160973669)",
-                          postgresMigrations()};
+                          postgresMigrations(), " FOR UPDATE SKIP LOCKED"};
 
 int64_t lockKey(const std::string& name) {
   const std::string digest = sha256("linkgate-lock:" + name);

@@ -160,7 +160,7 @@ web::Response Router::api(const web::Request& request, const std::vector<std::st
   const size_t n = seg.size();
   // Resolve the route first so unknown paths are 404 even without a key.
   enum class R { kNone, kApps, kApp, kUris, kUri, kProviders, kCreds, kCred, kExport, kStart,
-                 kRefresh, kAccess };
+                 kRefresh, kAccess, kHooks, kHook, kDeliveries, kRedeliver };
   R r = R::kNone;
   std::string allow;
   if (n == 2 && seg[1] == "oauth-apps") r = R::kApps, allow = "GET, POST";
@@ -174,6 +174,12 @@ web::Response Router::api(const web::Request& request, const std::vector<std::st
   else if (n == 3 && seg[1] == "credentials") r = R::kCred, allow = "GET, DELETE";
   else if (n == 4 && seg[1] == "credentials" && seg[3] == "refresh") r = R::kRefresh, allow = "POST";
   else if (n == 4 && seg[1] == "credentials" && seg[3] == "access-token") r = R::kAccess, allow = "GET";
+  // Webhooks (issue #13).
+  else if (n == 2 && seg[1] == "webhooks") r = R::kHooks, allow = "GET, POST";
+  else if (n == 3 && seg[1] == "webhooks") r = R::kHook, allow = "GET, DELETE";
+  else if (n == 4 && seg[1] == "webhooks" && seg[3] == "deliveries") r = R::kDeliveries, allow = "GET";
+  else if (n == 6 && seg[1] == "webhooks" && seg[3] == "deliveries" && seg[5] == "redeliver")
+    r = R::kRedeliver, allow = "POST";
   if (r == R::kNone) {
     route = "not_found";
     return notFound();
@@ -205,6 +211,11 @@ web::Response Router::api(const web::Request& request, const std::vector<std::st
     case R::kStart: return api_.startAuth(request, a);
     case R::kRefresh: return api_.refreshCredential(a, seg[2]);
     case R::kAccess: return api_.accessToken(a, seg[2]);
+    case R::kHooks:
+      return m == "POST" ? api_.createWebhook(request, a) : api_.listWebhooks(a);
+    case R::kHook: return m == "GET" ? api_.getWebhook(a, seg[2]) : api_.deleteWebhook(a, seg[2]);
+    case R::kDeliveries: return api_.listDeliveries(request, a, seg[2]);
+    case R::kRedeliver: return api_.redeliver(a, seg[2], seg[4]);
     case R::kNone: break;
   }
   return notFound();

@@ -17,7 +17,7 @@
 namespace linkgate::gateway {
 namespace {
 
-const SqlDialect kDialect{"sqlite", "BEGIN IMMEDIATE", "", sqliteMigrations()};
+const SqlDialect kDialect{"sqlite", "BEGIN IMMEDIATE", "", sqliteMigrations(), ""};
 
 // A byte of PATH.lock, locked with an open-file-description lock: exclusive between
 // connections and processes on this machine, released when the holder closes it or dies.

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
+#include "gateway/webhook_types.h"  // webhooks (issue #13)
 
 namespace linkgate::gateway {
 
@@ -129,6 +130,47 @@ class Store {
   // Marks the code used iff unused, unexpired and of app_id; true for exactly one caller.
   virtual Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                                    int64_t now) = 0;
+  // ---- webhooks (issue #13) ----
+  virtual Status insertWebhook(const WebhookEndpoint& endpoint) = 0;
+  virtual Result<std::vector<WebhookEndpoint>> listWebhooks(const std::string& account_id) = 0;
+  virtual Result<std::optional<WebhookEndpoint>> findWebhook(const std::string& account_id,
+                                                             const std::string& id) = 0;
+  // Deletes the endpoint and its deliveries (pending ones are never sent).
+  virtual Result<bool> deleteWebhook(const std::string& account_id, const std::string& id) = 0;
+  // The outbox: each event becomes one pending delivery per endpoint of its account that
+  // subscribes to its type, in ONE transaction with the credential change, so a committed
+  // change always has its deliveries and a failed one has none. code: as in
+  // saveCredentialWithCode (nullptr: none). wt-refresh: saveCredentialEmitting(c, nullptr,
+  // {credentialEvent(...)}).
+  virtual Status saveCredentialEmitting(const Credential& credential, const AuthCode* code,
+                                        const std::vector<WebhookEvent>& events) = 0;
+  // deleteCredential + events, committed only when a credential was deleted.
+  virtual Result<bool> deleteCredentialEmitting(const std::string& account_id,
+                                                const std::string& id,
+                                                const std::vector<WebhookEvent>& events) = 0;
+  // Events that go with no stored change.
+  virtual Status emitEvents(const std::vector<WebhookEvent>& events) = 0;
+  // An endpoint's deliveries, newest first (at most limit).
+  virtual Result<std::vector<WebhookDelivery>> listDeliveries(const std::string& account_id,
+                                                              const std::string& endpoint_id,
+                                                              int64_t limit) = 0;
+  // A new pending delivery (id new_id, due now_ms) of the event of delivery_id; nullopt when
+  // the endpoint has no such delivery.
+  virtual Result<std::optional<WebhookDelivery>> redeliver(const std::string& account_id,
+                                                           const std::string& endpoint_id,
+                                                           const std::string& delivery_id,
+                                                           const std::string& new_id,
+                                                           int64_t now_ms) = 0;
+  // Leases up to limit due pending deliveries to owner until lease_until_ms. A delivery is
+  // leased to one caller at a time among every process on the store (PostgreSQL: FOR UPDATE
+  // SKIP LOCKED); an expired lease (its holder died) makes it claimable again.
+  virtual Result<std::vector<WebhookDelivery>> claimDeliveries(const std::string& owner,
+                                                               int64_t now_ms,
+                                                               int64_t lease_until_ms,
+                                                               int64_t limit) = 0;
+  // Records an attempt and releases the lease; false when owner no longer holds it.
+  virtual Result<bool> finishDelivery(const std::string& delivery_id, const std::string& owner,
+                                      const DeliveryOutcome& outcome) = 0;
 };
 
 }  // namespace linkgate::gateway

@@ -54,7 +54,27 @@ CREATE INDEX codes_credential ON codes(credential_id);
 CREATE INDEX start_links_expiry ON start_links(expires_at);
 )sql";
 
-constexpr std::array<const char*, 2> kHistory = {kVersion1, kVersion2};
+// Webhooks (issue #13): receivers, and the outbox — one row per event and endpoint, which is
+// also the delivery log. A row is leased (lease_owner until lease_until, Unix ms) while one
+// gateway instance attempts it.
+constexpr const char* kWebhooks = R"sql(
+CREATE TABLE webhook_endpoints (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, url TEXT NOT NULL,
+                                secret_sealed TEXT NOT NULL, events TEXT NOT NULL,
+                                created_at INT64 NOT NULL);
+CREATE INDEX webhook_endpoints_account ON webhook_endpoints(account_id);
+CREATE TABLE webhook_deliveries (id TEXT PRIMARY KEY, account_id TEXT NOT NULL,
+                                 endpoint_id TEXT NOT NULL, event_id TEXT NOT NULL,
+                                 event_type TEXT NOT NULL, payload TEXT NOT NULL,
+                                 status TEXT NOT NULL, attempts INT64 NOT NULL,
+                                 next_attempt_at INT64 NOT NULL, last_attempt_at INT64 NOT NULL,
+                                 last_status_code INT64 NOT NULL, last_error TEXT NOT NULL,
+                                 delivered_at INT64 NOT NULL, created_at INT64 NOT NULL,
+                                 lease_owner TEXT NOT NULL, lease_until INT64 NOT NULL);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created_at);
+)sql";
+
+constexpr std::array<const char*, 3> kHistory = {kVersion1, kVersion2, kWebhooks};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

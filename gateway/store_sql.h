@@ -56,6 +56,31 @@ class SqlStore : public Store {
   Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                            int64_t now) override;
 
+  // ---- webhooks (issue #13), store_sql_webhooks.cc ----
+  Status insertWebhook(const WebhookEndpoint& endpoint) override;
+  Result<std::vector<WebhookEndpoint>> listWebhooks(const std::string& account_id) override;
+  Result<std::optional<WebhookEndpoint>> findWebhook(const std::string& account_id,
+                                                     const std::string& id) override;
+  Result<bool> deleteWebhook(const std::string& account_id, const std::string& id) override;
+  Status saveCredentialEmitting(const Credential& credential, const AuthCode* code,
+                                const std::vector<WebhookEvent>& events) override;
+  Result<bool> deleteCredentialEmitting(const std::string& account_id, const std::string& id,
+                                        const std::vector<WebhookEvent>& events) override;
+  Status emitEvents(const std::vector<WebhookEvent>& events) override;
+  Result<std::vector<WebhookDelivery>> listDeliveries(const std::string& account_id,
+                                                      const std::string& endpoint_id,
+                                                      int64_t limit) override;
+  Result<std::optional<WebhookDelivery>> redeliver(const std::string& account_id,
+                                                   const std::string& endpoint_id,
+                                                   const std::string& delivery_id,
+                                                   const std::string& new_id,
+                                                   int64_t now_ms) override;
+  Result<std::vector<WebhookDelivery>> claimDeliveries(const std::string& owner, int64_t now_ms,
+                                                       int64_t lease_until_ms,
+                                                       int64_t limit) override;
+  Result<bool> finishDelivery(const std::string& delivery_id, const std::string& owner,
+                              const DeliveryOutcome& outcome) override;
+
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
   // starting together migrate once. Fails "store_schema" (e.g. a newer schema than ours).
@@ -64,6 +89,9 @@ class SqlStore : public Store {
  private:
   Result<SqlResult> run(std::string_view sql, const SqlParams& params);
   void purgeExpired(SqlConnection& c, int64_t before);
+  // Webhooks: one pending delivery per subscribed endpoint of each event, on c (inside the
+  // caller's transaction).
+  Status fanOut(SqlConnection& c, const std::vector<WebhookEvent>& events);
 
   std::unique_ptr<SqlDatabase> db_;
   const KeyRing& keys_;

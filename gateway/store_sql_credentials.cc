@@ -121,3 +121,52 @@ Result<bool> SqlStore::consumeCode(const std::string& code, const std::string& a
 }
 
 }  // namespace linkgate::gateway
+
+// ---- webhooks (issue #13): the credential writes with their outbox events ----
+namespace linkgate::gateway {
+using namespace records;
+
+Status SqlStore::saveCredentialEmitting(const Credential& credential, const AuthCode* code,
+                                        const std::vector<WebhookEvent>& events) {
+  auto cp = credentialParams(credential, keys_);
+  if (!cp) return std::unexpected(cp.error());
+  std::optional<SqlParams> kp;
+  if (code != nullptr) {
+    auto p = codeParams(*code, keys_);
+    if (!p) return std::unexpected(p.error());
+    kp = std::move(*p);
+  }
+  auto c = db_->acquire();
+  if (!c) return std::unexpected(c.error());
+  SqlTransaction tx(**c, db_->dialect().begin);
+  if (auto ok = tx.started(); !ok) return ok;
+  if (auto r = (*c)->query(upsertCredentialSql(), *cp); !r) return std::unexpected(r.error());
+  if (kp) {
+    static const std::string sql =
+        std::string("INSERT INTO codes (") + kCodeColumns + ") VALUES (?,?,?,?,?,?)";
+    if (auto r = (*c)->query(sql, *kp); !r) return std::unexpected(r.error());
+  }
+  if (auto ok = fanOut(**c, events); !ok) return ok;
+  return tx.commit();
+}
+
+Result<bool> SqlStore::deleteCredentialEmitting(const std::string& account_id,
+                                                const std::string& id,
+                                                const std::vector<WebhookEvent>& events) {
+  auto c = db_->acquire();
+  if (!c) return std::unexpected(c.error());
+  SqlTransaction tx(**c, db_->dialect().begin);
+  if (auto ok = tx.started(); !ok) return std::unexpected(ok.error());
+  auto deleted = (*c)->query("DELETE FROM credentials WHERE id = ? AND account_id = ?",
+                             {id, account_id});
+  if (!deleted) return std::unexpected(deleted.error());
+  if (deleted->affected == 0) return false;  // nothing happened: no event (rolled back)
+  if (auto r = (*c)->query("DELETE FROM codes WHERE credential_id = ?", {id}); !r) {
+    return std::unexpected(r.error());
+  }
+  if (auto ok = fanOut(**c, events); !ok) return std::unexpected(ok.error());
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error());
+  return true;
+}
+
+}  // namespace linkgate::gateway

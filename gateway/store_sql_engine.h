@@ -72,6 +72,9 @@ struct SqlDialect {
   std::string_view begin;       // starts a write transaction
   std::string_view lock_schema; // run first inside the migration transaction ("" = none)
   const std::vector<std::string>& migrations;  // entry i upgrades version i to i+1
+  // Webhooks (issue #13): appended to a claim's inner SELECT so concurrent claimers skip each
+  // other's rows instead of waiting ("" where the engine has one writer anyway).
+  std::string_view skip_locked;
 };
 
 class SqlDatabase {
