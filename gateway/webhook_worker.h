@@ -46,8 +46,9 @@ class WebhookWorker {
   // attempted, or the store's error. Call from one thread at a time (tests: directly).
   Result<size_t> runOnce();
 
-  // The lease a claim takes: longer than any attempt, so only a dead holder's lease expires.
-  int64_t leaseMs() const { return 2 * config_.timeout.count() + 5000; }
+  // The lease a claim takes: longer than any attempt (the HTTP timeout bounds it, plus the
+  // two store calls around it), so only a dead holder's lease expires.
+  int64_t leaseMs() const { return config_.timeout.count() + 3000; }
 
  private:
   DeliveryOutcome attempt(const WebhookDelivery& delivery);

@@ -137,7 +137,7 @@ void expectVerified(const std::string& secret, const std::vector<Receiver::Got>&
 }
 
 const std::vector<std::string> kWebhookFlags = {
-    "--webhook-poll-ms", "50", "--webhook-retry-base-ms", "200", "--webhook-timeout-ms", "2000"};
+    "--webhook-poll-ms", "50", "--webhook-retry-base-ms", "200", "--webhook-timeout-ms", "1000"};
 
 PgStack& stack() {
   static std::string error;
