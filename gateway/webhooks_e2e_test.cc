@@ -273,6 +273,26 @@ TEST(WebhooksPg, AReceiverAnswering500ThenOkIsRetriedAndRedeliveryResends) {
   expectVerified(secret, {receiver.all().back()});
   EXPECT_EQ(s.api(0, "POST", "/v1/webhooks/" + hook + "/deliveries/" + id + "/redeliver").status,
             404);
+  // Re-import of the same provider account: credential.updated. A refresh token the provider
+  // does not know: the refresh is refused for good -> credential.refresh_failed, health error.
+  auto again = s.api(1, "POST", "/v1/credentials",
+                     dumpJson(Json{{"oauth_app_id", *app},
+                                   {"provider_account_id", "acct-retry"},
+                                   {"properties", {{"access_token", "at-2"},
+                                                   {"refresh_token", "rt-unknown-to-sim"}}}}));
+  ASSERT_EQ(again.status, 200) << again.body;
+  ASSERT_TRUE(receiver.waitFor([&](const auto& all) {
+    return find(all, "credential.updated", id).has_value();
+  }));
+  auto refresh = s.api(0, "POST", "/v1/credentials/" + id + "/refresh");
+  EXPECT_EQ(refresh.status, 502) << refresh.body;
+  ASSERT_TRUE(receiver.waitFor([&](const auto& all) {
+    return find(all, "credential.refresh_failed", id).has_value();
+  }));
+  auto failed = *find(receiver.all(), "credential.refresh_failed", id);
+  EXPECT_EQ(Json::parse(failed.body)["data"]["health"]["status"], "error");
+  EXPECT_EQ(failed.body.find("rt-unknown-to-sim"), std::string::npos);
+  expectVerified(secret, {*find(receiver.all(), "credential.updated", id), failed});
 }
 
 TEST(WebhooksPg, KilledWithDeliveriesPendingDeliversAfterRestart) {
