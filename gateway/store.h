@@ -140,8 +140,8 @@ class Store {
   // The outbox: each event becomes one pending delivery per endpoint of its account that
   // subscribes to its type, in ONE transaction with the credential change, so a committed
   // change always has its deliveries and a failed one has none. code: as in
-  // saveCredentialWithCode (nullptr: none). wt-refresh: saveCredentialEmitting(c, nullptr,
-  // {credentialEvent(...)}).
+  // saveCredentialWithCode (nullptr: none). E.g. a background refresher's permanent failure:
+  // saveCredentialEmitting(c, nullptr, {credentialEvent(kCredentialRefreshFailed, c, ...)}).
   virtual Status saveCredentialEmitting(const Credential& credential, const AuthCode* code,
                                         const std::vector<WebhookEvent>& events) = 0;
   // deleteCredential + events, committed only when a credential was deleted.
