@@ -342,12 +342,18 @@ TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
                             "start_links_expiry"}) {
     rawQuery(std::string("DROP INDEX ") + index, {});
   }
+  // Nor the tables of later versions (webhooks, issue #13).
+  for (const char* table : {"webhook_endpoints", "webhook_deliveries"}) {
+    rawQuery(std::string("DROP TABLE ") + table, {});
+  }
   rawQuery("UPDATE schema_version SET version = 1", {});
   reopen();
+  ASSERT_NE(store_, nullptr);
   EXPECT_EQ(*store_->schemaVersion(), latestVersion());
   EXPECT_TRUE(*store_->consumeCode("CODE-value-789", app().id, 10)) << "rows kept";
   store_.reset();
   rawQuery("DROP INDEX codes_credential", {});  // exists again: the upgrade created it
+  rawQuery("DROP TABLE webhook_deliveries", {});  // and the webhook tables
 }
 
 TEST_P(StoreContract, ManyOpeningTogetherMigrateOnce) {
