@@ -1,6 +1,6 @@
 // gateway_bench (not a test): /start requests/s and p99 next to a bare Pistache 302 handler
 // measured in the same run, and, with --simulator URL, full flows/s against the simulator.
-//   gateway_bench [--seconds N] [--connections N] [--simulator URL]
+//   gateway_bench [--seconds N] [--connections N] [--simulator URL] [--flow-clients N]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -122,6 +122,8 @@ int main(int argc, char** argv) {
   const int seconds = std::stoi(arg(argc, argv, "--seconds").value_or("5"));
   const int connections = std::stoi(arg(argc, argv, "--connections").value_or("16"));
   const auto simulator = arg(argc, argv, "--simulator");
+  // Concurrent browsers of the full-flow run (each one flow at a time).
+  const int flow_clients = std::stoi(arg(argc, argv, "--flow-clients").value_or("4"));
   web::prepareSignals();
 
   // Baseline: a bare 302 with a query and a cookie (what /start answers, minus the work).
@@ -200,7 +202,7 @@ int main(int argc, char** argv) {
       return http.send(r);
     };
     std::vector<std::thread> threads;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < flow_clients; ++i) {
       threads.emplace_back([&] {
         while (Steady::now() < until) {
           auto a = get(services.config.public_url + start, "");
@@ -224,8 +226,8 @@ int main(int argc, char** argv) {
       });
     }
     for (auto& t : threads) t.join();
-    std::printf("full flows against the simulator: %.1f flows/s (%zu failed)\n",
-                static_cast<double>(done) / seconds, failed.load());
+    std::printf("full flows against the simulator: %.1f flows/s (%zu failed, %d clients)\n",
+                static_cast<double>(done) / seconds, failed.load(), flow_clients);
   }
   server.stop();
   bare.stop();

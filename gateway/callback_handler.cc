@@ -69,7 +69,10 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   const Dialect& dialect = *s_.catalogue.find(flow.provider);
   diag.provider = dialect.slug;
   diag.requested_redirect_uri = flow.redirect_uri;
-  diag.registered_after_substitution = registeredAfterSubstitution(s_.store, flow.account_id, dialect.slug);
+  if (flow.debug) {  // only the diagnostics page (debug=true) shows them
+    diag.registered_after_substitution =
+        registeredAfterSubstitution(s_.store, flow.account_id, dialect.slug);
+  }
   if (dialect.authorization.iss == IssCheck::kRequired) {
     // RFC 9207 §2.4: a missing or different iss means a possible mix-up: stop here.
     auto iss = cleanParam(*params, "iss", 2048);

@@ -74,6 +74,13 @@ struct AuthCode {
   int64_t expires_at = 0;
 };
 
+// ---- the start hop's read-through cache (issue 10) ----
+// An app with its account's redirect URIs: what GET /link/oauth2/start reads.
+struct StartConfig {
+  OAuthApp app;
+  std::vector<RedirectUri> redirect_uris;
+};
+
 // A held lock (see Store::lock); released when destroyed.
 class StoreLock {
  public:
@@ -129,6 +136,19 @@ class Store {
   // Marks the code used iff unused, unexpired and of app_id; true for exactly one caller.
   virtual Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                                    int64_t now) = 0;
+
+  // ---- the start hop's read-through cache (issue 10) ----
+  // The app (nullopt when unknown) and its account's redirect URIs, as fresh as findApp and
+  // listRedirectUris. SqlStore answers from memory after one check of the account's
+  // configuration generation (store_sql_start_config.cc); this default reads both.
+  virtual Result<std::optional<StartConfig>> findStartConfig(const std::string& app_id) {
+    auto app = findApp(app_id);
+    if (!app) return std::unexpected(app.error());
+    if (!*app) return std::optional<StartConfig>();
+    auto uris = listRedirectUris((*app)->account_id);
+    if (!uris) return std::unexpected(uris.error());
+    return std::optional<StartConfig>(StartConfig{std::move(**app), std::move(*uris)});
+  }
 };
 
 }  // namespace linkgate::gateway

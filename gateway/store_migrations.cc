@@ -54,7 +54,14 @@ CREATE INDEX codes_credential ON codes(credential_id);
 CREATE INDEX start_links_expiry ON start_links(expires_at);
 )sql";
 
-constexpr std::array<const char*, 2> kHistory = {kVersion1, kVersion2};
+// Version 3 (issue 10): a generation per account, bumped by every app or redirect-URI write,
+// so every instance can check its cache of them with one indexed read.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE IF NOT EXISTS config_generations (account_id TEXT PRIMARY KEY,
+                                               generation INT64 NOT NULL);
+)sql";
+
+constexpr std::array<const char*, 3> kHistory = {kVersion1, kVersion2, kVersion3};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

@@ -4,6 +4,8 @@
 #pragma once
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/sealer.h"
 #include "gateway/store.h"
@@ -56,6 +58,9 @@ class SqlStore : public Store {
   Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                            int64_t now) override;
 
+  // ---- the start hop's read-through cache (issue 10), store_sql_start_config.cc ----
+  Result<std::optional<StartConfig>> findStartConfig(const std::string& app_id) override;
+
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
   // starting together migrate once. Fails "store_schema" (e.g. a newer schema than ours).
@@ -64,6 +69,18 @@ class SqlStore : public Store {
  private:
   Result<SqlResult> run(std::string_view sql, const SqlParams& params);
   void purgeExpired(SqlConnection& c, int64_t before);
+
+  // ---- the start hop's read-through cache (issue 10), store_sql_start_config.cc ----
+  // Every app or redirect-URI write bumps its account's generation after the write; a cached
+  // StartConfig is used only while the generation read before it was loaded is still current.
+  Status bumpConfigGeneration(const std::string& account_id);
+  Result<int64_t> configGeneration(const std::string& account_id);
+  struct CachedStartConfig {
+    int64_t generation = 0;
+    std::shared_ptr<const StartConfig> config;
+  };
+  std::mutex start_cache_mu_;
+  std::unordered_map<std::string, CachedStartConfig> start_cache_;  // by app id
 
   std::unique_ptr<SqlDatabase> db_;
   const KeyRing& keys_;
