@@ -74,6 +74,13 @@ struct AuthCode {
   int64_t expires_at = 0;
 };
 
+struct StoreCounts {
+  int64_t pending_flows = 0;
+  int64_t credentials_ok = 0;
+  int64_t credentials_error = 0;  // any health status but "ok"
+  int64_t api_keys = 0;
+};
+
 // A held lock (see Store::lock); released when destroyed.
 class StoreLock {
  public:
@@ -129,6 +136,14 @@ class Store {
   // Marks the code used iff unused, unexpired and of app_id; true for exactly one caller.
   virtual Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                                    int64_t now) = 0;
+
+  // ---- Operations (issue 12): gauges and the master-key check ----
+  // Unused unexpired flows, credentials by health, API keys.
+  virtual Result<StoreCounts> counts(int64_t now) = 0;
+  // The first call seals a known text under the current master key and stores it; every later
+  // call must open it. Fails "wrong_master_key" when no key of the ring opens it (the gateway
+  // was started with another key than the one that sealed this database's secrets).
+  virtual Status checkMasterKey() = 0;
 };
 
 }  // namespace linkgate::gateway

@@ -54,7 +54,12 @@ CREATE INDEX codes_credential ON codes(credential_id);
 CREATE INDEX start_links_expiry ON start_links(expires_at);
 )sql";
 
-constexpr std::array<const char*, 2> kHistory = {kVersion1, kVersion2};
+// Issue 12: one row sealed under the master key, so a start with another key fails at once.
+constexpr const char* kKeyCheck = R"sql(
+CREATE TABLE key_check (id INTEGER PRIMARY KEY, sealed TEXT NOT NULL);
+)sql";
+
+constexpr std::array<const char*, 3> kHistory = {kVersion1, kVersion2, kKeyCheck};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

@@ -56,6 +56,10 @@ class SqlStore : public Store {
   Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                            int64_t now) override;
 
+  // ---- Operations (issue 12), store_sql_ops.cc ----
+  Result<StoreCounts> counts(int64_t now) override;
+  Status checkMasterKey() override;
+
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
   // starting together migrate once. Fails "store_schema" (e.g. a newer schema than ours).
