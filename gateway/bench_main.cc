@@ -23,6 +23,7 @@
 #include "core/worker_pool.h"
 #include "gateway/api_handlers.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/log.h"
 #include "gateway/router.h"
 #include "gateway/sqlite_store.h"
 #include "web/server.h"
@@ -151,6 +152,9 @@ int main(int argc, char** argv) {
   WorkerPool provider_pool(32);
   WorkerPool disk_pool(4);
   Services services(config, *catalogue, **store, http, clock, random);
+  // The request log as the gateway writes it (stderr; redirect it), unless --log off.
+  services.log = Logger::toStderr(LogFormat::kJson,
+                                  *parseLogLevel(arg(argc, argv, "--log").value_or("info")));
   FlowHandlers flows(services);
   ApiHandlers api(services, std::string("bench-key"));
   Router router(services, flows, api, &provider_pool, &disk_pool);

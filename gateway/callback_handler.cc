@@ -10,6 +10,7 @@
 #include "gateway/pages.h"
 #include "gateway/flow_redirect.h"
 #include "gateway/oidc_flow.h"
+#include "gateway/provider_call.h"
 #include "gateway/provider_text.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
@@ -127,6 +128,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   const std::string clear_cookie = flowCookieClear(s_.config.public_url, flow.state);
   auto finish = [&](web::Response r) {
+    r.note.account = flow.account_id, r.note.app = flow.app_id, r.note.provider = flow.provider;
     r.addHeader("Set-Cookie", clear_cookie);
     return r;
   };
@@ -181,7 +183,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   if (!http_request) return fail(gwError(Code::kProviderExchangeFailed, http_request.error().message));
   http_request->connect_timeout = s_.config.provider_connect_timeout;
   http_request->total_timeout = s_.config.provider_total_timeout;
-  auto http_response = s_.http.send(*http_request);
+  auto http_response = callProvider(s_, dialect.slug, CallKind::kToken, *http_request);
   if (!http_response) {
     diag.provider_answer = http_response.error().id;
     return fail(gwError(Code::kProviderExchangeFailed,
@@ -220,7 +222,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     request->total_timeout = s_.config.provider_total_timeout;
     const std::string what = dialect.display_name + " account lookup (GET " +
                              call.url.substr(0, call.url.find('?')) + ")";
-    auto answer = s_.http.send(*request);
+    auto answer = callProvider(s_, dialect.slug, CallKind::kDiscovery, *request);
     if (!answer) {
       diag.provider_answer = answer.error().id;
       return fail(gwError(Code::kProviderExchangeFailed, what + " failed: " + answer.error().id));

@@ -9,6 +9,7 @@
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/pages.h"
+#include "gateway/provider_call.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
 
@@ -292,8 +293,9 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   if (!request) return gwFail(Code::kProviderExchangeFailed, request.error().message);
   request->connect_timeout = s_.config.provider_connect_timeout;
   request->total_timeout = s_.config.provider_total_timeout;
-  auto response = s_.http.send(*request);
+  auto response = callProvider(s_, dialect->slug, CallKind::kRefresh, *request);
   if (!response) {
+    s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);
     return gwFail(Code::kProviderExchangeFailed,
                   dialect->display_name + " refresh failed: " + response.error().id);
   }
@@ -307,14 +309,17 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
       updated.health_status = "error";
       updated.health_detail = tokens.error().message;
       (void)s_.store.saveCredential(updated);
+      s_.metrics->refresh(dialect->slug, RefreshOutcome::kPermanent);
       GatewayError e = gwError(Code::kProviderExchangeFailed, tokens.error().message);
       auto code = providerErrorCode(dialect->refreshResponse(), *response);
       e.wire_override = code && *code == "invalid_grant" ? "invalid_grant" : "server_error";
       return std::unexpected(e);
     }
+    s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);
     return gwFail(Code::kProviderExchangeFailed,
                   dialect->display_name + ": " + tokens.error().message);
   }
+  s_.metrics->refresh(dialect->slug, RefreshOutcome::kOk);
   Json& props = updated.properties;
   props["access_token"] = tokens->access_token;
   // A rotated refresh token replaces the old one in the same write; none keeps the old one.

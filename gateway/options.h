@@ -33,6 +33,10 @@ struct Options {
   bool dev = false;
   int threads = 2;
   int workers = 32;  // threads for provider calls
+  // Issue 12: the log (stderr) and create-api-key's consent to create a new SQLite database.
+  std::string log_format = "json";  // json | text
+  std::string log_level = "info";   // debug | info | warn | error | off
+  bool create_db = false;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

@@ -81,6 +81,13 @@ struct StartConfig {
   std::vector<RedirectUri> redirect_uris;
 };
 
+struct StoreCounts {
+  int64_t pending_flows = 0;
+  int64_t credentials_ok = 0;
+  int64_t credentials_error = 0;  // any health status but "ok"
+  int64_t api_keys = 0;
+};
+
 // A held lock (see Store::lock); released when destroyed.
 class StoreLock {
  public:
@@ -149,6 +156,13 @@ class Store {
     if (!uris) return std::unexpected(uris.error());
     return std::optional<StartConfig>(StartConfig{std::move(**app), std::move(*uris)});
   }
+  // ---- Operations (issue 12): gauges and the master-key check ----
+  // Unused unexpired flows, credentials by health, API keys.
+  virtual Result<StoreCounts> counts(int64_t now) = 0;
+  // The first call seals a known text under the current master key and stores it; every later
+  // call must open it. Fails "wrong_master_key" when no key of the ring opens it (the gateway
+  // was started with another key than the one that sealed this database's secrets).
+  virtual Status checkMasterKey() = 0;
 };
 
 }  // namespace linkgate::gateway

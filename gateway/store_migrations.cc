@@ -61,7 +61,13 @@ CREATE TABLE IF NOT EXISTS config_generations (account_id TEXT PRIMARY KEY,
                                                generation INT64 NOT NULL);
 )sql";
 
-constexpr std::array<const char*, 3> kHistory = {kVersion1, kVersion2, kVersion3};
+// Version 4 (issue 12): one row sealed under the master key, so a start with another key fails
+// at once.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE IF NOT EXISTS key_check (id INTEGER PRIMARY KEY, sealed TEXT NOT NULL);
+)sql";
+
+constexpr std::array<const char*, 4> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

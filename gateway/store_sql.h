@@ -60,6 +60,9 @@ class SqlStore : public Store {
 
   // ---- the start hop's read-through cache (issue 10), store_sql_start_config.cc ----
   Result<std::optional<StartConfig>> findStartConfig(const std::string& app_id) override;
+  // ---- Operations (issue 12), store_sql_ops.cc ----
+  Result<StoreCounts> counts(int64_t now) override;
+  Status checkMasterKey() override;
 
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
