@@ -3,23 +3,12 @@
 
 #include <sstream>
 
+#include "gateway/openapi_doc.h"
 #include "gateway/pages.h"
+#include "gateway/routes.h"
 
 namespace linkgate::gateway {
 namespace {
-
-std::vector<std::string> splitPath(const std::string& path) {
-  std::vector<std::string> out;
-  size_t start = 1;
-  if (path.empty() || path[0] != '/') return out;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 web::Response methodNotAllowed(const std::string& allow) {
   auto r = jsonError(gwError(Code::kMethodNotAllowed, "method not allowed; use " + allow));
@@ -105,81 +94,48 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
     route = "too_large";
     return jsonError(gwError(Code::kPayloadTooLarge, "request body is larger than 64 KB"));
   }
-  const auto seg = splitPath(request.path);
-  const std::string& m = request.method;
-  auto only = [&](const char* method, auto&& handler) -> web::Response {
-    if (m == method || (std::string_view(method) == "GET" && m == "HEAD")) return handler();
-    return methodNotAllowed(method);
-  };
-  if (seg.size() == 1 && seg[0] == "healthz") {
-    route = "healthz";
-    return only("GET", [] { return web::Response::json(200, Json{{"status", "ok"}}); });
-  }
-  if (seg.size() == 1 && seg[0] == "readyz") {
-    route = "readyz";
-    return only("GET", [&] {
-      auto probe = s_.store.accountForApiKey("readyz-probe");
-      if (!probe) return web::Response::json(503, Json{{"status", "store unavailable"}});
-      return web::Response::json(200, Json{{"status", "ready"}});
-    });
-  }
-  if (seg.size() == 1 && seg[0] == "metrics") {
-    route = "metrics";
-    return only("GET", [&] {
-      auto r = web::Response::text(200, metrics_.render());
-      r.setHeader("Content-Type", "text/plain; version=0.0.4");
-      return r;
-    });
-  }
-  if (seg.size() >= 3 && seg[0] == "link" && seg[1] == "oauth2") {
-    if (seg.size() == 3 && seg[2] == "start") {
-      route = "start";
-      return only("GET", [&] { return flows_.start(request); });
-    }
-    if (seg.size() == 4 && seg[2] == "start") {
-      route = "start_link";
-      return only("GET", [&] { return flows_.startFromLink(request, seg[3]); });
-    }
-    if (seg.size() == 4 && seg[2] == "callback") {
-      route = "callback";
-      return only("GET", [&] { return flows_.callback(request, seg[3]); });
-    }
-    if (seg.size() == 3 && seg[2] == "token") {
-      route = "token";
-      return only("POST", [&] { return flows_.token(request); });
-    }
-  }
-  if (!seg.empty() && seg[0] == "v1") return api(request, seg, route);
-  route = "not_found";
-  return notFound();
-}
-
-web::Response Router::api(const web::Request& request, const std::vector<std::string>& seg,
-                          std::string& route) {
-  const std::string& m = request.method;
-  const size_t n = seg.size();
-  // Resolve the route first so unknown paths are 404 even without a key.
-  enum class R { kNone, kApps, kApp, kUris, kUri, kProviders, kCreds, kCred, kExport, kStart,
-                 kRefresh, kAccess };
-  R r = R::kNone;
-  std::string allow;
-  if (n == 2 && seg[1] == "oauth-apps") r = R::kApps, allow = "GET, POST";
-  else if (n == 3 && seg[1] == "oauth-apps") r = R::kApp, allow = "GET, PATCH, DELETE";
-  else if (n == 2 && seg[1] == "redirect-uris") r = R::kUris, allow = "GET, POST";
-  else if (n == 3 && seg[1] == "redirect-uris") r = R::kUri, allow = "DELETE";
-  else if (n == 2 && seg[1] == "providers") r = R::kProviders, allow = "GET";
-  else if (n == 2 && seg[1] == "credentials") r = R::kCreds, allow = "GET, POST";
-  else if (n == 3 && seg[1] == "credentials" && seg[2] == "export") r = R::kExport, allow = "GET";
-  else if (n == 3 && seg[1] == "credentials" && seg[2] == "start-auth") r = R::kStart, allow = "POST";
-  else if (n == 3 && seg[1] == "credentials") r = R::kCred, allow = "GET, DELETE";
-  else if (n == 4 && seg[1] == "credentials" && seg[3] == "refresh") r = R::kRefresh, allow = "POST";
-  else if (n == 4 && seg[1] == "credentials" && seg[3] == "access-token") r = R::kAccess, allow = "GET";
-  if (r == R::kNone) {
+  std::vector<std::string> p;
+  const RouteSpec* spec = matchRoute(request.path, p);
+  if (spec == nullptr) {
     route = "not_found";
     return notFound();
   }
-  route = "v1_" + seg[1] + (n > 2 ? "_item" : "");
-  if (!allows(allow, m)) return methodNotAllowed(allow);
+  route = std::string(spec->label);
+  const std::string& m = request.method;
+  const std::string allow(spec->methods);
+  // HEAD is a GET without a body on the browser and probe routes (the API answers 405, as ever).
+  const bool head = m == "HEAD" && !spec->api_key && allows(allow, "GET");
+  if (!allows(allow, m) && !head) return methodNotAllowed(allow);
+  if (spec->api_key) return api(request, *spec, p);
+  switch (spec->id) {
+    case RouteId::kHealthz: return web::Response::json(200, Json{{"status", "ok"}});
+    case RouteId::kReadyz: {
+      auto probe = s_.store.accountForApiKey("readyz-probe");
+      if (!probe) return web::Response::json(503, Json{{"status", "store unavailable"}});
+      return web::Response::json(200, Json{{"status", "ready"}});
+    }
+    case RouteId::kMetrics: {
+      auto r = web::Response::text(200, metrics_.render());
+      r.setHeader("Content-Type", "text/plain; version=0.0.4");
+      return r;
+    }
+    case RouteId::kOpenApi: {
+      web::Response r;
+      r.body = std::string(openApiDocument());
+      r.setHeader("Content-Type", "application/json");
+      return r;
+    }
+    case RouteId::kStart: return flows_.start(request);
+    case RouteId::kStartLink: return flows_.startFromLink(request, p[0]);
+    case RouteId::kCallback: return flows_.callback(request, p[0]);
+    case RouteId::kToken: return flows_.token(request);
+    default: break;
+  }
+  return notFound();
+}
+
+web::Response Router::api(const web::Request& request, const RouteSpec& spec,
+                          const std::vector<std::string>& p) {
   auto account = api_.authenticate(request);
   if (!account) {
     auto resp = jsonError(account.error());
@@ -187,25 +143,30 @@ web::Response Router::api(const web::Request& request, const std::vector<std::st
     return resp;
   }
   const std::string& a = *account;
-  switch (r) {
-    case R::kApps: return m == "POST" ? api_.createApp(request, a) : api_.listApps(request, a);
-    case R::kApp:
-      if (m == "GET") return api_.getApp(request, a, seg[2]);
-      if (m == "PATCH") return api_.patchApp(request, a, seg[2]);
-      return api_.deleteApp(a, seg[2]);
-    case R::kUris:
-      return m == "POST" ? api_.createRedirectUri(request, a) : api_.listRedirectUris(a);
-    case R::kUri: return api_.deleteRedirectUri(a, seg[2]);
-    case R::kProviders: return api_.listProviders();
-    case R::kCreds:
-      return m == "POST" ? api_.importCredential(request, a) : api_.listCredentials(request, a);
-    case R::kCred:
-      return m == "GET" ? api_.getCredential(request, a, seg[2]) : api_.deleteCredential(a, seg[2]);
-    case R::kExport: return api_.exportCredentials(a);
-    case R::kStart: return api_.startAuth(request, a);
-    case R::kRefresh: return api_.refreshCredential(a, seg[2]);
-    case R::kAccess: return api_.accessToken(a, seg[2]);
-    case R::kNone: break;
+  const std::string& m = request.method;
+  const bool post = m == "POST";
+  switch (spec.id) {
+    case RouteId::kApps: return post ? api_.createApp(request, a) : api_.listApps(request, a);
+    case RouteId::kApp:
+      if (m == "PATCH") return api_.patchApp(request, a, p[0]);
+      if (m == "DELETE") return api_.deleteApp(request, a, p[0]);
+      return api_.getApp(request, a, p[0]);
+    case RouteId::kUris:
+      return post ? api_.createRedirectUri(request, a) : api_.listRedirectUris(a);
+    case RouteId::kUri: return api_.deleteRedirectUri(a, p[0]);
+    case RouteId::kProviders: return api_.listProviders();
+    case RouteId::kCreds:
+      return post ? api_.importCredential(request, a) : api_.listCredentials(request, a);
+    case RouteId::kCred:
+      return m == "DELETE" ? api_.deleteCredential(a, p[0]) : api_.getCredential(request, a, p[0]);
+    case RouteId::kExport: return api_.exportCredentials(a);
+    case RouteId::kImport: return api_.importCredentialsBulk(request, a);
+    case RouteId::kStartAuth: return api_.startAuth(request, a);
+    case RouteId::kRefresh: return api_.refreshCredential(a, p[0]);
+    case RouteId::kAccess: return api_.accessToken(a, p[0]);
+    case RouteId::kApiKeys: return post ? api_.createApiKey(a) : api_.listApiKeys(a);
+    case RouteId::kApiKey: return api_.deleteApiKey(a, p[0]);
+    default: break;
   }
   return notFound();
 }

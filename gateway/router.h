@@ -9,6 +9,7 @@
 #include "core/worker_pool.h"
 #include "gateway/api_handlers.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/routes.h"
 #include "web/http.h"
 
 namespace linkgate::gateway {
@@ -48,8 +49,8 @@ class Router {
 
  private:
   web::Response dispatch(const web::Request& request, std::string& route);
-  web::Response api(const web::Request& request, const std::vector<std::string>& segments,
-                    std::string& route);
+  web::Response api(const web::Request& request, const RouteSpec& spec,
+                    const std::vector<std::string>& params);
 
   Services& s_;
   FlowHandlers& flows_;

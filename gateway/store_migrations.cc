@@ -54,7 +54,12 @@ CREATE INDEX codes_credential ON codes(credential_id);
 CREATE INDEX start_links_expiry ON start_links(expires_at);
 )sql";
 
-constexpr std::array<const char*, 2> kHistory = {kVersion1, kVersion2};
+// API key listing (issue 12): the key's first characters, so a person can tell keys apart.
+constexpr const char* kVersionApiKeyPrefix = R"sql(
+ALTER TABLE api_keys ADD COLUMN prefix TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<const char*, 3> kHistory = {kVersion1, kVersion2, kVersionApiKeyPrefix};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

@@ -56,6 +56,14 @@ class SqlStore : public Store {
   Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                            int64_t now) override;
 
+  // ---- management API (issue 12): store_sql_manage.cc ----
+  Result<std::vector<ApiKeyInfo>> listApiKeys(const std::string& account_id) override;
+  Result<bool> deleteApiKey(const std::string& account_id, const std::string& id) override;
+  Result<std::vector<Credential>> listCredentialsPage(const std::string& account_id,
+                                                      const CredentialQuery& query) override;
+  Result<AppDeletion> deleteAppChecked(const std::string& account_id, const std::string& id,
+                                       bool cascade) override;
+
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
   // starting together migrate once. Fails "store_schema" (e.g. a newer schema than ours).
