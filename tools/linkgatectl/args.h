@@ -13,14 +13,14 @@ namespace linkgatectl {
 // Exit codes a script can rely on (also in --help).
 enum Exit : int {
   kOk = 0,
-  kApiError = 1,      // the gateway answered an error (4xx/5xx)
-  kUsage = 2,         // bad command line
-  kUnreachable = 3,   // the gateway could not be reached
-  kPartial = 4,       // import: some lines failed (the others were imported)
+  kApiError = 1,     // the gateway answered an error (4xx/5xx)
+  kUsage = 2,        // bad command line
+  kUnreachable = 3,  // the gateway could not be reached
+  kPartial = 4,      // import: some lines failed (the others were imported)
 };
 
 struct Args {
-  std::vector<std::string> words;  // command, sub-command, positionals
+  std::vector<std::string> words;              // command, sub-command, positionals
   std::map<std::string, std::string> options;  // "--name value" (flags have value "")
   bool json = false, help = false;
   std::string url, api_key;

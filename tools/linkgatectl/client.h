@@ -8,8 +8,8 @@
 
 namespace linkgatectl {
 
-using linkgate::Json;
 using linkgate::dumpJson;
+using linkgate::Json;
 
 struct Answer {
   int status = 0;

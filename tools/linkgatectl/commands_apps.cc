@@ -14,7 +14,8 @@ const std::vector<Column> kAppColumns = {{"ID", "id"},
                                          {"SCOPES", "default_scopes"},
                                          {"CREATED", "created_at"}};
 const std::vector<Column> kUriColumns = {{"ID", "id"}, {"URL", "url"}, {"CREATED", "created_at"}};
-const std::vector<Column> kKeyColumns = {{"ID", "id"}, {"PREFIX", "prefix"}, {"CREATED", "created_at"}};
+const std::vector<Column> kKeyColumns = {
+    {"ID", "id"}, {"PREFIX", "prefix"}, {"CREATED", "created_at"}};
 
 std::string rows(const Json& j, const std::vector<Column>& columns) {
   return table(j.value("data", Json::array()), columns);
@@ -52,7 +53,8 @@ int idCall(Ctx& ctx, const std::string& method, const std::string& base,
   if (!positional(ctx, 0, "ID", id, rc)) return rc;
   auto a = ctx.client.call(method, base + "/" + queryValue(id) + query);
   return show(ctx, a, [&](const Json& j) {
-    return columns ? record(j, *columns) : std::string(method == "DELETE" ? "deleted " + id + "\n" : "");
+    return columns ? record(j, *columns)
+                   : std::string(method == "DELETE" ? "deleted " + id + "\n" : "");
   });
 }
 
@@ -61,10 +63,15 @@ int idCall(Ctx& ctx, const std::string& method, const std::string& base,
 std::vector<Command> appCommands() {
   return {
       {"apps list", "", "List OAuth apps",
-       [](Ctx& c) { return show(c, c.client.call("GET", "/v1/oauth-apps"), [](const Json& j) { return rows(j, kAppColumns); }); }},
+       [](Ctx& c) {
+         return show(c, c.client.call("GET", "/v1/oauth-apps"),
+                     [](const Json& j) { return rows(j, kAppColumns); });
+       }},
       {"apps get", "ID", "Show one OAuth app",
        [](Ctx& c) { return idCall(c, "GET", "/v1/oauth-apps", &kAppColumns); }},
-      {"apps create", "--provider SLUG --client-id ID --client-secret SECRET [--name N] [--scopes 'a b'] [--metadata JSON]",
+      {"apps create",
+       "--provider SLUG --client-id ID --client-secret SECRET [--name N] [--scopes 'a b'] "
+       "[--metadata JSON]",
        "Create an OAuth app",
        [](Ctx& c) {
          Json body = Json::object();
@@ -74,7 +81,8 @@ std::vector<Command> appCommands() {
          return show(c, c.client.callJson("POST", "/v1/oauth-apps", body),
                      [](const Json& j) { return record(j, kAppColumns); });
        }},
-      {"apps update", "ID [--name N] [--client-id ID] [--client-secret S] [--scopes 'a b'] [--metadata JSON]",
+      {"apps update",
+       "ID [--name N] [--client-id ID] [--client-secret S] [--scopes 'a b'] [--metadata JSON]",
        "Change an OAuth app",
        [](Ctx& c) {
          std::string id;
@@ -82,17 +90,23 @@ std::vector<Command> appCommands() {
          if (!positional(c, 0, "ID", id, rc)) return rc;
          Json body = Json::object();
          if (!appFields(c, body, rc)) return rc;
-         if (body.empty()) return usageError(c, "nothing to change (give --name, --client-id, ...)");
+         if (body.empty())
+           return usageError(c, "nothing to change (give --name, --client-id, ...)");
          return show(c, c.client.callJson("PATCH", "/v1/oauth-apps/" + queryValue(id), body),
                      [](const Json& j) { return record(j, kAppColumns); });
        }},
       {"apps delete", "ID [--cascade]",
-       "Delete an OAuth app (--cascade: and its credentials; without it an app with credentials is refused)",
+       "Delete an OAuth app (--cascade: and its credentials; without it an app with credentials is "
+       "refused)",
        [](Ctx& c) {
-         return idCall(c, "DELETE", "/v1/oauth-apps", nullptr, c.args.flag("cascade") ? "?cascade=true" : "");
+         return idCall(c, "DELETE", "/v1/oauth-apps", nullptr,
+                       c.args.flag("cascade") ? "?cascade=true" : "");
        }},
       {"redirect-uris list", "", "List registered redirect URIs",
-       [](Ctx& c) { return show(c, c.client.call("GET", "/v1/redirect-uris"), [](const Json& j) { return rows(j, kUriColumns); }); }},
+       [](Ctx& c) {
+         return show(c, c.client.call("GET", "/v1/redirect-uris"),
+                     [](const Json& j) { return rows(j, kUriColumns); });
+       }},
       {"redirect-uris add", "URL", "Register a redirect URI",
        [](Ctx& c) {
          std::string url;
@@ -106,7 +120,9 @@ std::vector<Command> appCommands() {
       {"providers list", "", "The provider catalogue",
        [](Ctx& c) {
          return show(c, c.client.call("GET", "/v1/providers"), [](const Json& j) {
-           return rows(j, {{"SLUG", "slug"}, {"NAME", "display_name"}, {"AUTHORIZE", "dialect.authorization_url"}});
+           return rows(j, {{"SLUG", "slug"},
+                           {"NAME", "display_name"},
+                           {"AUTHORIZE", "dialect.authorization_url"}});
          });
        }},
       {"start-link create", "--app ID --redirect-uri URL [--state JSON] [--scope S]",
@@ -121,7 +137,9 @@ std::vector<Command> appCommands() {
            body["state"] = parsed ? *parsed : Json(*v);
          }
          return show(c, c.client.callJson("POST", "/v1/credentials/start-auth", body),
-                     [](const Json& j) { return record(j, {{"URL", "start_url"}, {"EXPIRES", "expires_at"}}); });
+                     [](const Json& j) {
+                       return record(j, {{"URL", "start_url"}, {"EXPIRES", "expires_at"}});
+                     });
        }},
       {"api-keys create", "", "Make an API key for this account (printed once)",
        [](Ctx& c) {
@@ -130,7 +148,10 @@ std::vector<Command> appCommands() {
          });
        }},
       {"api-keys list", "", "List this account's API keys (ids and prefixes, never the keys)",
-       [](Ctx& c) { return show(c, c.client.call("GET", "/v1/api-keys"), [](const Json& j) { return rows(j, kKeyColumns); }); }},
+       [](Ctx& c) {
+         return show(c, c.client.call("GET", "/v1/api-keys"),
+                     [](const Json& j) { return rows(j, kKeyColumns); });
+       }},
       {"api-keys revoke", "ID", "Revoke an API key",
        [](Ctx& c) { return idCall(c, "DELETE", "/v1/api-keys", nullptr); }},
   };

@@ -79,7 +79,8 @@ int sendBatch(Ctx& c, const std::vector<Line>& batch, Json& report) {
   if (!a.ok()) {  // the whole request was refused (e.g. one line above 64 KB): each line failed
     Json j = a.json();
     for (const auto& l : batch) {
-      report["results"].push_back({{"line", l.number}, {"status", "failed"},
+      report["results"].push_back({{"line", l.number},
+                                   {"status", "failed"},
                                    {"error", j.is_object() ? j.value("error", "") : "http_error"},
                                    {"error_description", a.errorLine()}});
       report["failed"] = report["failed"].get<int>() + 1;
@@ -129,8 +130,11 @@ int importFile(Ctx& c) {
   if (c.args.json) {
     c.out << dumpJson(report) << "\n";
   } else {
-    c.out << table(report["results"], {{"LINE", "line"}, {"STATUS", "status"}, {"ID", "id"},
-                                       {"ERROR", "error"}, {"DESCRIPTION", "error_description"}});
+    c.out << table(report["results"], {{"LINE", "line"},
+                                       {"STATUS", "status"},
+                                       {"ID", "id"},
+                                       {"ERROR", "error"},
+                                       {"DESCRIPTION", "error_description"}});
     c.out << report["created"] << " created, " << report["updated"] << " updated, "
           << report["failed"] << " failed\n";
   }
@@ -167,7 +171,9 @@ std::vector<Command> credentialCommands() {
        "Import JSON lines (an export file as it is); one result a line; exit 4 if any line failed",
        importFile},
       {"credentials refresh", "ID", "Refresh at the provider now",
-       [](Ctx& c) { return byId(c, "POST", "/refresh", [](const Json& j) { return record(j, kColumns); }); }},
+       [](Ctx& c) {
+         return byId(c, "POST", "/refresh", [](const Json& j) { return record(j, kColumns); });
+       }},
       {"credentials access-token", "ID", "Print a valid access token (refreshed when due)",
        [](Ctx& c) {
          return byId(c, "GET", "/access-token",
@@ -175,7 +181,8 @@ std::vector<Command> credentialCommands() {
        }},
       {"credentials delete", "ID", "Delete a credential",
        [](Ctx& c) {
-         return byId(c, "DELETE", "", [&c](const Json&) { return "deleted " + c.positional[0] + "\n"; });
+         return byId(c, "DELETE", "",
+                     [&c](const Json&) { return "deleted " + c.positional[0] + "\n"; });
        }},
   };
 }

@@ -30,10 +30,10 @@ class Ctl : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    auto sim = ChildProcess::start({binaryPath("LINKGATE_SIMULATOR", "simulator",
-                                               LINKGATE_BUILD_BIN_DIR "/simulator"),
-                                    "--port", "0", "--auto-approve", "--profiles",
-                                    testing::sourceDir() + "/fixtures/providers"});
+    auto sim = ChildProcess::start(
+        {binaryPath("LINKGATE_SIMULATOR", "simulator", LINKGATE_BUILD_BIN_DIR "/simulator"),
+         "--port", "0", "--auto-approve", "--profiles",
+         testing::sourceDir() + "/fixtures/providers"});
     ASSERT_TRUE(sim) << sim.error().message;
     sim_ = sim->release();
     auto gw = ChildProcess::start(
@@ -116,7 +116,8 @@ TEST_F(Ctl, UsageErrorsAndHelpHaveTheirExitCodes) {
   EXPECT_TRUE(wrong_key.err.starts_with("linkgatectl: 401 unauthorized: ")) << wrong_key.err;
   auto unreachable = ctl("--url http://127.0.0.1:1 apps list");
   EXPECT_EQ(unreachable.rc, 3);
-  EXPECT_TRUE(unreachable.err.starts_with("linkgatectl: cannot reach the gateway")) << unreachable.err;
+  EXPECT_TRUE(unreachable.err.starts_with("linkgatectl: cannot reach the gateway"))
+      << unreachable.err;
 }
 
 TEST_F(Ctl, AppsRedirectUrisProvidersAndApiKeys) {
@@ -124,8 +125,9 @@ TEST_F(Ctl, AppsRedirectUrisProvidersAndApiKeys) {
   ASSERT_EQ(providers.rc, 0) << providers.err;
   EXPECT_TRUE(providers.out.starts_with("SLUG")) << providers.out;
   EXPECT_NE(providers.out.find("github"), std::string::npos);
-  auto created = ctl("--json apps create --provider github --client-id cid --client-secret "
-                     "top-secret --name 'My app' --scopes 'repo user'");
+  auto created =
+      ctl("--json apps create --provider github --client-id cid --client-secret "
+          "top-secret --name 'My app' --scopes 'repo user'");
   ASSERT_EQ(created.rc, 0) << created.err;
   const std::string id = created.json()["id"];
   EXPECT_EQ(created.json()["default_scopes"], (Json{"repo", "user"}));
@@ -174,8 +176,7 @@ TEST_F(Ctl, CredentialsListExportImportAndDeleteCascade) {
   }
   auto imported = ctl("credentials import '" + path("in.jsonl") + "'");
   EXPECT_EQ(imported.rc, 4) << imported.out << imported.err;  // one line failed
-  EXPECT_NE(imported.out.find("3 created, 0 updated, 1 failed"), std::string::npos)
-      << imported.out;
+  EXPECT_NE(imported.out.find("3 created, 0 updated, 1 failed"), std::string::npos) << imported.out;
   auto listed = ctl("--json credentials list --app " + app_id);
   ASSERT_EQ(listed.rc, 0) << listed.err;
   ASSERT_EQ(listed.json()["data"].size(), 3u);
@@ -192,8 +193,8 @@ TEST_F(Ctl, CredentialsListExportImportAndDeleteCascade) {
   auto got = ctl("credentials get " + first);
   EXPECT_NE(got.out.find(first), std::string::npos);
   EXPECT_EQ(got.out.find("AT-"), std::string::npos);  // masked unless --reveal
-  const std::string at = ctl("--json credentials get " + first + " --reveal")
-                             .json()["properties"]["access_token"];
+  const std::string at =
+      ctl("--json credentials get " + first + " --reveal").json()["properties"]["access_token"];
   EXPECT_TRUE(at.starts_with("AT-")) << at;
   auto token = ctl("credentials access-token " + first);
   EXPECT_EQ(token.rc, 0) << token.err;
@@ -209,7 +210,8 @@ TEST_F(Ctl, CredentialsListExportImportAndDeleteCascade) {
   auto refused = ctl("apps delete " + app_id);
   EXPECT_EQ(refused.rc, 1);
   EXPECT_NE(refused.err.find("409 conflict: the OAuth app still has 3 credential"),
-            std::string::npos) << refused.err;
+            std::string::npos)
+      << refused.err;
   EXPECT_EQ(ctl("credentials delete " + first).rc, 0);
   EXPECT_EQ(ctl("credentials get " + first).rc, 1);
   EXPECT_EQ(ctl("apps delete " + app_id + " --cascade").rc, 0);
@@ -217,15 +219,17 @@ TEST_F(Ctl, CredentialsListExportImportAndDeleteCascade) {
 }
 
 TEST_F(Ctl, StartLinkThroughTheSimulatorThenRefresh) {
-  auto client = post(sim_->url() + "/_sim/clients",
-                     dumpJson(Json{{"provider", "asana"},
-                                   {"client_id", "ctl-client"},
-                                   {"client_secret", "ctl-secret"},
-                                   {"redirect_uris", {gw_->url() + "/link/oauth2/callback/asana"}}}),
-                     "application/json");
+  auto client =
+      post(sim_->url() + "/_sim/clients",
+           dumpJson(Json{{"provider", "asana"},
+                         {"client_id", "ctl-client"},
+                         {"client_secret", "ctl-secret"},
+                         {"redirect_uris", {gw_->url() + "/link/oauth2/callback/asana"}}}),
+           "application/json");
   ASSERT_TRUE(client && client->status == 201) << (client ? client->body : "");
-  auto app = ctl("--json apps create --provider asana --client-id ctl-client --client-secret "
-                 "ctl-secret");
+  auto app =
+      ctl("--json apps create --provider asana --client-id ctl-client --client-secret "
+          "ctl-secret");
   const std::string app_id = app.json()["id"];
   ASSERT_EQ(ctl("redirect-uris add http://127.0.0.1:4321/done").rc, 0);
   auto link = ctl("--json start-link create --app " + app_id +
@@ -239,10 +243,10 @@ TEST_F(Ctl, StartLinkThroughTheSimulatorThenRefresh) {
   auto back = get(*consent.header("Location"), {{"Cookie", cookie.substr(0, cookie.find(';'))}});
   ASSERT_EQ(back.status, 302) << back.body;
   const std::string code = *testing::queryOf(*back.header("Location")).get("code");
-  auto token = post(gw_->url() + "/link/oauth2/token",
-                    "code=" + percentEncode(code) + "&client_id=" + app_id +
-                        "&client_secret=ctl-secret",
-                    "application/x-www-form-urlencoded");
+  auto token =
+      post(gw_->url() + "/link/oauth2/token",
+           "code=" + percentEncode(code) + "&client_id=" + app_id + "&client_secret=ctl-secret",
+           "application/x-www-form-urlencoded");
   ASSERT_TRUE(token && token->status == 200) << (token ? token->body : "");
   const Json credential = Json::parse(token->body)["credential"];
   const std::string id = credential["id"];

@@ -46,7 +46,8 @@ bool positional(Ctx& ctx, size_t n, const char* name, std::string& out, int& rc)
 
 namespace {
 
-constexpr const char* kGlobalHelp = R"(usage: linkgatectl [--url URL] [--api-key KEY] [--json] COMMAND [ARGS]
+constexpr const char* kGlobalHelp =
+    R"(usage: linkgatectl [--url URL] [--api-key KEY] [--json] COMMAND [ARGS]
 
 The gateway's management API. URL and KEY come from --url/--api-key or LINKGATE_URL and
 LINKGATE_API_KEY. --json prints the gateway's JSON (for scripts); otherwise a table.
@@ -64,11 +65,13 @@ const std::set<std::string> kFlags = {"cascade", "reveal"};
 void printHelp(std::ostream& out, const Command* only) {
   if (only != nullptr) {
     out << "usage: linkgatectl [--url URL] [--api-key KEY] [--json] " << only->name << " "
-        << only->usage << "\n\n" << only->summary << "\n";
+        << only->usage << "\n\n"
+        << only->summary << "\n";
     return;
   }
   out << kGlobalHelp;
-  for (const auto& c : commands()) out << "  " << c.name << " " << c.usage << "\n      " << c.summary << "\n";
+  for (const auto& c : commands())
+    out << "  " << c.name << " " << c.usage << "\n      " << c.summary << "\n";
 }
 
 }  // namespace
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
   }
   if (command == nullptr) {
     std::string words;
-    for (size_t i = 0; i < std::min<size_t>(2, args.words.size()); ++i) words += (i ? " " : "") + args.words[i];
+    for (size_t i = 0; i < std::min<size_t>(2, args.words.size()); ++i)
+      words += (i ? " " : "") + args.words[i];
     std::cerr << "linkgatectl: unknown command '" << words << "' (see --help)\n";
     return kUsage;
   }
@@ -110,7 +114,8 @@ int main(int argc, char** argv) {
     return kUsage;
   }
   Client client(args.url, args.api_key);
-  const std::vector<std::string> rest(args.words.begin() + static_cast<long>(used), args.words.end());
+  const std::vector<std::string> rest(args.words.begin() + static_cast<long>(used),
+                                      args.words.end());
   Ctx ctx{args, client, std::cout, std::cerr, rest};
   return command->run(ctx);
 }

@@ -20,7 +20,8 @@ std::string cell(const Json& object, const std::string& field) {
   if (at->is_string()) return at->get<std::string>();
   if (at->is_array()) {
     std::string out;
-    for (const auto& v : *at) out += (out.empty() ? "" : " ") + (v.is_string() ? v.get<std::string>() : v.dump());
+    for (const auto& v : *at)
+      out += (out.empty() ? "" : " ") + (v.is_string() ? v.get<std::string>() : v.dump());
     return out.empty() ? "-" : out;
   }
   return at->dump();
