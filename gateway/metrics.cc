@@ -17,7 +17,8 @@ constexpr std::string_view kRoutes[] = {
     "/v1/oauth-apps/{id}", "/v1/redirect-uris", "/v1/redirect-uris/{id}", "/v1/providers",
     "/v1/credentials", "/v1/credentials/{id}", "/v1/credentials/export",
     "/v1/credentials/start-auth", "/v1/credentials/{id}/refresh",
-    "/v1/credentials/{id}/access-token", "not_found", "too_large", "unknown"};
+    "/v1/credentials/{id}/access-token", "/openapi.json", "/v1/credentials/import",
+    "/v1/api-keys", "/v1/api-keys/{id}", "not_found", "too_large", "unknown"};
 constexpr size_t kRouteCount = std::size(kRoutes);
 constexpr int kStatuses[] = {200, 201, 204, 302, 303, 400, 401, 403, 404, 405, 408,
                              409, 413, 415, 422, 429, 500, 502, 503, 504};

@@ -5,23 +5,12 @@
 
 #include "core/crypto.h"
 #include "gateway/log.h"
+#include "gateway/openapi_doc.h"
 #include "gateway/pages.h"
+#include "gateway/routes.h"
 
 namespace linkgate::gateway {
 namespace {
-
-std::vector<std::string> splitPath(const std::string& path) {
-  std::vector<std::string> out;
-  size_t start = 1;
-  if (path.empty() || path[0] != '/') return out;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 web::Response methodNotAllowed(const std::string& allow) {
   auto r = jsonError(gwError(Code::kMethodNotAllowed, "method not allowed; use " + allow));
@@ -164,27 +153,27 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
     route = "too_large";
     return jsonError(gwError(Code::kPayloadTooLarge, "request body is larger than 64 KB"));
   }
-  const auto seg = splitPath(request.path);
-  const std::string& m = request.method;
-  auto only = [&](const char* method, auto&& handler) -> web::Response {
-    if (m == method || (std::string_view(method) == "GET" && m == "HEAD")) return handler();
-    return methodNotAllowed(method);
-  };
-  if (seg.size() == 1 && seg[0] == "healthz") {
-    route = "/healthz";
-    return only("GET", [] { return web::Response::json(200, Json{{"status", "ok"}}); });
+  std::vector<std::string> p;
+  const RouteSpec* spec = matchRoute(request.path, p);
+  if (spec == nullptr) {
+    route = "not_found";
+    return notFound();
   }
-  if (seg.size() == 1 && seg[0] == "readyz") {
-    route = "/readyz";
-    return only("GET", [&] {
+  route = std::string(spec->path);  // the template: the metrics' and the request log's label
+  const std::string& m = request.method;
+  const std::string allow(spec->methods);
+  // HEAD is a GET without a body on the browser and probe routes (the API answers 405, as ever).
+  const bool head = m == "HEAD" && !spec->api_key && allows(allow, "GET");
+  if (!allows(allow, m) && !head) return methodNotAllowed(allow);
+  if (spec->api_key) return api(request, *spec, p);
+  switch (spec->id) {
+    case RouteId::kHealthz: return web::Response::json(200, Json{{"status", "ok"}});
+    case RouteId::kReadyz: {
       auto probe = s_.store.accountForApiKey("readyz-probe");
       if (!probe) return web::Response::json(503, Json{{"status", "store unavailable"}});
       return web::Response::json(200, Json{{"status", "ready"}});
-    });
-  }
-  if (seg.size() == 1 && seg[0] == "metrics") {
-    route = "/metrics";
-    return only("GET", [&] {
+    }
+    case RouteId::kMetrics: {
       StoreGauges gauges;
       auto counted = s_.store.counts(s_.now());
       if (counted) {
@@ -193,72 +182,24 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
       auto r = web::Response::text(200, s_.metrics->render(counted ? &gauges : nullptr));
       r.setHeader("Content-Type", "text/plain; version=0.0.4");
       return r;
-    });
+    }
+    case RouteId::kOpenApi: {
+      web::Response r;
+      r.body = std::string(openApiDocument());
+      r.setHeader("Content-Type", "application/json");
+      return r;
+    }
+    case RouteId::kStart: return flows_.start(request);
+    case RouteId::kStartLink: return flows_.startFromLink(request, p[0]);
+    case RouteId::kCallback: return flows_.callback(request, p[0]);
+    case RouteId::kToken: return flows_.token(request);
+    default: break;
   }
-  if (seg.size() >= 3 && seg[0] == "link" && seg[1] == "oauth2") {
-    if (seg.size() == 3 && seg[2] == "start") {
-      route = "/link/oauth2/start";
-      return only("GET", [&] { return flows_.start(request); });
-    }
-    if (seg.size() == 4 && seg[2] == "start") {
-      route = "/link/oauth2/start/{token}";
-      return only("GET", [&] { return flows_.startFromLink(request, seg[3]); });
-    }
-    if (seg.size() == 4 && seg[2] == "callback") {
-      route = "/link/oauth2/callback/{provider}";
-      return only("GET", [&] { return flows_.callback(request, seg[3]); });
-    }
-    if (seg.size() == 3 && seg[2] == "token") {
-      route = "/link/oauth2/token";
-      return only("POST", [&] { return flows_.token(request); });
-    }
-  }
-  if (!seg.empty() && seg[0] == "v1") return api(request, seg, route);
-  route = "not_found";
   return notFound();
 }
 
-web::Response Router::api(const web::Request& request, const std::vector<std::string>& seg,
-                          std::string& route) {
-  const std::string& m = request.method;
-  const size_t n = seg.size();
-  // Resolve the route first so unknown paths are 404 even without a key.
-  enum class R { kNone, kApps, kApp, kUris, kUri, kProviders, kCreds, kCred, kExport, kStart,
-                 kRefresh, kAccess };
-  // Each route: segment count, segment 1, segment 2 or 3 (nullptr: any), its methods and its
-  // template (the metrics' and the request log's `route` label).
-  struct Entry {
-    size_t n;
-    const char* first;
-    const char* last;
-    R r;
-    const char* allow;
-    const char* tmpl;
-  };
-  static constexpr Entry kTable[] = {
-      {2, "oauth-apps", nullptr, R::kApps, "GET, POST", "/v1/oauth-apps"},
-      {3, "oauth-apps", nullptr, R::kApp, "GET, PATCH, DELETE", "/v1/oauth-apps/{id}"},
-      {2, "redirect-uris", nullptr, R::kUris, "GET, POST", "/v1/redirect-uris"},
-      {3, "redirect-uris", nullptr, R::kUri, "DELETE", "/v1/redirect-uris/{id}"},
-      {2, "providers", nullptr, R::kProviders, "GET", "/v1/providers"},
-      {2, "credentials", nullptr, R::kCreds, "GET, POST", "/v1/credentials"},
-      {3, "credentials", "export", R::kExport, "GET", "/v1/credentials/export"},
-      {3, "credentials", "start-auth", R::kStart, "POST", "/v1/credentials/start-auth"},
-      {3, "credentials", nullptr, R::kCred, "GET, DELETE", "/v1/credentials/{id}"},
-      {4, "credentials", "refresh", R::kRefresh, "POST", "/v1/credentials/{id}/refresh"},
-      {4, "credentials", "access-token", R::kAccess, "GET", "/v1/credentials/{id}/access-token"},
-  };
-  R r = R::kNone;
-  std::string allow;
-  const char* tmpl = "not_found";
-  for (const Entry& e : kTable) {
-    if (n != e.n || seg[1] != e.first || (e.last != nullptr && seg[n - 1] != e.last)) continue;
-    r = e.r, allow = e.allow, tmpl = e.tmpl;
-    break;
-  }
-  route = tmpl;
-  if (r == R::kNone) return notFound();
-  if (!allows(allow, m)) return methodNotAllowed(allow);
+web::Response Router::api(const web::Request& request, const RouteSpec& spec,
+                          const std::vector<std::string>& p) {
   auto account = api_.authenticate(request);
   if (!account) {
     auto resp = jsonError(account.error());
@@ -266,30 +207,34 @@ web::Response Router::api(const web::Request& request, const std::vector<std::st
     return resp;
   }
   const std::string& a = *account;
-  auto run = [&]() -> web::Response {
-    switch (r) {
-      case R::kApps: return m == "POST" ? api_.createApp(request, a) : api_.listApps(request, a);
-      case R::kApp:
-        if (m == "GET") return api_.getApp(request, a, seg[2]);
-        if (m == "PATCH") return api_.patchApp(request, a, seg[2]);
-        return api_.deleteApp(a, seg[2]);
-      case R::kUris:
-        return m == "POST" ? api_.createRedirectUri(request, a) : api_.listRedirectUris(a);
-      case R::kUri: return api_.deleteRedirectUri(a, seg[2]);
-      case R::kProviders: return api_.listProviders();
-      case R::kCreds:
-        return m == "POST" ? api_.importCredential(request, a) : api_.listCredentials(request, a);
-      case R::kCred:
-        return m == "GET" ? api_.getCredential(request, a, seg[2]) : api_.deleteCredential(a, seg[2]);
-      case R::kExport: return api_.exportCredentials(a);
-      case R::kStart: return api_.startAuth(request, a);
-      case R::kRefresh: return api_.refreshCredential(a, seg[2]);
-      case R::kAccess: return api_.accessToken(a, seg[2]);
-      case R::kNone: break;
-    }
-    return notFound();
-  };
-  web::Response answer = run();
+  const std::string& m = request.method;
+  const bool post = m == "POST";
+  web::Response answer = [&]() -> web::Response {
+  switch (spec.id) {
+    case RouteId::kApps: return post ? api_.createApp(request, a) : api_.listApps(request, a);
+    case RouteId::kApp:
+      if (m == "PATCH") return api_.patchApp(request, a, p[0]);
+      if (m == "DELETE") return api_.deleteApp(request, a, p[0]);
+      return api_.getApp(request, a, p[0]);
+    case RouteId::kUris:
+      return post ? api_.createRedirectUri(request, a) : api_.listRedirectUris(a);
+    case RouteId::kUri: return api_.deleteRedirectUri(a, p[0]);
+    case RouteId::kProviders: return api_.listProviders();
+    case RouteId::kCreds:
+      return post ? api_.importCredential(request, a) : api_.listCredentials(request, a);
+    case RouteId::kCred:
+      return m == "DELETE" ? api_.deleteCredential(a, p[0]) : api_.getCredential(request, a, p[0]);
+    case RouteId::kExport: return api_.exportCredentials(a);
+    case RouteId::kImport: return api_.importCredentialsBulk(request, a);
+    case RouteId::kStartAuth: return api_.startAuth(request, a);
+    case RouteId::kRefresh: return api_.refreshCredential(a, p[0]);
+    case RouteId::kAccess: return api_.accessToken(a, p[0]);
+    case RouteId::kApiKeys: return post ? api_.createApiKey(a) : api_.listApiKeys(a);
+    case RouteId::kApiKey: return api_.deleteApiKey(a, p[0]);
+    default: break;
+  }
+  return notFound();
+  }();
   answer.note.account = a;  // the request log's `account`
   return answer;
 }

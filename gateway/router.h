@@ -11,6 +11,7 @@
 #include "gateway/api_handlers.h"
 #include "gateway/flow_handlers.h"
 #include "gateway/metrics.h"
+#include "gateway/routes.h"
 #include "web/http.h"
 
 namespace linkgate::gateway {
@@ -51,8 +52,8 @@ class Router {
   static std::string idPrefix(Services& services);
 
   web::Response dispatch(const web::Request& request, std::string& route);
-  web::Response api(const web::Request& request, const std::vector<std::string>& segments,
-                    std::string& route);
+  web::Response api(const web::Request& request, const RouteSpec& spec,
+                    const std::vector<std::string>& params);
 
   Services& s_;
   FlowHandlers& flows_;

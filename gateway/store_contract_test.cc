@@ -342,6 +342,7 @@ TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
                             "start_links_expiry"}) {
     rawQuery(std::string("DROP INDEX ") + index, {});
   }
+  rawQuery("ALTER TABLE api_keys DROP COLUMN prefix", {});  // nor the API key listing column
   rawQuery("UPDATE schema_version SET version = 1", {});
   reopen();
   EXPECT_EQ(*store_->schemaVersion(), latestVersion());

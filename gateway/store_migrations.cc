@@ -67,7 +67,13 @@ constexpr const char* kVersion4 = R"sql(
 CREATE TABLE IF NOT EXISTS key_check (id INTEGER PRIMARY KEY, sealed TEXT NOT NULL);
 )sql";
 
-constexpr std::array<const char*, 4> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5, API key listing (issue 12): the key's first characters, so a person can tell keys apart.
+constexpr const char* kVersion5 = R"sql(
+ALTER TABLE api_keys ADD COLUMN prefix TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<const char*, 5> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                                 kVersion5};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

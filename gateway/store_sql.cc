@@ -30,9 +30,9 @@ Result<std::unique_ptr<StoreLock>> SqlStore::lock(const std::string& name) {
 // ---- API keys ----
 
 Status SqlStore::addApiKey(const std::string& key, const std::string& account_id, int64_t now) {
-  auto r = run("INSERT INTO api_keys (key_hash, account_id, created_at) VALUES (?,?,?) "
-               "ON CONFLICT DO NOTHING",
-               {lookupHash(key), account_id, now});
+  auto r = run("INSERT INTO api_keys (key_hash, account_id, created_at, prefix) "
+               "VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+               {lookupHash(key), account_id, now, key.substr(0, 8)});
   if (!r) return std::unexpected(r.error());
   return {};
 }

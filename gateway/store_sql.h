@@ -63,6 +63,13 @@ class SqlStore : public Store {
   // ---- Operations (issue 12), store_sql_ops.cc ----
   Result<StoreCounts> counts(int64_t now) override;
   Status checkMasterKey() override;
+  // ---- management API (issue 12): store_sql_manage.cc ----
+  Result<std::vector<ApiKeyInfo>> listApiKeys(const std::string& account_id) override;
+  Result<bool> deleteApiKey(const std::string& account_id, const std::string& id) override;
+  Result<std::vector<Credential>> listCredentialsPage(const std::string& account_id,
+                                                      const CredentialQuery& query) override;
+  Result<AppDeletion> deleteAppChecked(const std::string& account_id, const std::string& id,
+                                       bool cascade) override;
 
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
