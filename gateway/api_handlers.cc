@@ -201,11 +201,26 @@ web::Response ApiHandlers::patchApp(const web::Request& request, const std::stri
   return jsonOk(200, appJson(app, revealSecrets(request)));
 }
 
-web::Response ApiHandlers::deleteApp(const std::string& account, const std::string& id) {
+web::Response ApiHandlers::deleteApp(const web::Request& request, const std::string& account,
+                                     const std::string& id) {
   if (!isUuid(id)) return jsonError(gwError(Code::kInvalidUuid, "the app id must be a UUID"));
-  auto deleted = s_.store.deleteApp(account, lowerAscii(id));
-  if (!deleted) return storageError();
-  if (!*deleted) return notFound("OAuth app");
+  auto query = Params::parse(request.raw_query);
+  bool cascade = false;
+  if (query) {
+    auto c = query->get("cascade");
+    if (c && *c != "true" && *c != "false") {
+      return jsonError(gwError(Code::kInvalidRequest, "cascade must be true or false"));
+    }
+    cascade = c && *c == "true";
+  }
+  auto done = s_.store.deleteAppChecked(account, lowerAscii(id), cascade);
+  if (!done) return storageError();
+  if (!done->found) return notFound("OAuth app");
+  if (!done->deleted) {
+    return jsonError(gwError(
+        Code::kConflict, "the OAuth app still has " + std::to_string(done->credentials) +
+                             " credential(s); delete them first or use ?cascade=true"));
+  }
   return noContent();
 }
 

@@ -30,7 +30,9 @@ class ApiHandlers {
                        const std::string& id);
   web::Response patchApp(const web::Request& request, const std::string& account,
                          const std::string& id);
-  web::Response deleteApp(const std::string& account, const std::string& id);
+  // ?cascade=true deletes the app's credentials too; without it an app with credentials is 409.
+  web::Response deleteApp(const web::Request& request, const std::string& account,
+                          const std::string& id);
 
   web::Response createRedirectUri(const web::Request& request, const std::string& account);
   web::Response listRedirectUris(const std::string& account);
@@ -49,6 +51,12 @@ class ApiHandlers {
   web::Response refreshCredential(const std::string& account, const std::string& id);
   web::Response accessToken(const std::string& account, const std::string& id);
 
+  // ---- management API (issue 12): manage_api.cc ----
+  web::Response createApiKey(const std::string& account);
+  web::Response listApiKeys(const std::string& account);
+  web::Response deleteApiKey(const std::string& account, const std::string& id);
+  // application/x-ndjson, one import body a line; a per-line report (every line is tried).
+  web::Response importCredentialsBulk(const web::Request& request, const std::string& account);
   // ---- webhooks (issue #13), webhooks_api.cc ----
   web::Response createWebhook(const web::Request& request, const std::string& account);
   web::Response listWebhooks(const std::string& account);
@@ -60,8 +68,16 @@ class ApiHandlers {
                           const std::string& delivery_id);
 
   static constexpr std::string_view kDefaultAccount = "default";
+  static constexpr int64_t kDefaultPageSize = 1000, kMaxPageSize = 1000;
 
  private:
+  struct Imported {
+    bool created = false;
+    Credential credential;
+  };
+  // One import body (POST /v1/credentials, or one line of the bulk import).
+  GwResult<Imported> importOne(const Json& body, const std::string& account);
+
   // Refreshes the credential at the provider and stores the result (serialized per credential).
   GwResult<Credential> refreshLocked(const Credential& credential);
   // Waits until this caller alone may refresh credential id, in this process and in every

@@ -1,6 +1,6 @@
 // gateway_bench (not a test): /start requests/s and p99 next to a bare Pistache 302 handler
 // measured in the same run, and, with --simulator URL, full flows/s against the simulator.
-//   gateway_bench [--seconds N] [--connections N] [--simulator URL]
+//   gateway_bench [--seconds N] [--connections N] [--simulator URL] [--flow-clients N]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -23,6 +23,7 @@
 #include "core/worker_pool.h"
 #include "gateway/api_handlers.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/log.h"
 #include "gateway/router.h"
 #include "gateway/sqlite_store.h"
 #include "web/server.h"
@@ -122,6 +123,8 @@ int main(int argc, char** argv) {
   const int seconds = std::stoi(arg(argc, argv, "--seconds").value_or("5"));
   const int connections = std::stoi(arg(argc, argv, "--connections").value_or("16"));
   const auto simulator = arg(argc, argv, "--simulator");
+  // Concurrent browsers of the full-flow run (each one flow at a time).
+  const int flow_clients = std::stoi(arg(argc, argv, "--flow-clients").value_or("4"));
   web::prepareSignals();
 
   // Baseline: a bare 302 with a query and a cookie (what /start answers, minus the work).
@@ -149,6 +152,9 @@ int main(int argc, char** argv) {
   WorkerPool provider_pool(32);
   WorkerPool disk_pool(4);
   Services services(config, *catalogue, **store, http, clock, random);
+  // The request log as the gateway writes it (stderr; redirect it), unless --log off.
+  services.log = Logger::toStderr(LogFormat::kJson,
+                                  *parseLogLevel(arg(argc, argv, "--log").value_or("info")));
   FlowHandlers flows(services);
   ApiHandlers api(services, std::string("bench-key"));
   Router router(services, flows, api, &provider_pool, &disk_pool);
@@ -200,7 +206,7 @@ int main(int argc, char** argv) {
       return http.send(r);
     };
     std::vector<std::thread> threads;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < flow_clients; ++i) {
       threads.emplace_back([&] {
         while (Steady::now() < until) {
           auto a = get(services.config.public_url + start, "");
@@ -224,8 +230,8 @@ int main(int argc, char** argv) {
       });
     }
     for (auto& t : threads) t.join();
-    std::printf("full flows against the simulator: %.1f flows/s (%zu failed)\n",
-                static_cast<double>(done) / seconds, failed.load());
+    std::printf("full flows against the simulator: %.1f flows/s (%zu failed, %d clients)\n",
+                static_cast<double>(done) / seconds, failed.load(), flow_clients);
   }
   server.stop();
   bare.stop();

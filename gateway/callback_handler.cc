@@ -10,6 +10,7 @@
 #include "gateway/pages.h"
 #include "gateway/flow_redirect.h"
 #include "gateway/oidc_flow.h"
+#include "gateway/provider_call.h"
 #include "gateway/provider_text.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
@@ -70,7 +71,10 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   const Dialect& dialect = *s_.catalogue.find(flow.provider);
   diag.provider = dialect.slug;
   diag.requested_redirect_uri = flow.redirect_uri;
-  diag.registered_after_substitution = registeredAfterSubstitution(s_.store, flow.account_id, dialect.slug);
+  if (flow.debug) {  // only the diagnostics page (debug=true) shows them
+    diag.registered_after_substitution =
+        registeredAfterSubstitution(s_.store, flow.account_id, dialect.slug);
+  }
   if (dialect.authorization.iss == IssCheck::kRequired) {
     // RFC 9207 §2.4: a missing or different iss means a possible mix-up: stop here.
     auto iss = cleanParam(*params, "iss", 2048);
@@ -125,6 +129,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   }
   const std::string clear_cookie = flowCookieClear(s_.config.public_url, flow.state);
   auto finish = [&](web::Response r) {
+    r.note.account = flow.account_id, r.note.app = flow.app_id, r.note.provider = flow.provider;
     r.addHeader("Set-Cookie", clear_cookie);
     return r;
   };
@@ -179,7 +184,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   if (!http_request) return fail(gwError(Code::kProviderExchangeFailed, http_request.error().message));
   http_request->connect_timeout = s_.config.provider_connect_timeout;
   http_request->total_timeout = s_.config.provider_total_timeout;
-  auto http_response = s_.http.send(*http_request);
+  auto http_response = callProvider(s_, dialect.slug, CallKind::kToken, *http_request);
   if (!http_response) {
     diag.provider_answer = http_response.error().id;
     return fail(gwError(Code::kProviderExchangeFailed,
@@ -218,7 +223,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     request->total_timeout = s_.config.provider_total_timeout;
     const std::string what = dialect.display_name + " account lookup (GET " +
                              call.url.substr(0, call.url.find('?')) + ")";
-    auto answer = s_.http.send(*request);
+    auto answer = callProvider(s_, dialect.slug, CallKind::kDiscovery, *request);
     if (!answer) {
       diag.provider_answer = answer.error().id;
       return fail(gwError(Code::kProviderExchangeFailed, what + " failed: " + answer.error().id));

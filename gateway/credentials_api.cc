@@ -9,6 +9,7 @@
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/pages.h"
+#include "gateway/provider_call.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
 #include "gateway/webhook_events.h"
@@ -122,6 +123,14 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
                                             const std::string& account) {
   auto body = readJsonBody(request);
   if (!body) return jsonError(body.error());
+  auto imported = importOne(*body, account);
+  if (!imported) return jsonError(imported.error());
+  return jsonOk(imported->created ? 201 : 200, credentialJson(imported->credential, false));
+}
+
+GwResult<ApiHandlers::Imported> ApiHandlers::importOne(const Json& body_json,
+                                                       const std::string& account) {
+  const Json* body = &body_json;
   // A line of GET /v1/credentials/export is accepted as it is: its id, provider, health and
   // timestamps are read (id, provider) or ignored (the rest, which the gateway owns).
   for (const auto& [name, value] : body->items()) {
@@ -129,26 +138,26 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
         "oauth_app_id", "properties", "provider_account_id", "connection_params", "id",
         "provider",     "health",     "created_at",          "updated_at"};
     if (!kFields.contains(name)) {
-      return jsonError(gwError(Code::kInvalidRequest, "unknown field '" + name + "'"));
+      return std::unexpected(gwError(Code::kInvalidRequest, "unknown field '" + name + "'"));
     }
   }
   auto app_it = body->find("oauth_app_id");
   if (app_it == body->end() || !app_it->is_string() || !isUuid(app_it->get<std::string>())) {
-    return jsonError(gwError(Code::kInvalidUuid, "oauth_app_id (a UUID) is required"));
+    return std::unexpected(gwError(Code::kInvalidUuid, "oauth_app_id (a UUID) is required"));
   }
   auto app = s_.store.findApp(lowerAscii(app_it->get<std::string>()));
-  if (!app) return storageError();
+  if (!app) return std::unexpected(storeUnavailable());
   if (!*app || (*app)->account_id != account) {
-    return jsonError(gwError(Code::kUnknownApp, "oauth_app_id names no OAuth app of this account"));
+    return std::unexpected(gwError(Code::kUnknownApp, "oauth_app_id names no OAuth app of this account"));
   }
   if (auto it = body->find("provider"); it != body->end() && *it != (*app)->provider) {
-    return jsonError(gwError(Code::kInvalidRequest,
+    return std::unexpected(gwError(Code::kInvalidRequest,
                              "provider does not match the OAuth app's (" + (*app)->provider + ")"));
   }
   std::optional<std::string> named_id;
   if (auto it = body->find("id"); it != body->end()) {
     if (!it->is_string() || !isUuid(it->get<std::string>())) {
-      return jsonError(gwError(Code::kInvalidUuid, "id must be a credential UUID"));
+      return std::unexpected(gwError(Code::kInvalidUuid, "id must be a credential UUID"));
     }
     named_id = lowerAscii(it->get<std::string>());
   }
@@ -156,26 +165,26 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   if (auto it = body->find("provider_account_id"); it != body->end()) {
     if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
         it->get_ref<const std::string&>().size() > 1024) {
-      return jsonError(gwError(Code::kInvalidRequest,
+      return std::unexpected(gwError(Code::kInvalidRequest,
                                "provider_account_id must be a string of 1 to 1024 bytes"));
     }
     provider_account_id = it->get<std::string>();
   }
   auto props_it = body->find("properties");
   if (props_it == body->end() || !props_it->is_object()) {
-    return jsonError(gwError(Code::kMissingParameter, "properties (an object) is required"));
+    return std::unexpected(gwError(Code::kMissingParameter, "properties (an object) is required"));
   }
   Json props = *props_it;
   if (!props.contains("access_token") || !props["access_token"].is_string() ||
       props["access_token"].get<std::string>().empty()) {
-    return jsonError(gwError(Code::kMissingParameter, "properties.access_token is required"));
+    return std::unexpected(gwError(Code::kMissingParameter, "properties.access_token is required"));
   }
   if (props.contains("refresh_token") && !props["refresh_token"].is_string()) {
-    return jsonError(gwError(Code::kInvalidRequest, "properties.refresh_token must be a string"));
+    return std::unexpected(gwError(Code::kInvalidRequest, "properties.refresh_token must be a string"));
   }
   if (props.contains("expires_at") &&
       (!props["expires_at"].is_string() || !parseRfc3339(props["expires_at"].get<std::string>()))) {
-    return jsonError(gwError(Code::kInvalidRequest, "properties.expires_at must be RFC 3339"));
+    return std::unexpected(gwError(Code::kInvalidRequest, "properties.expires_at must be RFC 3339"));
   }
   const Dialect* dialect = s_.catalogue.find((*app)->provider);
   props["kind"] = (*app)->provider + "_oauth2";
@@ -183,10 +192,10 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   if (!props.contains("scope")) props["scope"] = "";
   Json params = Json::object();
   if (body->contains("connection_params")) {
-    params = (*body)["connection_params"];
+    params = body->at("connection_params");
     if (!params.is_object() || !dialect ||
         !checkConnectionValues(*dialect, valuesOf(params))) {
-      return jsonError(gwError(Code::kBadConnectionParam, "connection_params do not match"));
+      return std::unexpected(gwError(Code::kBadConnectionParam, "connection_params do not match"));
     }
   }
   // The same credential: the one the id names (an export line coming back), else the one of
@@ -194,10 +203,10 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   std::optional<Credential> existing;
   if (named_id) {
     auto found = s_.store.findCredential(*named_id);
-    if (!found) return storageError();
+    if (!found) return std::unexpected(storeUnavailable());
     if (*found && (*found)->account_id == account) {
       if ((*found)->app_id != (*app)->id) {
-        return jsonError(gwError(Code::kInvalidRequest,
+        return std::unexpected(gwError(Code::kInvalidRequest,
                                  "id names a credential of another OAuth app"));
       }
       existing = **found;
@@ -206,7 +215,7 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   std::string identity = credentialIdentity(props, provider_account_id);
   if (!existing) {
     auto found = s_.store.findCredentialByProviderAccount(account, (*app)->id, identity);
-    if (!found) return storageError();
+    if (!found) return std::unexpected(storeUnavailable());
     if (*found) existing = **found;
   } else if (!provider_account_id && !identityFollowsTokens(existing->provider_account)) {
     identity = existing->provider_account;  // keeps the account id it was imported with
@@ -231,19 +240,9 @@ web::Response ApiHandlers::importCredential(const web::Request& request,
   const auto event = credentialEvent(existing ? kCredentialUpdated : kCredentialCreated, c,
                                      s_.clock, s_.random);  // issue #13, same transaction
   if (auto stored = s_.store.saveCredentialEmitting(c, nullptr, {event}); !stored) {
-    return storageError();
+    return std::unexpected(storeUnavailable());
   }
-  return jsonOk(existing ? 200 : 201, credentialJson(c, false));
-}
-
-web::Response ApiHandlers::listCredentials(const web::Request& request,
-                                           const std::string& account) {
-  auto all = s_.store.listCredentials(account);
-  if (!all) return storageError();
-  Json data = Json::array();
-  const bool reveal = revealSecrets(request);
-  for (const auto& c : *all) data.push_back(credentialJson(c, reveal));
-  return jsonOk(200, Json{{"data", data}});
+  return Imported{!existing, std::move(c)};
 }
 
 web::Response ApiHandlers::getCredential(const web::Request& request, const std::string& account,
@@ -286,7 +285,10 @@ web::Response ApiHandlers::exportCredentials(const std::string& account) {
 GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   auto app = s_.store.findApp(credential.app_id);
   if (!app) return std::unexpected(storeUnavailable());
-  if (!*app) return gwFail(Code::kInternal, "the credential's OAuth app is gone");
+  if (!*app) {
+    return gwFail(Code::kConflict, "the credential's OAuth app was deleted; delete the credential "
+                                   "or import it again under an existing app");
+  }
   const Dialect* dialect = s_.catalogue.find(credential.provider);
   if (dialect == nullptr) return gwFail(Code::kUnknownProvider, "provider not in catalogue");
   auto rt = credential.properties.find("refresh_token");
@@ -306,8 +308,9 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   if (!request) return gwFail(Code::kProviderExchangeFailed, request.error().message);
   request->connect_timeout = s_.config.provider_connect_timeout;
   request->total_timeout = s_.config.provider_total_timeout;
-  auto response = s_.http.send(*request);
+  auto response = callProvider(s_, dialect->slug, CallKind::kRefresh, *request);
   if (!response) {
+    s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);
     return gwFail(Code::kProviderExchangeFailed,
                   dialect->display_name + " refresh failed: " + response.error().id);
   }
@@ -324,14 +327,17 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
       (void)s_.store.saveCredentialEmitting(
           updated, nullptr,
           {credentialEvent(kCredentialRefreshFailed, updated, s_.clock, s_.random)});
+      s_.metrics->refresh(dialect->slug, RefreshOutcome::kPermanent);
       GatewayError e = gwError(Code::kProviderExchangeFailed, tokens.error().message);
       auto code = providerErrorCode(dialect->refreshResponse(), *response);
       e.wire_override = code && *code == "invalid_grant" ? "invalid_grant" : "server_error";
       return std::unexpected(e);
     }
+    s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);
     return gwFail(Code::kProviderExchangeFailed,
                   dialect->display_name + ": " + tokens.error().message);
   }
+  s_.metrics->refresh(dialect->slug, RefreshOutcome::kOk);
   Json& props = updated.properties;
   props["access_token"] = tokens->access_token;
   // A rotated refresh token replaces the old one in the same write; none keeps the old one.

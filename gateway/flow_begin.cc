@@ -69,6 +69,7 @@ web::Response FlowHandlers::beginFlow(const web::Request& request, const FlowSta
                          fs.debug, diag);
   }
   auto response = web::Response::redirect(*url);
+  response.note = {flow.account_id, flow.app_id, flow.provider, {}, {}};  // the request log's
   response.addHeader("Set-Cookie", flowCookieSet(s_.config.public_url, flow.state, cookie,
                                                  s_.config.flow_ttl.count()));
   return response;

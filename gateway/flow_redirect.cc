@@ -18,7 +18,7 @@ web::Response redirectError(const web::Request& request, const std::string& publ
   Params answer;
   answer.add("error", error.wireError());
   answer.add("error_description", error.description);
-  auto redirect = redirectWith(public_url, redirect_uri, std::move(answer), state);
+  auto redirect = noted(redirectWith(public_url, redirect_uri, std::move(answer), state), error);
   if (!debug) return redirect;
   diagnostics.error = error;
   diagnostics.continue_url = redirect.header("Location");

@@ -1,6 +1,7 @@
 // The gateway binary: the composition root. Owns every long-lived object, wires them, serves.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "core/crypto.h"
@@ -11,6 +12,7 @@
 #include "gateway/api_handlers.h"
 #include "gateway/catalogue.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/log.h"
 #include "gateway/master_key.h"
 #include "gateway/options.h"
 #include "gateway/router.h"
@@ -25,6 +27,22 @@
 using namespace linkgate;
 using namespace linkgate::gateway;
 
+namespace {
+
+// An installed gateway (bin/gateway) reads the catalogue installed beside it
+// (share/linkgate/catalogue); a build-tree one the source tree's.
+std::string defaultCatalogue() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share/linkgate/catalogue";
+    if (std::filesystem::is_directory(installed, ec)) return installed.string();
+  }
+  return LINKGATE_DEFAULT_CATALOGUE;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto options = parseOptions(
@@ -33,7 +51,7 @@ int main(int argc, char** argv) {
         const char* v = std::getenv(name);
         return v ? std::optional<std::string>(v) : std::nullopt;
       },
-      LINKGATE_DEFAULT_CATALOGUE);
+      defaultCatalogue());
   if (!options) {
     std::cerr << "gateway: " << options.error().message << "\n";
     return 2;
@@ -63,14 +81,27 @@ int main(int argc, char** argv) {
     std::cout << "schema version " << *version << std::endl;
     return 0;
   }
-  const std::string dev_key_file =
-      options->db.find("://") == std::string::npos ? options->db + ".key" : "linkgate.key";
+  const bool sqlite = options->db.find("://") == std::string::npos;
+  // A typo in --db must not create an empty database whose API key then works nowhere.
+  if (options->command == Options::Command::kCreateApiKey && sqlite && !options->create_db &&
+      !std::filesystem::exists(options->db)) {
+    std::cerr << "gateway: create-api-key: no database at " << options->db
+              << " (start the gateway on it first, or pass --create-db to create it)\n";
+    return 1;
+  }
+  const std::string dev_key_file = sqlite ? options->db + ".key" : "linkgate.key";
+  const bool dev_key_existed = std::filesystem::exists(dev_key_file);
   auto key = loadMasterKey({options->master_key, options->master_key_file, options->dev,
                             dev_key_file},
                            random);
   if (!key) {
     std::cerr << "gateway: " << key.error().message << "\n";
     return 2;
+  }
+  if (options->dev && !options->master_key && !options->master_key_file) {
+    std::cerr << "gateway: --dev: master key " << (dev_key_existed ? "read from " : "written to ")
+              << std::filesystem::absolute(dev_key_file).string()
+              << " (keep it: the database's secrets are sealed with it)" << std::endl;
   }
   KeyRing keys(random);
   if (auto ok = keys.addKey(masterKeyId(*key), *key); !ok) {
@@ -88,6 +119,11 @@ int main(int argc, char** argv) {
   if (!store) {
     std::cerr << "gateway: " << redactedDb(options->db) << ": " << store.error().message << "\n";
     return 1;
+  }
+  // Issue 12: a wrong master key stops here, not as a 500 on every later call.
+  if (auto ok = (*store)->checkMasterKey(); !ok) {
+    std::cerr << "gateway: " << redactedDb(options->db) << ": " << ok.error().message << "\n";
+    return ok.error().id == "wrong_master_key" ? 2 : 1;
   }
   if (options->command == Options::Command::kCreateApiKey) {
     const std::string api_key = "lgk_" + randomToken(random, 256);
@@ -121,6 +157,8 @@ int main(int argc, char** argv) {
   // The port is known only after binding when --port 0; public_url is filled in before the
   // "listening" line, i.e. before anyone can know where to send a request.
   Services services(config, *catalogue, **store, http, clock, random);
+  services.log = Logger::toStderr(*parseLogFormat(options->log_format),
+                                  *parseLogLevel(options->log_level));
   FlowHandlers flows(services);
   ApiHandlers api(services, options->api_key);
   Router router(services, flows, api, &provider_pool, &disk_pool);
@@ -155,8 +193,19 @@ int main(int argc, char** argv) {
                                                                  *options->provider_base_url
                                                            : std::string())
             << std::endl;
+  if (!options->api_key) {
+    auto counts = (*store)->counts(services.now());
+    if (counts && counts->api_keys == 0) {
+      services.log->write(LogLevel::kWarn,
+                          "no management API key is configured: create one with `gateway "
+                          "create-api-key --db " + redactedDb(options->db) +
+                              "` (or set LINKGATE_API_KEY)",
+                          {});
+    }
+  }
   web::waitForShutdownSignal();
   server.stop();
   webhooks.stop();
+  services.log->flush();
   return 0;
 }

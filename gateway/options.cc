@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/url.h"
+#include "gateway/log.h"
 
 namespace linkgate::gateway {
 namespace {
@@ -40,6 +41,7 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
                [--provider-base-url URL] [--code-ttl S] [--flow-ttl S] [--catalogue DIR]
                [--master-key-file PATH] [--dev] [--threads N] [--workers N]
        gateway create-api-key --db PATH [--account NAME] [--master-key-file PATH] [--dev]
+                              [--create-db]  (a new SQLite file only with --create-db)
        gateway migrate --db PATH|URI     apply pending schema migrations, print the version
        gateway --help
 
@@ -61,6 +63,10 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
   --dev                  development mode: create the master key file (mode 0600) when missing
                          (default path DB.key)
   --threads N            HTTP reactor threads (2); --workers N provider-call threads (32)
+  --log-format F         json (one JSON object a line) or text; env LINKGATE_LOG_FORMAT (json)
+  --log-level L          debug, info, warn, error or off; env LINKGATE_LOG_LEVEL (info).
+                         The log goes to stderr: one line per request and per provider call;
+                         never a secret (docs/OPERATIONS.md)
   --webhook-poll-ms N    webhook outbox poll interval (1000); --webhook-timeout-ms N per
                          delivery (10000); --webhook-retry-base-ms N first retry delay, doubling
                          with jitter (5000); --webhook-max-attempts N then "failed" (12)
@@ -164,6 +170,18 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
          o.workers = static_cast<int>(*n);
          return {};
        }},
+      {"--log-format", "LINKGATE_LOG_FORMAT",
+       [&](const std::string& v) -> Status {
+         if (auto ok = parseLogFormat(v); !ok) return std::unexpected(ok.error());
+         o.log_format = v;
+         return {};
+       }},
+      {"--log-level", "LINKGATE_LOG_LEVEL",
+       [&](const std::string& v) -> Status {
+         if (auto ok = parseLogLevel(v); !ok) return std::unexpected(ok.error());
+         o.log_level = v;
+         return {};
+       }},
       {"--webhook-poll-ms", "LINKGATE_WEBHOOK_POLL_MS",
        [&](const std::string& v) -> Status {
          auto n = number("--webhook-poll-ms", v, 10, 60000);
@@ -230,6 +248,10 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
     }
     if (flag == "--dev") {
       o.dev = true;
+      continue;
+    }
+    if (flag == "--create-db" && o.command == Options::Command::kCreateApiKey) {
+      o.create_db = true;
       continue;
     }
     std::optional<std::string> value;

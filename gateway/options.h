@@ -33,6 +33,10 @@ struct Options {
   bool dev = false;
   int threads = 2;
   int workers = 32;  // threads for provider calls
+  // Issue 12: the log (stderr) and create-api-key's consent to create a new SQLite database.
+  std::string log_format = "json";  // json | text
+  std::string log_level = "info";   // debug | info | warn | error | off
+  bool create_db = false;
   // Webhook delivery (issue #13): --webhook-poll-ms, --webhook-timeout-ms,
   // --webhook-retry-base-ms, --webhook-max-attempts.
   struct Webhooks {

@@ -23,6 +23,13 @@ std::string errorList(const GatewayError& error) {
 
 }  // namespace
 
+// The request log's and the metrics' view of an error (web::Response::Note, never sent).
+web::Response noted(web::Response response, const GatewayError& error) {
+  response.note.error_id = std::string(error.id());
+  response.note.detail = error.description;
+  return response;
+}
+
 web::Response errorPage(const web::Request& request, const GatewayError& error) {
   if (request.wantsJson()) return jsonError(error);
   std::string body = "<div class=\"card\"><h1>This link cannot continue</h1>"
@@ -32,13 +39,13 @@ web::Response errorPage(const web::Request& request, const GatewayError& error) 
                      "<p class=\"muted\">Return to the application that sent you here and start "
                      "again. Developers: add <code>debug=true</code> to the start URL for the "
                      "diagnostics page.</p></div>";
-  return page(error.status(), "Error: " + error.wireError(), body);
+  return noted(page(error.status(), "Error: " + error.wireError(), body), error);
 }
 
 web::Response jsonError(const GatewayError& error) {
   auto response = web::Response::json(error.status(), error.toJson());
   response.setHeader("Cache-Control", "no-store");
-  return response;
+  return noted(std::move(response), error);
 }
 
 web::Response diagnosticsPage(const web::Request& request, const Diagnostics& d) {
@@ -54,7 +61,7 @@ web::Response diagnosticsPage(const web::Request& request, const Diagnostics& d)
     j["hints"] = d.hints;
     auto response = web::Response::json(status, j);
     response.setHeader("Cache-Control", "no-store");
-    return response;
+    return noted(std::move(response), d.error);
   }
   std::string body = "<div class=\"card\"><h1>Linkgate diagnostics</h1><p>The <strong>" +
                      htmlEscape(d.stage) + "</strong> step failed.</p>" +
@@ -89,7 +96,7 @@ web::Response diagnosticsPage(const web::Request& request, const Diagnostics& d)
             "<div class=\"actions\"><a class=\"button\" href=\"" + htmlEscape(*d.continue_url) +
             "\">Continue to the application</a></div></div>";
   }
-  return page(status, "Linkgate diagnostics", body);
+  return noted(page(status, "Linkgate diagnostics", body), d.error);
 }
 
 web::Response hostMismatchPage(const web::Request& request, const std::string& request_host,
@@ -112,7 +119,7 @@ web::Response hostMismatchPage(const web::Request& request, const std::string& r
       htmlEscape(right_url) + "\">Continue at " + htmlEscape(public_host) + "</a></div>"
       "<p class=\"muted\">Developers: link to the gateway with the host of its "
       "<code>--public-url</code> (or start the gateway with the public URL you use).</p></div>";
-  return page(400, "Wrong host for this gateway", body);
+  return noted(page(400, "Wrong host for this gateway", body), error);
 }
 
 }  // namespace linkgate::gateway

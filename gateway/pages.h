@@ -15,6 +15,9 @@ namespace linkgate::gateway {
 web::Response errorPage(const web::Request& request, const GatewayError& error);
 // JSON error body with the error's status (the management API and the token endpoint).
 web::Response jsonError(const GatewayError& error);
+// Records the error in response.note (the request log and metrics; not sent). The renderings
+// here all do it.
+web::Response noted(web::Response response, const GatewayError& error);
 
 struct Diagnostics {
   GatewayError error;

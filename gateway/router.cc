@@ -1,25 +1,16 @@
 // Route table of the gateway.
 #include "gateway/router.h"
 
-#include <sstream>
+#include <cstdio>
 
+#include "core/crypto.h"
+#include "gateway/log.h"
+#include "gateway/openapi_doc.h"
 #include "gateway/pages.h"
+#include "gateway/routes.h"
 
 namespace linkgate::gateway {
 namespace {
-
-std::vector<std::string> splitPath(const std::string& path) {
-  std::vector<std::string> out;
-  size_t start = 1;
-  if (path.empty() || path[0] != '/') return out;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    out.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 web::Response methodNotAllowed(const std::string& allow) {
   auto r = jsonError(gwError(Code::kMethodNotAllowed, "method not allowed; use " + allow));
@@ -44,23 +35,6 @@ web::Response notFound() {
 
 }  // namespace
 
-void Metrics::count(const std::string& route, int status) {
-  std::lock_guard lock(mu_);
-  ++requests_[{route, status}];
-}
-
-std::string Metrics::render() const {
-  std::lock_guard lock(mu_);
-  std::ostringstream out;
-  out << "# HELP linkgate_http_requests_total HTTP requests answered, by route and status.\n"
-         "# TYPE linkgate_http_requests_total counter\n";
-  for (const auto& [key, n] : requests_) {
-    out << "linkgate_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
-        << "\"} " << n << "\n";
-  }
-  return out.str();
-}
-
 bool Router::callsProvider(const web::Request& request) {
   const auto& p = request.path;
   if (p.starts_with("/link/oauth2/callback/")) return true;
@@ -72,7 +46,25 @@ bool Router::writesFlowState(const web::Request& request) {
   return request.path.starts_with("/link/oauth2/");
 }
 
-web::Response Router::handle(const web::Request& request) {
+std::string Router::idPrefix(Services& services) { return randomToken(services.random, 48); }
+
+// X-Request-Id: the caller's, when it is a short token; else one of ours.
+std::string Router::requestId(const web::Request& request) {
+  if (auto given = request.header("x-request-id");
+      given && !given->empty() && given->size() <= 128 &&
+      given->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                               "0123456789._:-") == std::string::npos) {
+    return *given;
+  }
+  char n[24];
+  std::snprintf(n, sizeof n, "-%llu",
+                static_cast<unsigned long long>(
+                    next_request_id_.fetch_add(1, std::memory_order_relaxed)));
+  return id_prefix_ + n;
+}
+
+web::Response Router::handle(const web::Request& request,
+                             std::chrono::steady_clock::time_point received) {
   std::string route = "unknown";
   web::Response response;
   try {
@@ -81,8 +73,63 @@ web::Response Router::handle(const web::Request& request) {
     // Nothing escapes a handler; the text of the exception is not shown (it may hold data).
     response = jsonError(gwError(Code::kInternal, "internal error"));
   }
-  metrics_.count(route, response.status);
+  std::string id = requestId(request);
+  observe(request, route, response, id, received);
+  response.setHeader("X-Request-Id", std::move(id));
   return response;
+}
+
+void Router::observe(const web::Request& request, const std::string& route,
+                     const web::Response& response, const std::string& request_id,
+                     std::chrono::steady_clock::time_point received) {
+  Metrics& m = *s_.metrics;
+  const auto& note = response.note;
+  m.countRequest(route, response.status);
+  const bool failed = !note.error_id.empty();
+  std::string provider = note.provider;
+  if (route == "/link/oauth2/callback/{provider}") {
+    // Before the flow is found only the path names the provider (a catalogue slug, or "other").
+    if (provider.empty()) {
+      const std::string_view tail = std::string_view(request.path).substr(22);
+      if (s_.catalogue.find(tail) != nullptr) provider = tail;
+    }
+    if (failed) {
+      m.flowFailed(provider, note.error_id);
+    } else if (response.status == 302) {
+      m.flowCompleted(provider);
+    }
+  } else if (route == "/link/oauth2/start" || route == "/link/oauth2/start/{token}") {
+    if (failed) {
+      m.flowFailed(provider, note.error_id);
+    } else if (response.status == 302) {
+      m.flowStarted(provider);
+    }
+  } else if (route == "/link/oauth2/token") {
+    m.codeExchange(failed ? note.error_id : "ok");
+  }
+  // A failed flow is what an operator looks for: warn, with the reason. 5xx: error.
+  const bool flow_route = route.starts_with("/link/oauth2/") && route != "/link/oauth2/token";
+  const LogLevel level = response.status >= 500   ? LogLevel::kError
+                         : failed && flow_route   ? LogLevel::kWarn
+                                                  : LogLevel::kInfo;
+  Logger& log = *s_.log;
+  if (!log.enabled(level)) return;
+  const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - received)
+                             .count();
+  LogFields fields = {LogField::str("request_id", request_id),
+                      LogField::str("method", request.method),
+                      LogField::str("route", route),
+                      LogField::num("status", response.status),
+                      LogField::num("duration_us", micros)};
+  if (!note.account.empty()) fields.push_back(LogField::str("account", note.account));
+  if (!note.app.empty()) fields.push_back(LogField::str("app", note.app));
+  if (!provider.empty()) fields.push_back(LogField::str("provider", provider));
+  if (failed) {
+    fields.push_back(LogField::str("error_id", note.error_id));
+    if (level != LogLevel::kInfo) fields.push_back(LogField::str("reason", note.detail));
+  }
+  log.write(level, failed && flow_route ? "flow failed" : "request", fields);
 }
 
 void Router::serve(web::Request request, web::Responder responder) {
@@ -90,8 +137,9 @@ void Router::serve(web::Request request, web::Responder responder) {
                      : writesFlowState(request) ? disk_pool_
                                                 : nullptr;
   if (pool != nullptr) {
-    auto job = [this, request = std::move(request), responder]() mutable {
-      responder(handle(request));
+    auto job = [this, request = std::move(request), responder,
+                received = std::chrono::steady_clock::now()]() mutable {
+      responder(handle(request, received));
     };
     if (pool->post(std::move(job))) return;
     responder(jsonError(gwError(Code::kInternal, "the gateway is shutting down")));
@@ -105,87 +153,53 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
     route = "too_large";
     return jsonError(gwError(Code::kPayloadTooLarge, "request body is larger than 64 KB"));
   }
-  const auto seg = splitPath(request.path);
-  const std::string& m = request.method;
-  auto only = [&](const char* method, auto&& handler) -> web::Response {
-    if (m == method || (std::string_view(method) == "GET" && m == "HEAD")) return handler();
-    return methodNotAllowed(method);
-  };
-  if (seg.size() == 1 && seg[0] == "healthz") {
-    route = "healthz";
-    return only("GET", [] { return web::Response::json(200, Json{{"status", "ok"}}); });
-  }
-  if (seg.size() == 1 && seg[0] == "readyz") {
-    route = "readyz";
-    return only("GET", [&] {
-      auto probe = s_.store.accountForApiKey("readyz-probe");
-      if (!probe) return web::Response::json(503, Json{{"status", "store unavailable"}});
-      return web::Response::json(200, Json{{"status", "ready"}});
-    });
-  }
-  if (seg.size() == 1 && seg[0] == "metrics") {
-    route = "metrics";
-    return only("GET", [&] {
-      auto r = web::Response::text(200, metrics_.render());
-      r.setHeader("Content-Type", "text/plain; version=0.0.4");
-      return r;
-    });
-  }
-  if (seg.size() >= 3 && seg[0] == "link" && seg[1] == "oauth2") {
-    if (seg.size() == 3 && seg[2] == "start") {
-      route = "start";
-      return only("GET", [&] { return flows_.start(request); });
-    }
-    if (seg.size() == 4 && seg[2] == "start") {
-      route = "start_link";
-      return only("GET", [&] { return flows_.startFromLink(request, seg[3]); });
-    }
-    if (seg.size() == 4 && seg[2] == "callback") {
-      route = "callback";
-      return only("GET", [&] { return flows_.callback(request, seg[3]); });
-    }
-    if (seg.size() == 3 && seg[2] == "token") {
-      route = "token";
-      return only("POST", [&] { return flows_.token(request); });
-    }
-  }
-  if (!seg.empty() && seg[0] == "v1") return api(request, seg, route);
-  route = "not_found";
-  return notFound();
-}
-
-web::Response Router::api(const web::Request& request, const std::vector<std::string>& seg,
-                          std::string& route) {
-  const std::string& m = request.method;
-  const size_t n = seg.size();
-  // Resolve the route first so unknown paths are 404 even without a key.
-  enum class R { kNone, kApps, kApp, kUris, kUri, kProviders, kCreds, kCred, kExport, kStart,
-                 kRefresh, kAccess, kHooks, kHook, kDeliveries, kRedeliver };
-  R r = R::kNone;
-  std::string allow;
-  if (n == 2 && seg[1] == "oauth-apps") r = R::kApps, allow = "GET, POST";
-  else if (n == 3 && seg[1] == "oauth-apps") r = R::kApp, allow = "GET, PATCH, DELETE";
-  else if (n == 2 && seg[1] == "redirect-uris") r = R::kUris, allow = "GET, POST";
-  else if (n == 3 && seg[1] == "redirect-uris") r = R::kUri, allow = "DELETE";
-  else if (n == 2 && seg[1] == "providers") r = R::kProviders, allow = "GET";
-  else if (n == 2 && seg[1] == "credentials") r = R::kCreds, allow = "GET, POST";
-  else if (n == 3 && seg[1] == "credentials" && seg[2] == "export") r = R::kExport, allow = "GET";
-  else if (n == 3 && seg[1] == "credentials" && seg[2] == "start-auth") r = R::kStart, allow = "POST";
-  else if (n == 3 && seg[1] == "credentials") r = R::kCred, allow = "GET, DELETE";
-  else if (n == 4 && seg[1] == "credentials" && seg[3] == "refresh") r = R::kRefresh, allow = "POST";
-  else if (n == 4 && seg[1] == "credentials" && seg[3] == "access-token") r = R::kAccess, allow = "GET";
-  // Webhooks (issue #13).
-  else if (n == 2 && seg[1] == "webhooks") r = R::kHooks, allow = "GET, POST";
-  else if (n == 3 && seg[1] == "webhooks") r = R::kHook, allow = "GET, DELETE";
-  else if (n == 4 && seg[1] == "webhooks" && seg[3] == "deliveries") r = R::kDeliveries, allow = "GET";
-  else if (n == 6 && seg[1] == "webhooks" && seg[3] == "deliveries" && seg[5] == "redeliver")
-    r = R::kRedeliver, allow = "POST";
-  if (r == R::kNone) {
+  std::vector<std::string> p;
+  const RouteSpec* spec = matchRoute(request.path, p);
+  if (spec == nullptr) {
     route = "not_found";
     return notFound();
   }
-  route = "v1_" + seg[1] + (n > 2 ? "_item" : "");
-  if (!allows(allow, m)) return methodNotAllowed(allow);
+  route = std::string(spec->path);  // the template: the metrics' and the request log's label
+  const std::string& m = request.method;
+  const std::string allow(spec->methods);
+  // HEAD is a GET without a body on the browser and probe routes (the API answers 405, as ever).
+  const bool head = m == "HEAD" && !spec->api_key && allows(allow, "GET");
+  if (!allows(allow, m) && !head) return methodNotAllowed(allow);
+  if (spec->api_key) return api(request, *spec, p);
+  switch (spec->id) {
+    case RouteId::kHealthz: return web::Response::json(200, Json{{"status", "ok"}});
+    case RouteId::kReadyz: {
+      auto probe = s_.store.accountForApiKey("readyz-probe");
+      if (!probe) return web::Response::json(503, Json{{"status", "store unavailable"}});
+      return web::Response::json(200, Json{{"status", "ready"}});
+    }
+    case RouteId::kMetrics: {
+      StoreGauges gauges;
+      auto counted = s_.store.counts(s_.now());
+      if (counted) {
+        gauges = {counted->pending_flows, counted->credentials_ok, counted->credentials_error};
+      }
+      auto r = web::Response::text(200, s_.metrics->render(counted ? &gauges : nullptr));
+      r.setHeader("Content-Type", "text/plain; version=0.0.4");
+      return r;
+    }
+    case RouteId::kOpenApi: {
+      web::Response r;
+      r.body = std::string(openApiDocument());
+      r.setHeader("Content-Type", "application/json");
+      return r;
+    }
+    case RouteId::kStart: return flows_.start(request);
+    case RouteId::kStartLink: return flows_.startFromLink(request, p[0]);
+    case RouteId::kCallback: return flows_.callback(request, p[0]);
+    case RouteId::kToken: return flows_.token(request);
+    default: break;
+  }
+  return notFound();
+}
+
+web::Response Router::api(const web::Request& request, const RouteSpec& spec,
+                          const std::vector<std::string>& p) {
   auto account = api_.authenticate(request);
   if (!account) {
     auto resp = jsonError(account.error());
@@ -193,32 +207,41 @@ web::Response Router::api(const web::Request& request, const std::vector<std::st
     return resp;
   }
   const std::string& a = *account;
-  switch (r) {
-    case R::kApps: return m == "POST" ? api_.createApp(request, a) : api_.listApps(request, a);
-    case R::kApp:
-      if (m == "GET") return api_.getApp(request, a, seg[2]);
-      if (m == "PATCH") return api_.patchApp(request, a, seg[2]);
-      return api_.deleteApp(a, seg[2]);
-    case R::kUris:
-      return m == "POST" ? api_.createRedirectUri(request, a) : api_.listRedirectUris(a);
-    case R::kUri: return api_.deleteRedirectUri(a, seg[2]);
-    case R::kProviders: return api_.listProviders();
-    case R::kCreds:
-      return m == "POST" ? api_.importCredential(request, a) : api_.listCredentials(request, a);
-    case R::kCred:
-      return m == "GET" ? api_.getCredential(request, a, seg[2]) : api_.deleteCredential(a, seg[2]);
-    case R::kExport: return api_.exportCredentials(a);
-    case R::kStart: return api_.startAuth(request, a);
-    case R::kRefresh: return api_.refreshCredential(a, seg[2]);
-    case R::kAccess: return api_.accessToken(a, seg[2]);
-    case R::kHooks:
-      return m == "POST" ? api_.createWebhook(request, a) : api_.listWebhooks(a);
-    case R::kHook: return m == "GET" ? api_.getWebhook(a, seg[2]) : api_.deleteWebhook(a, seg[2]);
-    case R::kDeliveries: return api_.listDeliveries(request, a, seg[2]);
-    case R::kRedeliver: return api_.redeliver(a, seg[2], seg[4]);
-    case R::kNone: break;
+  const std::string& m = request.method;
+  const bool post = m == "POST";
+  web::Response answer = [&]() -> web::Response {
+  switch (spec.id) {
+    case RouteId::kApps: return post ? api_.createApp(request, a) : api_.listApps(request, a);
+    case RouteId::kApp:
+      if (m == "PATCH") return api_.patchApp(request, a, p[0]);
+      if (m == "DELETE") return api_.deleteApp(request, a, p[0]);
+      return api_.getApp(request, a, p[0]);
+    case RouteId::kUris:
+      return post ? api_.createRedirectUri(request, a) : api_.listRedirectUris(a);
+    case RouteId::kUri: return api_.deleteRedirectUri(a, p[0]);
+    case RouteId::kProviders: return api_.listProviders();
+    case RouteId::kCreds:
+      return post ? api_.importCredential(request, a) : api_.listCredentials(request, a);
+    case RouteId::kCred:
+      return m == "DELETE" ? api_.deleteCredential(a, p[0]) : api_.getCredential(request, a, p[0]);
+    case RouteId::kExport: return api_.exportCredentials(a);
+    case RouteId::kImport: return api_.importCredentialsBulk(request, a);
+    case RouteId::kStartAuth: return api_.startAuth(request, a);
+    case RouteId::kRefresh: return api_.refreshCredential(a, p[0]);
+    case RouteId::kAccess: return api_.accessToken(a, p[0]);
+    case RouteId::kApiKeys: return post ? api_.createApiKey(a) : api_.listApiKeys(a);
+    case RouteId::kApiKey: return api_.deleteApiKey(a, p[0]);
+    case RouteId::kHooks: return post ? api_.createWebhook(request, a) : api_.listWebhooks(a);
+    case RouteId::kHook:
+      return m == "DELETE" ? api_.deleteWebhook(a, p[0]) : api_.getWebhook(a, p[0]);
+    case RouteId::kDeliveries: return api_.listDeliveries(request, a, p[0]);
+    case RouteId::kRedeliver: return api_.redeliver(a, p[0], p[1]);
+    default: break;
   }
   return notFound();
+  }();
+  answer.note.account = a;  // the request log's `account`
+  return answer;
 }
 
 }  // namespace linkgate::gateway

@@ -2,6 +2,7 @@
 // calls off the reactor threads by running blocking routes on a WorkerPool.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
@@ -9,20 +10,11 @@
 #include "core/worker_pool.h"
 #include "gateway/api_handlers.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/metrics.h"
+#include "gateway/routes.h"
 #include "web/http.h"
 
 namespace linkgate::gateway {
-
-// Request counters for GET /metrics (Prometheus text format). Thread-safe.
-class Metrics {
- public:
-  void count(const std::string& route, int status);
-  std::string render() const;
-
- private:
-  mutable std::mutex mu_;
-  std::map<std::pair<std::string, int>, uint64_t> requests_;
-};
 
 class Router {
  public:
@@ -33,10 +25,13 @@ class Router {
   Router(Services& services, FlowHandlers& flows, ApiHandlers& api, WorkerPool* provider_pool,
          WorkerPool* disk_pool)
       : s_(services), flows_(flows), api_(api), provider_pool_(provider_pool),
-        disk_pool_(disk_pool) {}
+        disk_pool_(disk_pool), id_prefix_(idPrefix(services)) {}
 
-  // Answers any request synchronously (blocking routes included). Never throws.
-  web::Response handle(const web::Request& request);
+  // Answers any request synchronously (blocking routes included), counts it and writes its
+  // request log line (issue 12); the answer carries X-Request-Id. Never throws.
+  web::Response handle(const web::Request& request) {
+    return handle(request, std::chrono::steady_clock::now());
+  }
   // The web::Handler: blocking routes go to a pool, the rest is answered inline.
   void serve(web::Request request, web::Responder responder);
   // True for routes that may call a provider.
@@ -44,19 +39,29 @@ class Router {
   // True for the flow routes that write to disk (start, start links, token).
   static bool writesFlowState(const web::Request& request);
 
-  Metrics& metrics() { return metrics_; }
+  Metrics& metrics() { return *s_.metrics; }
 
  private:
+  // `received`: when the request arrived (before any queueing on a pool).
+  web::Response handle(const web::Request& request, std::chrono::steady_clock::time_point received);
+  // Metrics and the log line of one answered request.
+  void observe(const web::Request& request, const std::string& route,
+               const web::Response& response, const std::string& request_id,
+               std::chrono::steady_clock::time_point received);
+  std::string requestId(const web::Request& request);
+  static std::string idPrefix(Services& services);
+
   web::Response dispatch(const web::Request& request, std::string& route);
-  web::Response api(const web::Request& request, const std::vector<std::string>& segments,
-                    std::string& route);
+  web::Response api(const web::Request& request, const RouteSpec& spec,
+                    const std::vector<std::string>& params);
 
   Services& s_;
   FlowHandlers& flows_;
   ApiHandlers& api_;
   WorkerPool* provider_pool_;
   WorkerPool* disk_pool_;
-  Metrics metrics_;
+  const std::string id_prefix_;  // random per process: ids of many instances do not collide
+  std::atomic<uint64_t> next_request_id_{0};
 };
 
 }  // namespace linkgate::gateway

@@ -10,6 +10,8 @@
 #include "core/random.h"
 #include "gateway/catalogue.h"
 #include "gateway/jwks_cache.h"
+#include "gateway/log.h"
+#include "gateway/metrics.h"
 #include "gateway/provider_urls.h"
 #include "gateway/store.h"
 
@@ -35,11 +37,21 @@ struct Services {
   RandomSource& random;
   ProviderUrls urls;
   std::shared_ptr<JwksCache> jwks;  // OpenID providers' keys (SPEC §8)
+  // Issue 12: the request and provider-call log (silent unless main() sets one) and counters.
+  std::shared_ptr<Logger> log = std::make_shared<Logger>();
+  std::shared_ptr<Metrics> metrics;
 
   Services(GatewayConfig c, const Catalogue& cat, Store& s, HttpClient& h, const Clock& clk,
            RandomSource& r)
       : config(std::move(c)), catalogue(cat), store(s), http(h), clock(clk), random(r),
-        urls(config.provider_base_url), jwks(std::make_shared<JwksCache>(h, clk)) {}
+        urls(config.provider_base_url), jwks(std::make_shared<JwksCache>(h, clk)),
+        metrics(std::make_shared<Metrics>(providerSlugs(cat))) {}
+
+  static std::vector<std::string> providerSlugs(const Catalogue& cat) {
+    std::vector<std::string> out;
+    for (const auto& [slug, dialect] : cat.all()) out.push_back(slug);
+    return out;
+  }
 
   int64_t now() const { return unixSeconds(clock.now()); }
   // {public_url}/link/oauth2/callback/{slug}

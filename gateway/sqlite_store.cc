@@ -1,5 +1,18 @@
 // SqliteStore's engine: one sqlite3 connection behind a mutex, statements prepared once and
 // kept, and named locks as byte-range locks on a side file (PATH.lock).
+//
+// Group commit: the connection runs with synchronous=NORMAL, so a COMMIT appends to the WAL
+// (OS cache) without syncing and the mutex is held only for the statement itself. Releasing
+// a lease whose statements committed then waits, outside the mutex, until the WAL is synced
+// past that commit: one fdatasync of PATH-wal covers every commit appended before it started,
+// so concurrent writers share one sync. A write is therefore durable before the Store call
+// returns, exactly as with synchronous=FULL; only relaxedWrite skips the wait. A failed
+// fdatasync aborts the process (as PostgreSQL panics): what reached the disk is then unknown,
+// and recovery from the WAL on restart is the only honest state.
+//
+// Checkpoints (copying the WAL into the database file, two syncs) run on a second connection
+// in a background thread, woken when the WAL passes kCheckpointPages, instead of inside the
+// commit that crossed the threshold while every other caller waits for the mutex.
 #include "gateway/sqlite_store.h"
 
 #include <sqlite3.h>
@@ -7,9 +20,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "core/crypto.h"
 #include "gateway/store_migrations.h"
@@ -18,6 +36,7 @@ namespace linkgate::gateway {
 namespace {
 
 const SqlDialect kDialect{"sqlite", "BEGIN IMMEDIATE", "", sqliteMigrations(), ""};
+constexpr int kCheckpointPages = 1000;  // SQLite's own auto-checkpoint threshold
 
 // A byte of PATH.lock, locked with an open-file-description lock: exclusive between
 // connections and processes on this machine, released when the holder closes it or dies.
@@ -39,17 +58,74 @@ off_t lockOffset(const std::string& name) {
 
 class SqliteDatabase final : public SqlDatabase, private SqlConnection {
  public:
-  SqliteDatabase(sqlite3* db, std::string path) : db_(db), lock_path_(std::move(path) + ".lock") {}
+  SqliteDatabase(sqlite3* db, std::string path)
+      : db_(db), path_(path), lock_path_(std::move(path) + ".lock") {
+    sqlite3_commit_hook(db_, &SqliteDatabase::onCommit, this);
+  }
   ~SqliteDatabase() override {
+    if (checkpointer_.joinable()) {
+      {
+        std::lock_guard lock(ckpt_mu_);
+        stopping_ = true;
+      }
+      ckpt_cv_.notify_all();
+      checkpointer_.join();
+    }
+    if (ckpt_db_ != nullptr) sqlite3_close(ckpt_db_);
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
     sqlite3_close(db_);
+    if (wal_fd_ >= 0) ::close(wal_fd_);
+  }
+
+  // After journal_mode=WAL: checkpoints move to their own connection and thread (above).
+  void startCheckpointer() {
+    if (sqlite3_open_v2(path_.c_str(), &ckpt_db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+      sqlite3_close(ckpt_db_);
+      ckpt_db_ = nullptr;
+      return;  // SQLite's own auto-checkpoint stays on
+    }
+    sqlite3_busy_timeout(ckpt_db_, 5000);
+    (void)sqlite3_exec(ckpt_db_, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+    sqlite3_wal_hook(db_, &SqliteDatabase::onWal, this);  // replaces the auto-checkpoint
+    checkpointer_ = std::thread([this] {
+      std::unique_lock lock(ckpt_mu_);
+      while (!stopping_) {
+        ckpt_cv_.wait(lock, [this] { return stopping_ || ckpt_wanted_; });
+        if (stopping_) break;
+        ckpt_wanted_ = false;
+        lock.unlock();
+        (void)sqlite3_wal_checkpoint_v2(ckpt_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                        nullptr);
+        lock.lock();
+      }
+    });
   }
 
   const SqlDialect& dialect() const override { return kDialect; }
 
+  // After journal_mode=WAL: the file whose fdatasync makes the commits durable.
+  Status openWal() {
+    wal_fd_ = ::open((path_ + "-wal").c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (wal_fd_ < 0) return fail("store_open", "cannot open " + path_ + "-wal");
+    // The WAL's directory entry, once: a synced WAL must also be found after a power cut.
+    const size_t slash = path_.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash + 1);
+    if (const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
+      (void)::fsync(fd);
+      ::close(fd);
+    }
+    return {};
+  }
+
   Result<SqlLease> acquire() override {
     mu_.lock();
-    return SqlLease(this, [this] { mu_.unlock(); });
+    return SqlLease(this, [this] {
+      const uint64_t target = lease_commit_;
+      lease_commit_ = 0;
+      mu_.unlock();
+      if (target != 0) syncTo(target);
+    });
   }
 
   Result<std::unique_ptr<StoreLock>> lock(const std::string& name) override {
@@ -71,6 +147,10 @@ class SqliteDatabase final : public SqlDatabase, private SqlConnection {
   }
 
   Status script(std::string_view sql) override {
+    struct Committed {
+      SqliteDatabase* d;
+      ~Committed() { d->noteCommit(); }
+    } committed{this};
     char* message = nullptr;
     if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
       std::string text = message ? message : "unknown error";
@@ -101,6 +181,10 @@ class SqliteDatabase final : public SqlDatabase, private SqlConnection {
                                   SQLITE_TRANSIENT);
       if (rc != SQLITE_OK) return std::unexpected(failure(sqlite3_errmsg(db_)).error());
     }
+    struct Committed {
+      SqliteDatabase* d;
+      ~Committed() { d->noteCommit(); }
+    } committed{this};
     SqlResult out;
     const int columns = sqlite3_column_count(s);
     int rc;
@@ -121,15 +205,64 @@ class SqliteDatabase final : public SqlDatabase, private SqlConnection {
   }
 
   Result<SqlResult> relaxedWrite(std::string_view sql, const SqlParams& params) override {
-    // Synced at the next checkpoint instead of now: survives a process crash (WAL in the OS
-    // cache), not a power cut.
-    if (auto ok = script("PRAGMA synchronous=NORMAL"); !ok) return std::unexpected(ok.error());
+    // Synced by the next durable commit or checkpoint instead of now: survives a process
+    // crash (WAL in the OS cache), not a power cut.
+    relaxed_ = true;
     auto r = query(sql, params);
-    if (auto ok = script("PRAGMA synchronous=FULL"); !ok) return std::unexpected(ok.error());
+    relaxed_ = false;
     return r;
   }
 
  private:
+  static int onWal(void* self, sqlite3*, const char*, int pages) {
+    auto* d = static_cast<SqliteDatabase*>(self);
+    if (pages >= kCheckpointPages) {
+      {
+        std::lock_guard lock(d->ckpt_mu_);
+        d->ckpt_wanted_ = true;
+      }
+      d->ckpt_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  static int onCommit(void* self) {
+    static_cast<SqliteDatabase*>(self)->commit_seen_ = true;
+    return 0;  // never veto
+  }
+
+  // Under mu_, after a statement: a commit it made is in the WAL now (not yet synced).
+  void noteCommit() {
+    if (!commit_seen_) return;
+    commit_seen_ = false;
+    const uint64_t seq = commit_seq_.fetch_add(1) + 1;
+    if (!relaxed_) lease_commit_ = seq;
+  }
+
+  // Group commit: returns once an fdatasync that started after commit `target` has finished.
+  void syncTo(uint64_t target) {
+    std::unique_lock lock(sync_mu_);
+    while (synced_seq_ < target) {
+      if (syncing_) {
+        sync_cv_.wait(lock);
+        continue;
+      }
+      syncing_ = true;
+      const uint64_t upto = commit_seq_.load();
+      lock.unlock();
+      const int rc = ::fdatasync(wal_fd_);
+      lock.lock();
+      syncing_ = false;
+      if (rc != 0) {
+        std::fprintf(stderr, "linkgate: fdatasync of %s-wal failed: %s\n", path_.c_str(),
+                     std::strerror(errno));
+        std::abort();
+      }
+      synced_seq_ = std::max(synced_seq_, upto);
+      sync_cv_.notify_all();
+    }
+  }
+
   Status failure(const std::string& text, int rc = SQLITE_ERROR) {
     const bool busy = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ||
                       sqlite3_errcode(db_) == SQLITE_BUSY;
@@ -149,7 +282,23 @@ class SqliteDatabase final : public SqlDatabase, private SqlConnection {
   }
 
   sqlite3* db_;
+  std::string path_;
+  int wal_fd_ = -1;
   std::mutex mu_;  // one connection, one statement at a time
+  bool commit_seen_ = false;   // guarded by mu_
+  bool relaxed_ = false;       // guarded by mu_
+  uint64_t lease_commit_ = 0;  // guarded by mu_: the last durable commit of this lease
+  std::atomic<uint64_t> commit_seq_{0};
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  bool syncing_ = false;     // guarded by sync_mu_
+  uint64_t synced_seq_ = 0;  // guarded by sync_mu_
+  sqlite3* ckpt_db_ = nullptr;  // the checkpointer's own connection
+  std::thread checkpointer_;
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_wanted_ = false;  // guarded by ckpt_mu_
+  bool stopping_ = false;     // guarded by ckpt_mu_
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;  // guarded by mu_
   std::string lock_path_;
 };
@@ -168,13 +317,18 @@ Result<std::unique_ptr<SqlDatabase>> openSqliteDatabase(const std::string& path)
   }
   sqlite3_busy_timeout(db, 5000);
   auto database = std::make_unique<SqliteDatabase>(db, path);
-  auto c = database->acquire();
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"}) {
-    if (auto ok = (*c)->script(pragma); !ok) {
-      return fail("store_open", path + ": " + ok.error().message);
+  {
+    auto c = database->acquire();
+    // synchronous=NORMAL: commits are synced by the lease's group commit (above).
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"}) {
+      if (auto ok = (*c)->script(pragma); !ok) {
+        return fail("store_open", path + ": " + ok.error().message);
+      }
     }
+    if (auto ok = database->openWal(); !ok) return std::unexpected(ok.error());
   }
+  database->startCheckpointer();
   return std::unique_ptr<SqlDatabase>(std::move(database));
 }
 

@@ -1,6 +1,7 @@
-// Store on one SQLite file (one box, one gateway process): WAL, synchronous=FULL (a commit is
-// durable before we answer), the schema migrated on open, secrets sealed and lookup secrets
-// hashed by store_records. The queries are SqlStore's; this file only opens the engine.
+// Store on one SQLite file (one box, one gateway process): WAL with group commit (a commit is
+// durable before we answer; concurrent commits share one WAL sync, see sqlite_store.cc), the
+// schema migrated on open, secrets sealed and lookup secrets hashed by store_records. The
+// queries are SqlStore's; this file only opens the engine.
 #pragma once
 #include <memory>
 #include <string>

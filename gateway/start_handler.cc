@@ -41,10 +41,12 @@ web::Response FlowHandlers::start(const web::Request& request) {
   if (!isUuid(**client_id)) {
     return page(gwError(Code::kInvalidUuid, "client_id must be the UUID of an OAuth app"));
   }
-  auto app = s_.store.findApp(lowerAscii(**client_id));
-  if (!app) return page(storeUnavailable());
-  if (!*app) return page(gwError(Code::kUnknownApp, "client_id names no OAuth app"));
-  const Dialect* dialect = s_.catalogue.find((*app)->provider);
+  // The app and its account's redirect URIs: the store's read-through cache (issue 10).
+  auto config = s_.store.findStartConfig(lowerAscii(**client_id));
+  if (!config) return page(storeUnavailable());
+  if (!*config) return page(gwError(Code::kUnknownApp, "client_id names no OAuth app"));
+  OAuthApp& app = (*config)->app;
+  const Dialect* dialect = s_.catalogue.find(app.provider);
   if (dialect == nullptr) {
     return page(gwError(Code::kUnknownProvider, "the app's provider is not in the catalogue"));
   }
@@ -53,10 +55,8 @@ web::Response FlowHandlers::start(const web::Request& request) {
   if (!requested) return page(requested.error());
   if (!*requested) return page(gwError(Code::kMissingParameter, "redirect_uri is required"));
   diag.requested_redirect_uri = **requested;
-  auto registered = s_.store.listRedirectUris((*app)->account_id);
-  if (!registered) return page(storeUnavailable());
   std::vector<std::string> urls;
-  for (const auto& r : *registered) {
+  for (const auto& r : (*config)->redirect_uris) {
     urls.push_back(r.url);
     diag.registered_after_substitution.push_back(substituteProvider(r.url, dialect->slug));
   }
@@ -91,7 +91,7 @@ web::Response FlowHandlers::start(const web::Request& request) {
     if (auto ok = cleanParam(*params, name, kMaxParamBytes); !ok) return fail(ok.error());
   }
   FlowStart fs;
-  fs.app = std::move(**app);
+  fs.app = std::move(app);
   fs.dialect = dialect;
   fs.redirect_uri = *target;
   fs.state = state;

@@ -75,6 +75,45 @@ struct AuthCode {
   int64_t expires_at = 0;
 };
 
+// ---- the start hop's read-through cache (issue 10) ----
+// An app with its account's redirect URIs: what GET /link/oauth2/start reads.
+struct StartConfig {
+  OAuthApp app;
+  std::vector<RedirectUri> redirect_uris;
+};
+
+struct StoreCounts {
+  int64_t pending_flows = 0;
+  int64_t credentials_ok = 0;
+  int64_t credentials_error = 0;  // any health status but "ok"
+  int64_t api_keys = 0;
+};
+
+// ---- management API (issue 12): API keys, credential pages, app deletion ----
+
+// A stored API key as the API lists it: never the key itself.
+struct ApiKeyInfo {
+  std::string id;      // first 16 hex digits of the key's SHA-256: stable, not secret
+  std::string prefix;  // the key's first 8 characters ("" for keys made before it was kept)
+  std::string account_id;
+  int64_t created_at = 0;
+};
+
+// One page of an account's credentials in (created_at, id) order, optionally filtered.
+struct CredentialQuery {
+  std::optional<std::string> provider, app_id;
+  std::optional<std::pair<int64_t, std::string>> after;  // the last (created_at, id) seen
+  int64_t limit = 100;
+};
+
+// What deleteAppChecked did: found = the app exists in the account; credentials = how many
+// credentials it has (left alone, and the app kept, unless cascade).
+struct AppDeletion {
+  bool found = false;
+  bool deleted = false;
+  int64_t credentials = 0;
+};
+
 // A held lock (see Store::lock); released when destroyed.
 class StoreLock {
  public:
@@ -130,6 +169,37 @@ class Store {
   // Marks the code used iff unused, unexpired and of app_id; true for exactly one caller.
   virtual Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                                    int64_t now) = 0;
+
+  // ---- the start hop's read-through cache (issue 10) ----
+  // The app (nullopt when unknown) and its account's redirect URIs, as fresh as findApp and
+  // listRedirectUris. SqlStore answers from memory after one check of the account's
+  // configuration generation (store_sql_start_config.cc); this default reads both.
+  virtual Result<std::optional<StartConfig>> findStartConfig(const std::string& app_id) {
+    auto app = findApp(app_id);
+    if (!app) return std::unexpected(app.error());
+    if (!*app) return std::optional<StartConfig>();
+    auto uris = listRedirectUris((*app)->account_id);
+    if (!uris) return std::unexpected(uris.error());
+    return std::optional<StartConfig>(StartConfig{std::move(**app), std::move(*uris)});
+  }
+  // ---- Operations (issue 12): gauges and the master-key check ----
+  // Unused unexpired flows, credentials by health, API keys.
+  virtual Result<StoreCounts> counts(int64_t now) = 0;
+  // The first call seals a known text under the current master key and stores it; every later
+  // call must open it. Fails "wrong_master_key" when no key of the ring opens it (the gateway
+  // was started with another key than the one that sealed this database's secrets).
+  virtual Status checkMasterKey() = 0;
+  // ---- management API (issue 12) ----
+  virtual Result<std::vector<ApiKeyInfo>> listApiKeys(const std::string& account_id) = 0;
+  // Revokes the account's key of that id; false when there is none.
+  virtual Result<bool> deleteApiKey(const std::string& account_id, const std::string& id) = 0;
+  // At most query.limit credentials after query.after, in (created_at, id) order.
+  virtual Result<std::vector<Credential>> listCredentialsPage(const std::string& account_id,
+                                                              const CredentialQuery& query) = 0;
+  // In one transaction: deletes the app unless it has credentials and !cascade; with cascade
+  // its credentials, their codes and its pending flows go too. Never leaves an orphan.
+  virtual Result<AppDeletion> deleteAppChecked(const std::string& account_id,
+                                               const std::string& id, bool cascade) = 0;
   // ---- webhooks (issue #13) ----
   virtual Status insertWebhook(const WebhookEndpoint& endpoint) = 0;
   virtual Result<std::vector<WebhookEndpoint>> listWebhooks(const std::string& account_id) = 0;

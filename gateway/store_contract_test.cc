@@ -342,6 +342,7 @@ TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
                             "start_links_expiry"}) {
     rawQuery(std::string("DROP INDEX ") + index, {});
   }
+  rawQuery("ALTER TABLE api_keys DROP COLUMN prefix", {});  // nor the API key listing column
   // Nor the tables of later versions (webhooks, issue #13).
   for (const char* table : {"webhook_endpoints", "webhook_deliveries"}) {
     rawQuery(std::string("DROP TABLE ") + table, {});

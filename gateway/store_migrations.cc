@@ -54,7 +54,26 @@ CREATE INDEX codes_credential ON codes(credential_id);
 CREATE INDEX start_links_expiry ON start_links(expires_at);
 )sql";
 
-// Webhooks (issue #13): receivers, and the outbox — one row per event and endpoint, which is
+// Version 3 (issue 10): a generation per account, bumped by every app or redirect-URI write,
+// so every instance can check its cache of them with one indexed read.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE IF NOT EXISTS config_generations (account_id TEXT PRIMARY KEY,
+                                               generation INT64 NOT NULL);
+)sql";
+
+// Version 4 (issue 12): one row sealed under the master key, so a start with another key fails
+// at once.
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE IF NOT EXISTS key_check (id INTEGER PRIMARY KEY, sealed TEXT NOT NULL);
+)sql";
+
+// Version 5, API key listing (issue 12): the key's first characters, so a person can tell keys apart.
+constexpr const char* kVersion5 = R"sql(
+ALTER TABLE api_keys ADD COLUMN prefix TEXT NOT NULL DEFAULT '';
+)sql";
+
+
+// Version 6, webhooks (issue #13): receivers, and the outbox — one row per event and endpoint, which is
 // also the delivery log. A row is leased (lease_owner until lease_until, Unix ms) while one
 // gateway instance attempts it.
 constexpr const char* kWebhooks = R"sql(
@@ -74,7 +93,8 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_a
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created_at);
 )sql";
 
-constexpr std::array<const char*, 3> kHistory = {kVersion1, kVersion2, kWebhooks};
+constexpr std::array<const char*, 6> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                                 kVersion5, kWebhooks};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

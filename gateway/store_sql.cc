@@ -30,9 +30,9 @@ Result<std::unique_ptr<StoreLock>> SqlStore::lock(const std::string& name) {
 // ---- API keys ----
 
 Status SqlStore::addApiKey(const std::string& key, const std::string& account_id, int64_t now) {
-  auto r = run("INSERT INTO api_keys (key_hash, account_id, created_at) VALUES (?,?,?) "
-               "ON CONFLICT DO NOTHING",
-               {lookupHash(key), account_id, now});
+  auto r = run("INSERT INTO api_keys (key_hash, account_id, created_at, prefix) "
+               "VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+               {lookupHash(key), account_id, now, key.substr(0, 8)});
   if (!r) return std::unexpected(r.error());
   return {};
 }
@@ -52,7 +52,7 @@ Status SqlStore::insertApp(const OAuthApp& app) {
   static const std::string sql = insert("oauth_apps", kAppColumns, 10);
   auto r = run(sql, *params);
   if (!r) return std::unexpected(r.error());
-  return {};
+  return bumpConfigGeneration(app.account_id);
 }
 
 Result<std::optional<OAuthApp>> SqlStore::findApp(const std::string& id) {
@@ -87,13 +87,15 @@ Status SqlStore::updateApp(const OAuthApp& app) {
                "default_scopes = ?, metadata = ?, updated_at = ? WHERE id = ? AND account_id = ?",
                {(*p)[3], (*p)[4], (*p)[5], (*p)[6], (*p)[7], (*p)[9], (*p)[0], (*p)[1]});
   if (!r) return std::unexpected(r.error());
-  return {};
+  return bumpConfigGeneration(app.account_id);
 }
 
 Result<bool> SqlStore::deleteApp(const std::string& account_id, const std::string& id) {
   auto r = run("DELETE FROM oauth_apps WHERE id = ? AND account_id = ?", {id, account_id});
   if (!r) return std::unexpected(r.error());
-  return r->affected > 0;
+  if (r->affected == 0) return false;
+  if (auto ok = bumpConfigGeneration(account_id); !ok) return std::unexpected(ok.error());
+  return true;
 }
 
 // ---- redirect URIs ----
@@ -102,7 +104,7 @@ Status SqlStore::insertRedirectUri(const RedirectUri& uri) {
   static const std::string sql = insert("redirect_uris", kRedirectUriColumns, 4);
   auto r = run(sql, redirectUriParams(uri));
   if (!r) return std::unexpected(r.error());
-  return {};
+  return bumpConfigGeneration(uri.account_id);
 }
 
 Result<std::vector<RedirectUri>> SqlStore::listRedirectUris(const std::string& account_id) {
@@ -118,7 +120,9 @@ Result<std::vector<RedirectUri>> SqlStore::listRedirectUris(const std::string& a
 Result<bool> SqlStore::deleteRedirectUri(const std::string& account_id, const std::string& id) {
   auto r = run("DELETE FROM redirect_uris WHERE id = ? AND account_id = ?", {id, account_id});
   if (!r) return std::unexpected(r.error());
-  return r->affected > 0;
+  if (r->affected == 0) return false;
+  if (auto ok = bumpConfigGeneration(account_id); !ok) return std::unexpected(ok.error());
+  return true;
 }
 
 // ---- flows ----
@@ -141,11 +145,13 @@ Status SqlStore::insertFlow(const Flow& flow) {
 }
 
 void SqlStore::purgeExpired(SqlConnection& c, int64_t before) {
-  // Housekeeping: expired single-use rows are useless an hour later. Failures are harmless.
+  // Housekeeping: expired single-use rows are useless an hour later. Failures are harmless,
+  // and so is losing a delete to a power cut: the rows are deleted again next time, so it need
+  // not wait for a sync (relaxedWrite).
   for (const char* sql : {"DELETE FROM flows WHERE expires_at < ?",
                           "DELETE FROM codes WHERE expires_at < ?",
                           "DELETE FROM start_links WHERE expires_at < ?"}) {
-    (void)c.query(sql, {before});
+    (void)c.relaxedWrite(sql, {before});
   }
 }
 

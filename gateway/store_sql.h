@@ -4,6 +4,8 @@
 #pragma once
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/sealer.h"
 #include "gateway/store.h"
@@ -56,6 +58,18 @@ class SqlStore : public Store {
   Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                            int64_t now) override;
 
+  // ---- the start hop's read-through cache (issue 10), store_sql_start_config.cc ----
+  Result<std::optional<StartConfig>> findStartConfig(const std::string& app_id) override;
+  // ---- Operations (issue 12), store_sql_ops.cc ----
+  Result<StoreCounts> counts(int64_t now) override;
+  Status checkMasterKey() override;
+  // ---- management API (issue 12): store_sql_manage.cc ----
+  Result<std::vector<ApiKeyInfo>> listApiKeys(const std::string& account_id) override;
+  Result<bool> deleteApiKey(const std::string& account_id, const std::string& id) override;
+  Result<std::vector<Credential>> listCredentialsPage(const std::string& account_id,
+                                                      const CredentialQuery& query) override;
+  Result<AppDeletion> deleteAppChecked(const std::string& account_id, const std::string& id,
+                                       bool cascade) override;
   // ---- webhooks (issue #13), store_sql_webhooks.cc ----
   Status insertWebhook(const WebhookEndpoint& endpoint) override;
   Result<std::vector<WebhookEndpoint>> listWebhooks(const std::string& account_id) override;
@@ -92,6 +106,18 @@ class SqlStore : public Store {
   // Webhooks: one pending delivery per subscribed endpoint of each event, on c (inside the
   // caller's transaction).
   Status fanOut(SqlConnection& c, const std::vector<WebhookEvent>& events);
+
+  // ---- the start hop's read-through cache (issue 10), store_sql_start_config.cc ----
+  // Every app or redirect-URI write bumps its account's generation after the write; a cached
+  // StartConfig is used only while the generation read before it was loaded is still current.
+  Status bumpConfigGeneration(const std::string& account_id);
+  Result<int64_t> configGeneration(const std::string& account_id);
+  struct CachedStartConfig {
+    int64_t generation = 0;
+    std::shared_ptr<const StartConfig> config;
+  };
+  std::mutex start_cache_mu_;
+  std::unordered_map<std::string, CachedStartConfig> start_cache_;  // by app id
 
   std::unique_ptr<SqlDatabase> db_;
   const KeyRing& keys_;

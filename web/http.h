@@ -36,6 +36,11 @@ struct Response {
   std::string body;
   // Close the connection without answering (the simulator's "dropped connection" fault).
   bool drop_connection = false;
+  // For the server's own request log and metrics, never sent: who the request was about and
+  // why it failed (stable error id, a description already fit for the user). Issue 12.
+  struct Note {
+    std::string account, app, provider, error_id, detail;
+  } note;
 
   Response& setHeader(std::string name, std::string value);  // replaces same-named
   Response& addHeader(std::string name, std::string value);  // appends (Set-Cookie)

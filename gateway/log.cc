@@ -1,0 +1,181 @@
+// Logger: line formatting here, the writing thread is spdlog's (one TU includes spdlog).
+#include "gateway/log.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include <spdlog/async.h>
+#include <spdlog/async_logger.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+
+namespace linkgate::gateway {
+namespace {
+
+constexpr std::string_view kLevelNames[] = {"debug", "info", "warn", "error", "off"};
+
+void appendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char esc[8];
+          std::snprintf(esc, sizeof esc, "\\u%04x", c);
+          out += esc;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+// key=value, quoted (JSON-style escapes) when the value has spaces, quotes or controls.
+void appendTextValue(std::string& out, std::string_view s) {
+  bool plain = !s.empty();
+  for (unsigned char c : s) plain = plain && c > 0x20 && c != '"' && c != '=' && c != 0x7f;
+  if (plain) {
+    out += s;
+  } else {
+    appendJsonString(out, s);
+  }
+}
+
+void appendTimestamp(std::string& out, int64_t ms) {
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  out += buf;
+}
+
+void formatInto(std::string& out, LogFormat format, LogLevel level, int64_t ts_millis,
+                std::string_view msg, const LogFields& fields) {
+  const std::string_view level_name = kLevelNames[static_cast<int>(level)];
+  if (format == LogFormat::kJson) {
+    out += '{';
+    if (ts_millis >= 0) {
+      out += "\"ts\":\"";
+      appendTimestamp(out, ts_millis);
+      out += "\",";
+    }
+    out += "\"level\":\"";
+    out += level_name;
+    out += "\",\"msg\":";
+    appendJsonString(out, msg);
+    for (const auto& f : fields) {
+      out += ',';
+      appendJsonString(out, f.key);
+      out += ':';
+      if (f.number) {
+        out += std::to_string(*f.number);
+      } else {
+        appendJsonString(out, f.text);
+      }
+    }
+    out += '}';
+    return;
+  }
+  if (ts_millis >= 0) {
+    appendTimestamp(out, ts_millis);
+    out += ' ';
+  }
+  for (char c : level_name) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  out += ' ';
+  out += msg;
+  for (const auto& f : fields) {
+    if (!f.number && f.text.empty()) continue;
+    out += ' ';
+    out += f.key;
+    out += '=';
+    if (f.number) {
+      out += std::to_string(*f.number);
+    } else {
+      appendTextValue(out, f.text);
+    }
+  }
+}
+
+}  // namespace
+
+struct Logger::Sink {
+  std::shared_ptr<spdlog::details::thread_pool> pool;  // null for a synchronous sink
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+Result<LogLevel> parseLogLevel(std::string_view text) {
+  for (int i = 0; i < 5; ++i) {
+    if (text == kLevelNames[i]) return static_cast<LogLevel>(i);
+  }
+  return fail("bad_flag", "--log-level: expected debug, info, warn, error or off, got \"" +
+                              std::string(text) + "\"");
+}
+
+Result<LogFormat> parseLogFormat(std::string_view text) {
+  if (text == "json") return LogFormat::kJson;
+  if (text == "text") return LogFormat::kText;
+  return fail("bad_flag", "--log-format: expected json or text, got \"" + std::string(text) + "\"");
+}
+
+Logger::Logger() = default;
+Logger::Logger(std::unique_ptr<Sink> sink, LogFormat format, LogLevel level)
+    : sink_(std::move(sink)), format_(format), level_(level) {}
+
+Logger::~Logger() { flush(); }
+
+std::shared_ptr<Logger> Logger::toStderr(LogFormat format, LogLevel level) {
+  auto sink = std::make_unique<Sink>();
+  // One writer thread; 8192 lines queued at most, then the oldest is dropped (never blocks).
+  sink->pool = std::make_shared<spdlog::details::thread_pool>(8192, 1);
+  auto out = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  sink->logger = std::make_shared<spdlog::async_logger>(
+      "linkgate", std::move(out), sink->pool, spdlog::async_overflow_policy::overrun_oldest);
+  sink->logger->set_formatter(std::make_unique<spdlog::pattern_formatter>("%v"));
+  sink->logger->set_level(spdlog::level::trace);
+  return std::shared_ptr<Logger>(new Logger(std::move(sink), format, level));
+}
+
+std::shared_ptr<Logger> Logger::toFile(const std::string& path, LogFormat format, LogLevel level) {
+  auto sink = std::make_unique<Sink>();
+  auto out = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path);
+  sink->logger = std::make_shared<spdlog::logger>("linkgate", std::move(out));
+  sink->logger->set_formatter(std::make_unique<spdlog::pattern_formatter>("%v"));
+  sink->logger->set_level(spdlog::level::trace);
+  sink->logger->flush_on(spdlog::level::trace);
+  return std::shared_ptr<Logger>(new Logger(std::move(sink), format, level));
+}
+
+void Logger::write(LogLevel level, std::string_view msg, const LogFields& fields) {
+  if (!sink_ || !enabled(level)) return;
+  thread_local std::string line;
+  line.clear();
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  formatInto(line, format_, level, ms, msg, fields);
+  sink_->logger->log(spdlog::level::info, spdlog::string_view_t(line.data(), line.size()));
+}
+
+void Logger::flush() {
+  if (sink_ && sink_->logger) sink_->logger->flush();
+}
+
+std::string Logger::format(LogFormat format, LogLevel level, int64_t ts_millis,
+                           std::string_view msg, const LogFields& fields) {
+  std::string out;
+  formatInto(out, format, level, ts_millis, msg, fields);
+  return out;
+}
+
+}  // namespace linkgate::gateway

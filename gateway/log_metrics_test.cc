@@ -1,0 +1,100 @@
+// Unit tests of the log line formats (gateway/log.h) and the metrics exposition
+// (gateway/metrics.h): escaping, levels, label sets, histogram buckets.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/json.h"
+#include "gateway/log.h"
+#include "gateway/metrics.h"
+#include "gateway/test_support.h"
+
+namespace linkgate::gateway {
+namespace {
+
+TEST(LogFormat, JsonLinesEscapeEveryControlAndQuote) {
+  const std::string line = Logger::format(
+      LogFormat::kJson, LogLevel::kWarn, 0, "flow failed",
+      {LogField::str("reason", "a \"quoted\"\nline\\\x01"), LogField::num("status", 302)});
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  Json j = Json::parse(line);
+  EXPECT_EQ(j["ts"], "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(j["level"], "warn");
+  EXPECT_EQ(j["msg"], "flow failed");
+  EXPECT_EQ(j["reason"], "a \"quoted\"\nline\\\x01");
+  EXPECT_EQ(j["status"], 302);
+}
+
+TEST(LogFormat, TextLinesQuoteOnlyWhatNeedsIt) {
+  const std::string line = Logger::format(
+      LogFormat::kText, LogLevel::kInfo, 1500, "request",
+      {LogField::str("route", "/link/oauth2/start"), LogField::str("reason", "two words"),
+       LogField::str("empty", ""), LogField::num("status", 200)});
+  EXPECT_EQ(line, "1970-01-01T00:00:01.500Z INFO request route=/link/oauth2/start "
+                  "reason=\"two words\" status=200");
+}
+
+TEST(LogLevels, ParseAndFilter) {
+  EXPECT_EQ(*parseLogLevel("warn"), LogLevel::kWarn);
+  EXPECT_FALSE(parseLogLevel("loud"));
+  EXPECT_FALSE(parseLogFormat("xml"));
+  testing::TempDir dir;
+  const auto path = (dir.path() / "log.txt").string();
+  {
+    auto log = Logger::toFile(path, LogFormat::kJson, LogLevel::kWarn);
+    EXPECT_FALSE(log->enabled(LogLevel::kInfo));
+    log->write(LogLevel::kInfo, "dropped", {});
+    log->write(LogLevel::kError, "kept", {});
+  }
+  std::ifstream in(path);
+  std::string first, second;
+  std::getline(in, first);
+  EXPECT_EQ(Json::parse(first)["msg"], "kept");
+  EXPECT_FALSE(std::getline(in, second));
+  EXPECT_FALSE(Logger().enabled(LogLevel::kError));  // the default logger writes nothing
+}
+
+TEST(MetricsRender, CountsUnderPreRegisteredAndSideLabels) {
+  Metrics m({"github", "generic"});
+  m.countRequest("/link/oauth2/start", 302);
+  m.countRequest("/link/oauth2/start", 302);
+  m.countRequest("/v1/new-route", 418);  // neither known: the side table
+  m.flowStarted("github");
+  m.flowFailed("github", "flow_cookie_mismatch");
+  m.flowFailed("nosuch", "not-an-id");
+  m.codeExchange("ok");
+  m.refresh("generic", RefreshOutcome::kPermanent);
+  m.providerCall("github", CallKind::kToken, 0.02, "2xx");
+  m.providerCall("github", CallKind::kToken, 20, "timeout");
+  StoreGauges g{3, 4, 1};
+  const std::string text = m.render(&g);
+  auto has = [&](const std::string& line) {
+    EXPECT_NE(text.find("\n" + line + "\n"), std::string::npos) << line << "\n" << text;
+  };
+  has("linkgate_http_requests_total{route=\"/link/oauth2/start\",status=\"302\"} 2");
+  has("linkgate_http_requests_total{route=\"/v1/new-route\",status=\"418\"} 1");
+  has("linkgate_flows_started_total{provider=\"github\"} 1");
+  has("linkgate_flows_started_total{provider=\"generic\"} 0");
+  has("linkgate_flows_failed_total{provider=\"github\",reason=\"flow_cookie_mismatch\"} 1");
+  has("linkgate_flows_failed_total{provider=\"other\",reason=\"other\"} 1");
+  has("linkgate_code_exchanges_total{outcome=\"ok\"} 1");
+  has("linkgate_refreshes_total{provider=\"generic\",outcome=\"permanent\"} 1");
+  has("linkgate_provider_calls_total{provider=\"github\",endpoint=\"token\",result=\"timeout\"} 1");
+  has("linkgate_provider_call_duration_seconds_bucket{provider=\"github\",endpoint=\"token\","
+      "le=\"0.01\"} 0");
+  has("linkgate_provider_call_duration_seconds_bucket{provider=\"github\",endpoint=\"token\","
+      "le=\"0.025\"} 1");
+  has("linkgate_provider_call_duration_seconds_bucket{provider=\"github\",endpoint=\"token\","
+      "le=\"10\"} 1");
+  has("linkgate_provider_call_duration_seconds_bucket{provider=\"github\",endpoint=\"token\","
+      "le=\"+Inf\"} 2");
+  has("linkgate_provider_call_duration_seconds_count{provider=\"github\",endpoint=\"token\"} 2");
+  has("linkgate_provider_call_duration_seconds_sum{provider=\"github\",endpoint=\"token\"} "
+      "20.020000");
+  has("linkgate_pending_flows 3");
+  has("linkgate_credentials{health=\"error\"} 1");
+  EXPECT_EQ(m.render(nullptr).find("linkgate_pending_flows"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace linkgate::gateway

@@ -1,0 +1,96 @@
+// SqlStore, management API (issue 12): API key listing and revocation, credential pages with
+// filters, and app deletion that never leaves an orphaned credential.
+#include "gateway/store_records.h"
+#include "gateway/store_sql.h"
+
+namespace linkgate::gateway {
+using namespace records;
+
+Result<std::vector<ApiKeyInfo>> SqlStore::listApiKeys(const std::string& account_id) {
+  auto r = run("SELECT substr(key_hash, 1, 16), prefix, account_id, created_at FROM api_keys "
+               "WHERE account_id = ? ORDER BY created_at, key_hash",
+               {account_id});
+  if (!r) return std::unexpected(r.error());
+  std::vector<ApiKeyInfo> out;
+  for (const auto& row : r->rows) {
+    out.push_back({row.text(0), row.text(1), row.text(2), row.integer(3)});
+  }
+  return out;
+}
+
+Result<bool> SqlStore::deleteApiKey(const std::string& account_id, const std::string& id) {
+  if (id.size() != 16) return false;
+  auto r = run("DELETE FROM api_keys WHERE account_id = ? AND substr(key_hash, 1, 16) = ?",
+               {account_id, id});
+  if (!r) return std::unexpected(r.error());
+  return r->affected > 0;
+}
+
+Result<std::vector<Credential>> SqlStore::listCredentialsPage(const std::string& account_id,
+                                                              const CredentialQuery& q) {
+  // One statement text per combination of filters, so each is prepared once per connection.
+  std::string sql = std::string("SELECT ") + kCredentialColumns +
+                    " FROM credentials WHERE account_id = ?";
+  SqlParams params{account_id};
+  if (q.provider) {
+    sql += " AND provider = ?";
+    params.emplace_back(*q.provider);
+  }
+  if (q.app_id) {
+    sql += " AND app_id = ?";
+    params.emplace_back(*q.app_id);
+  }
+  if (q.after) {
+    sql += " AND (created_at > ? OR (created_at = ? AND id > ?))";
+    params.emplace_back(q.after->first);
+    params.emplace_back(q.after->first);
+    params.emplace_back(q.after->second);
+  }
+  sql += " ORDER BY created_at, id LIMIT ?";
+  params.emplace_back(q.limit);
+  auto r = run(sql, params);
+  if (!r) return std::unexpected(r.error());
+  std::vector<Credential> out;
+  for (const auto& row : r->rows) {
+    auto c = credentialFrom(row, keys_);
+    if (!c) return std::unexpected(c.error());
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+Result<AppDeletion> SqlStore::deleteAppChecked(const std::string& account_id,
+                                               const std::string& id, bool cascade) {
+  auto c = db_->acquire();
+  if (!c) return std::unexpected(c.error());
+  SqlTransaction tx(**c, db_->dialect().begin);
+  if (auto ok = tx.started(); !ok) return std::unexpected(ok.error());
+  AppDeletion out;
+  // FOR UPDATE on PostgreSQL would be tidier, but SQLite has no such clause: the app row is
+  // written first instead (a no-op UPDATE), which takes the row lock on PostgreSQL and the
+  // write lock on SQLite, so no credential can be added to it until this commits.
+  auto touched = (*c)->query("UPDATE oauth_apps SET updated_at = updated_at "
+                             "WHERE id = ? AND account_id = ?",
+                             {id, account_id});
+  if (!touched) return std::unexpected(touched.error());
+  out.found = touched->affected > 0;
+  if (!out.found) return out;
+  auto count = (*c)->query("SELECT COUNT(*) FROM credentials WHERE app_id = ? AND account_id = ?",
+                           {id, account_id});
+  if (!count) return std::unexpected(count.error());
+  out.credentials = count->rows.empty() ? 0 : count->rows[0].integer(0);
+  if (out.credentials > 0 && !cascade) return out;  // rolled back: nothing changed
+  for (const char* sql :
+       {"DELETE FROM codes WHERE credential_id IN "
+        "(SELECT id FROM credentials WHERE app_id = ? AND account_id = ?)",
+        "DELETE FROM credentials WHERE app_id = ? AND account_id = ?",
+        "DELETE FROM flows WHERE app_id = ? AND ? <> ''",
+        "DELETE FROM oauth_apps WHERE id = ? AND account_id = ?"}) {
+    if (auto r = (*c)->query(sql, {id, account_id}); !r) return std::unexpected(r.error());
+  }
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error());
+  out.deleted = true;
+  return out;
+}
+
+}  // namespace linkgate::gateway
