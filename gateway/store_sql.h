@@ -111,6 +111,9 @@ class SqlStore : public Store {
   // Every app or redirect-URI write bumps its account's generation after the write; a cached
   // StartConfig is used only while the generation read before it was loaded is still current.
   Status bumpConfigGeneration(const std::string& account_id);
+  // deleteAppChecked's transaction (store_sql_manage.cc).
+  Result<AppDeletion> deleteAppInTransaction(const std::string& account_id, const std::string& id,
+                                             bool cascade);
   Result<int64_t> configGeneration(const std::string& account_id);
   struct CachedStartConfig {
     int64_t generation = 0;

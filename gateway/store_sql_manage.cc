@@ -61,6 +61,17 @@ Result<std::vector<Credential>> SqlStore::listCredentialsPage(const std::string&
 
 Result<AppDeletion> SqlStore::deleteAppChecked(const std::string& account_id,
                                                const std::string& id, bool cascade) {
+  auto deletion = deleteAppInTransaction(account_id, id, cascade);
+  // The start-hop cache of every instance (store_sql_start_config.cc): bumped after the write
+  // and with the connection given back, as the other app and redirect-URI writes do.
+  if (deletion && deletion->deleted) {
+    if (auto ok = bumpConfigGeneration(account_id); !ok) return std::unexpected(ok.error());
+  }
+  return deletion;
+}
+
+Result<AppDeletion> SqlStore::deleteAppInTransaction(const std::string& account_id,
+                                                     const std::string& id, bool cascade) {
   auto c = db_->acquire();
   if (!c) return std::unexpected(c.error());
   SqlTransaction tx(**c, db_->dialect().begin);

@@ -141,6 +141,8 @@ std::optional<Authorized> FlowClient::authorize(bool with_pkce) {
   if (p_.authorize.send_iss) {
     std::string origin = endpointUrl("", p_, p_.endpoints.authorize).substr(p_.slug.size() + 2);
     std::string issuer = p_.authorize.issuer.value_or("https://" + origin.substr(0, origin.find('/')));
+    // RFC 9207: an OIDC profile's callback names its discovery document's (mapped) issuer.
+    if (p_.oidc) issuer = endpointUrl(base_, p_, p_.oidc->issuer);
     EXPECT_EQ(query->get("iss"), issuer) << location;
   } else {
     EXPECT_FALSE(query->has("iss")) << location;
