@@ -23,6 +23,13 @@ struct OAuthApp {
   int64_t created_at = 0, updated_at = 0;
 };
 
+// The integrator's own user a flow is made for (SPEC §9; issue 13 "End-user identity"): an
+// id of the integrator's choosing plus optional display fields. Empty id = none.
+struct EndUser {
+  std::string id, email, display_name;
+  bool operator==(const EndUser&) const = default;
+};
+
 struct RedirectUri {
   std::string id, account_id, url;
   int64_t created_at = 0;
@@ -40,6 +47,7 @@ struct Flow {
   std::optional<std::string> provider_code_verifier;  // PKCE toward the provider
   std::optional<std::string> code_challenge;          // the integrator's S256 challenge
   bool debug = false;
+  EndUser end_user;  // sealed with the flow: the browser cannot change it
   int64_t created_at = 0, expires_at = 0;
 };
 
@@ -49,6 +57,7 @@ struct StartLink {
   std::optional<std::string> state;  // JSON text
   std::optional<std::string> scope;
   Json connection_params = Json::object();
+  EndUser end_user;
   int64_t expires_at = 0;
 };
 
@@ -62,6 +71,7 @@ struct Credential {
   std::string provider_account;
   std::string health_status = "ok";  // ok | error
   std::string health_detail;
+  EndUser end_user;  // id as a column (GET /v1/credentials?end_user_id=), all fields sealed
   int64_t created_at = 0, updated_at = 0;
 };
 
@@ -124,6 +134,11 @@ class Store {
       const std::string& provider_account) = 0;
   virtual Result<std::vector<Credential>> listCredentials(const std::string& account_id) = 0;
   virtual Result<bool> deleteCredential(const std::string& account_id, const std::string& id) = 0;
+
+  // ---- End-user identity (issue 13) ----
+  // The credentials of one end user of the account, oldest first.
+  virtual Result<std::vector<Credential>> listCredentialsOfEndUser(
+      const std::string& account_id, const std::string& end_user_id) = 0;
 
   virtual Result<std::optional<AuthCode>> findCode(const std::string& code) = 0;
   // Marks the code used iff unused, unexpired and of app_id; true for exactly one caller.

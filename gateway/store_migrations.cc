@@ -54,7 +54,13 @@ CREATE INDEX codes_credential ON codes(credential_id);
 CREATE INDEX start_links_expiry ON start_links(expires_at);
 )sql";
 
-constexpr std::array<const char*, 2> kHistory = {kVersion1, kVersion2};
+// End-user identity (issue 13): the integrator's end user of each credential, filterable.
+constexpr const char* kVersionEndUser = R"sql(
+ALTER TABLE credentials ADD COLUMN end_user_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX credentials_end_user ON credentials(account_id, end_user_id);
+)sql";
+
+constexpr std::array<const char*, 3> kHistory = {kVersion1, kVersion2, kVersionEndUser};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

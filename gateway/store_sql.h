@@ -52,6 +52,10 @@ class SqlStore : public Store {
   Result<std::vector<Credential>> listCredentials(const std::string& account_id) override;
   Result<bool> deleteCredential(const std::string& account_id, const std::string& id) override;
 
+  // End-user identity (issue 13)
+  Result<std::vector<Credential>> listCredentialsOfEndUser(
+      const std::string& account_id, const std::string& end_user_id) override;
+
   Result<std::optional<AuthCode>> findCode(const std::string& code) override;
   Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                            int64_t now) override;

@@ -11,11 +11,11 @@ namespace {
 const std::string& upsertCredentialSql() {
   static const std::string sql =
       std::string("INSERT INTO credentials (") + kCredentialColumns +
-      ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
       "provider_account_hash = excluded.provider_account_hash, sealed = excluded.sealed, "
       "connection_params = excluded.connection_params, "
       "health_status = excluded.health_status, health_detail = excluded.health_detail, "
-      "updated_at = excluded.updated_at";
+      "updated_at = excluded.updated_at, end_user_id = excluded.end_user_id";
   return sql;
 }
 
@@ -75,6 +75,23 @@ Result<std::vector<Credential>> SqlStore::listCredentials(const std::string& acc
   static const std::string sql = std::string("SELECT ") + kCredentialColumns +
                                  " FROM credentials WHERE account_id = ? ORDER BY created_at, id";
   auto r = run(sql, {account_id});
+  if (!r) return std::unexpected(r.error());
+  std::vector<Credential> out;
+  for (const auto& row : r->rows) {
+    auto c = credentialFrom(row, keys_);
+    if (!c) return std::unexpected(c.error());
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+// ---- End-user identity (issue 13) ----
+Result<std::vector<Credential>> SqlStore::listCredentialsOfEndUser(const std::string& account_id,
+                                                                   const std::string& end_user_id) {
+  static const std::string sql =
+      std::string("SELECT ") + kCredentialColumns +
+      " FROM credentials WHERE account_id = ? AND end_user_id = ? ORDER BY created_at, id";
+  auto r = run(sql, {account_id, end_user_id});
   if (!r) return std::unexpected(r.error());
   std::vector<Credential> out;
   for (const auto& row : r->rows) {
