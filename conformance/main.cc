@@ -16,6 +16,7 @@
 #include "conformance/harness/report.h"
 #include "conformance/harness/stack.h"
 #include "conformance/harness/world.h"
+#include "conformance/properties/identity_checks.h"
 #include "conformance/properties/oidc_checks.h"
 #include "conformance/properties/provider_checks.h"
 #include "core/http_client.h"
@@ -183,6 +184,7 @@ int run(int argc, char** argv) {
   setSuite(&suite);
   registerProviderChecks(world->providers(), world->unavailable());
   registerOidcChecks(*world);
+  registerIdentityChecks(*world);
   testing::UnitTest::GetInstance()->listeners().Append(new FailureListener);
 
   const int gtest_result = RUN_ALL_TESTS();

@@ -6,6 +6,8 @@
 
 #include "core/clock.h"
 #include "core/params.h"
+#include "gateway/credential_identity.h"
+#include "gateway/end_user.h"
 #include "gateway/pages.h"
 #include "gateway/request_checks.h"
 
@@ -51,14 +53,19 @@ Json credentialJson(const Credential& c, bool reveal) {
       if (props.contains(secret)) props[secret] = kSecretMask;
     }
   }
-  return Json{{"id", c.id},
-              {"oauth_app_id", c.app_id},
-              {"provider", c.provider},
-              {"properties", props},
-              {"connection_params", c.connection_params},
-              {"health", {{"status", c.health_status}, {"detail", c.health_detail}}},
-              {"created_at", rfc3339(c.created_at)},
-              {"updated_at", rfc3339(c.updated_at)}};
+  Json answer = {{"id", c.id},
+                 {"oauth_app_id", c.app_id},
+                 {"provider", c.provider},
+                 {"properties", props},
+                 {"connection_params", c.connection_params},
+                 {"health", {{"status", c.health_status}, {"detail", c.health_detail}}},
+                 {"created_at", rfc3339(c.created_at)},
+                 {"updated_at", rfc3339(c.updated_at)}};
+  // SPEC §9: whose credential it is, on both sides.
+  auto account = providerAccountId(c.provider_account);
+  answer["provider_account_id"] = account ? Json(*account) : Json(nullptr);
+  addEndUserFields(answer, c.end_user);
+  return answer;
 }
 
 web::Response jsonOk(int status, const Json& body) {

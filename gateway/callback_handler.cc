@@ -242,6 +242,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   credential.app_id = flow.app_id;
   credential.provider = dialect.slug;
   credential.connection_params = flow.connection_params;
+  credential.end_user = flow.end_user;
   credential.created_at = credential.updated_at = now;
   Json props = Json::object();
   for (const auto& [name, value] : flow.connection_params.items()) props[name] = value;
@@ -263,10 +264,15 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     props["id_token_claims"] = (*oidc)->claims;
     account = (*oidc)->account;  // SPEC §8: iss + sub
   }
+  // SPEC §9: the account id where the catalogue says it is (fields of the callback, the token
+  // answer or a resource call), else an OIDC dialect's iss + sub.
+  if (dialect.account.from != AccountFrom::kOidc && dialect.account.from != AccountFrom::kNone) {
+    account = accountFromFields(dialect.account, props);
+  }
   credential.provider_account = credentialIdentity(props, account);
   bool relinked = false;  // webhooks: credential.updated instead of credential.created
   if (account) {
-    // SPEC §9: the same provider account (iss + sub) linked again updates its credential.
+    // SPEC §9: the same provider account linked again updates its credential.
     auto existing = s_.store.findCredentialByProviderAccount(flow.account_id, flow.app_id,
                                                              credential.provider_account);
     if (!existing) return fail(gwError(Code::kInternal, "storage error"));
@@ -274,6 +280,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
       credential.id = (*existing)->id;
       credential.created_at = (*existing)->created_at;
       relinked = true;
+      // A re-link that names no end user keeps the one the credential had.
+      if (credential.end_user.id.empty()) credential.end_user = (*existing)->end_user;
     }
   }
   credential.properties = std::move(props);

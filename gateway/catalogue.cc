@@ -305,7 +305,7 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
   // (`authorization: unknown field`) rather than the section it lacks.
   static const std::set<std::string, std::less<>> kTopLevel = {
       "slug", "display_name", "sources", "assumed", "notes", "connection_params", "app_params",
-      "endpoints", "authorize", "token", "refresh", "api", "oidc"};
+      "endpoints", "authorize", "token", "refresh", "api", "oidc", "account"};
   for (const auto& [key, value] : doc.items()) {
     if (!kTopLevel.contains(key)) bad(key, "unknown field");
   }
@@ -429,6 +429,11 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     auto oidc = parseOidcDialect(*o, d);
     if (!oidc) throw LoadError{oidc.error().message};
     d.oidc = std::move(*oidc);
+  }
+  if (const Json* a = top.get("account")) {
+    auto account = parseAccountSource(*a, d);
+    if (!account) throw LoadError{account.error().message};
+    d.account = std::move(*account);
   }
   top.done();
   return d;

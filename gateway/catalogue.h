@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
+#include "gateway/catalogue_account.h"
 #include "gateway/catalogue_oidc.h"
 
 namespace linkgate::gateway {
@@ -138,6 +139,7 @@ struct Dialect {
   ApiDialect api;
   std::vector<DiscoveryCall> discovery;
   std::optional<OidcDialect> oidc;  // the provider speaks OpenID Connect (SPEC §8)
+  AccountSource account;            // where the provider account id comes from (SPEC §9)
 
   const TokenResponseDialect& refreshResponse() const {
     return refresh_response ? *refresh_response : token_response;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "gateway/test_support.h"
@@ -29,6 +30,49 @@ TEST(Catalogue, RealCatalogueLoadsEveryProvider) {
     EXPECT_FALSE(d.sources.empty()) << slug;
     for (const auto& p : d.connection_params) EXPECT_TRUE(p.matches(p.example)) << slug;
   }
+}
+
+// SPEC §9, docs/CONTRACT.md C-9.5: one credential per provider account needs the account id,
+// so every entry names where it comes from. The exceptions identify the user only through a
+// POST (GraphQL) call, which api.resources cannot make.
+TEST(Catalogue, EveryProviderSaysWhereItsAccountIdComesFrom) {
+  const std::set<std::string> kNoGetIdentityCall = {"linear", "monday", "outreach"};
+  auto c = Catalogue::load(testing::sourceDir() + "/gateway/catalogue");
+  ASSERT_TRUE(c) << c.error().message;
+  for (const auto& [slug, d] : c->all()) {
+    if (kNoGetIdentityCall.contains(slug)) {
+      EXPECT_EQ(d.account.from, AccountFrom::kNone) << slug << " has one now: drop it here";
+      continue;
+    }
+    EXPECT_NE(d.account.from, AccountFrom::kNone) << slug << ": no `account` block";
+    EXPECT_EQ(d.account.from == AccountFrom::kOidc, d.account.fields.empty()) << slug;
+  }
+}
+
+TEST(Catalogue, AccountBlockIsChecked) {
+  Json doc = readJsonFile(testing::sourceDir() + "/gateway/catalogue/slack.json");
+  ASSERT_TRUE(parseDialect(doc, "slack")) << "slack.json as shipped";
+  auto refused = [&](Json account, const std::string& why) {
+    Json d = doc;
+    d["account"] = std::move(account);
+    auto r = parseDialect(d, "slack");
+    ASSERT_FALSE(r) << why;
+    EXPECT_NE(r.error().message.find("account"), std::string::npos) << r.error().message;
+  };
+  refused({{"from", "token"}, {"fields", {"no_such_field"}}}, "a field the token does not fill");
+  refused({{"from", "callback"}, {"fields", {"team_id"}}}, "team_id is not a callback field");
+  refused({{"from", "oidc"}}, "slack has no oidc block");
+  refused({{"from", "token"}}, "fields missing");
+  refused({{"from", "elsewhere"}, {"fields", {"team_id"}}}, "unknown from");
+  refused({{"from", "token"}, {"fields", {"team_id"}}, {"extra", 1}}, "unknown field");
+  // The account id is the named fields, joined by a space, only when all are present.
+  const Dialect slack = *parseDialect(doc, "slack");
+  EXPECT_EQ(accountFromFields(slack.account, Json{{"team_id", "T1"}, {"authed_user_id", "U2"}}),
+            "T1 U2");
+  EXPECT_EQ(accountFromFields(slack.account, Json{{"team_id", "T1"}}), std::nullopt);
+  EXPECT_EQ(accountFromFields(slack.account, Json{{"team_id", "T1"}, {"authed_user_id", ""}}),
+            std::nullopt);
+  EXPECT_EQ(accountFromFields(AccountSource{AccountFrom::kToken, {"n"}}, Json{{"n", 42}}), "42");
 }
 
 TEST(Catalogue, VerdictNamedCases) {

@@ -14,6 +14,11 @@ std::string credentialIdentity(const Json& properties,
   return "at:" + token("access_token");
 }
 
+std::optional<std::string> providerAccountId(const std::string& identity) {
+  if (!identity.starts_with("id:")) return std::nullopt;
+  return identity.substr(3);
+}
+
 bool identityFollowsTokens(const std::string& identity) { return !identity.starts_with("id:"); }
 
 }  // namespace linkgate::gateway

@@ -14,6 +14,10 @@ namespace linkgate::gateway {
 std::string credentialIdentity(const Json& properties,
                                const std::optional<std::string>& provider_account_id);
 
+// The provider account id of an "id:" identity (the first-class provider_account_id of the
+// API answers), nullopt for identities that follow the tokens.
+std::optional<std::string> providerAccountId(const std::string& identity);
+
 // True for identities that follow the tokens (and so must follow a refresh that rotates them).
 bool identityFollowsTokens(const std::string& identity);
 

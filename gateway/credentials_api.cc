@@ -8,6 +8,7 @@
 #include "gateway/api_json.h"
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
+#include "gateway/end_user.h"
 #include "gateway/pages.h"
 #include "gateway/provider_call.h"
 #include "gateway/redirect_uri.h"
@@ -52,7 +53,8 @@ web::Response ApiHandlers::startAuth(const web::Request& request, const std::str
   if (!body) return jsonError(body.error());
   for (const auto& [name, value] : body->items()) {
     if (name != "oauth_app_id" && name != "redirect_uri" && name != "state" && name != "scope" &&
-        name != "connection_params") {
+        name != "connection_params" && name != "end_user_id" && name != "end_user_email" &&
+        name != "end_user_display_name") {
       return jsonError(gwError(Code::kInvalidRequest, "unknown field '" + name + "'"));
     }
   }
@@ -113,6 +115,9 @@ web::Response ApiHandlers::startAuth(const web::Request& request, const std::str
   if (auto checked = checkConnectionValues(*dialect, valuesOf(link.connection_params)); !checked) {
     return jsonError(gwError(Code::kBadConnectionParam, checked.error().message));
   }
+  auto end_user = endUserFromBody(*body);
+  if (!end_user) return jsonError(end_user.error());
+  link.end_user = std::move(*end_user);
   link.expires_at = s_.now() + s_.config.start_link_ttl.count();
   if (auto stored = s_.store.insertStartLink(link); !stored) return storageError();
   return jsonOk(201, Json{{"start_url", s_.config.public_url + "/link/oauth2/start/" + link.token},
@@ -136,7 +141,8 @@ GwResult<ApiHandlers::Imported> ApiHandlers::importOne(const Json& body_json,
   for (const auto& [name, value] : body->items()) {
     static const std::set<std::string, std::less<>> kFields = {
         "oauth_app_id", "properties", "provider_account_id", "connection_params", "id",
-        "provider",     "health",     "created_at",          "updated_at"};
+        "provider",     "health",     "created_at",          "updated_at",
+        "end_user_id",  "end_user_email", "end_user_display_name"};
     if (!kFields.contains(name)) {
       return std::unexpected(gwError(Code::kInvalidRequest, "unknown field '" + name + "'"));
     }
@@ -162,7 +168,7 @@ GwResult<ApiHandlers::Imported> ApiHandlers::importOne(const Json& body_json,
     named_id = lowerAscii(it->get<std::string>());
   }
   std::optional<std::string> provider_account_id;
-  if (auto it = body->find("provider_account_id"); it != body->end()) {
+  if (auto it = body->find("provider_account_id"); it != body->end() && !it->is_null()) {
     if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
         it->get_ref<const std::string&>().size() > 1024) {
       return std::unexpected(gwError(Code::kInvalidRequest,
@@ -170,6 +176,8 @@ GwResult<ApiHandlers::Imported> ApiHandlers::importOne(const Json& body_json,
     }
     provider_account_id = it->get<std::string>();
   }
+  auto end_user = endUserFromBody(*body);
+  if (!end_user) return std::unexpected(end_user.error());
   auto props_it = body->find("properties");
   if (props_it == body->end() || !props_it->is_object()) {
     return std::unexpected(gwError(Code::kMissingParameter, "properties (an object) is required"));
@@ -234,6 +242,8 @@ GwResult<ApiHandlers::Imported> ApiHandlers::importOne(const Json& body_json,
   c.properties = props;
   c.connection_params = params;
   c.provider_account = identity;
+  // An import that names no end user keeps the credential's.
+  if (!end_user->id.empty() || !existing) c.end_user = *end_user;
   c.health_status = "ok";
   c.health_detail.clear();
   c.updated_at = now;

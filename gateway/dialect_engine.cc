@@ -373,6 +373,39 @@ Result<HttpRequest> discoveryRequest(const Dialect& dialect, const ProviderUrls&
   return req;
 }
 
+// jsonAt plus one selector segment: "[name=value]" is the first element of an array whose
+// member `name` is `value` (a string's text, or true / false / a number as JSON writes it), so a
+// provider's documented choice among several accounts is data (DocuSign
+// "accounts.[is_default=true].account_id").
+static const Json* selectAt(const Json& root, std::string_view path) {
+  const Json* at = &root;
+  while (at != nullptr && !path.empty()) {
+    const size_t dot = path.find('.');
+    const std::string_view segment = path.substr(0, dot);
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    if (segment.size() > 2 && segment.front() == '[' && segment.back() == ']') {
+      const std::string_view rule = segment.substr(1, segment.size() - 2);
+      const size_t eq = rule.find('=');
+      if (!at->is_array() || eq == std::string_view::npos) return nullptr;
+      const std::string name(rule.substr(0, eq));
+      const std::string_view want = rule.substr(eq + 1);
+      const Json* chosen = nullptr;
+      for (const auto& item : *at) {
+        auto it = item.is_object() ? item.find(name) : item.end();
+        if (it == item.end()) continue;
+        if (it->is_string() ? it->get_ref<const std::string&>() == want : it->dump() == want) {
+          chosen = &item;
+          break;
+        }
+      }
+      at = chosen;
+    } else {
+      at = jsonAt(*at, segment);
+    }
+  }
+  return at;
+}
+
 Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& response) {
   if (response.status != 200) {
     return fail("bad_provider_response", "answered HTTP " + std::to_string(response.status));
@@ -384,7 +417,7 @@ Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& resp
   if (!body) return fail("bad_provider_response", "the answer is not JSON");
   Json out = Json::object();
   for (const auto& [name, path] : call.extra_fields) {
-    const Json* value = jsonAt(*body, path);
+    const Json* value = selectAt(*body, path);
     if (value == nullptr || !(value->is_string() || value->is_number()) ||
         (value->is_string() && value->get_ref<const std::string&>().empty())) {
       return fail("bad_provider_response", "the answer has no " + path);

@@ -28,6 +28,7 @@ web::Response FlowHandlers::beginFlow(const web::Request& request, const FlowSta
   for (const auto& [name, value] : fs.params) flow.connection_params[name] = value;
   flow.code_challenge = fs.code_challenge;
   flow.debug = fs.debug;
+  flow.end_user = fs.end_user;
   flow.created_at = s_.now();
   flow.expires_at = flow.created_at + s_.config.flow_ttl.count();
 

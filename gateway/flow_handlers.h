@@ -40,6 +40,7 @@ class FlowHandlers {
     std::optional<std::string> code_challenge;
     ConnectionValues params;
     bool debug = false;
+    EndUser end_user;  // the integrator's user (SPEC §9), sealed into the flow record
   };
 
   // Both starts end here (flow_begin.cc).

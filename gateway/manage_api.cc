@@ -3,6 +3,7 @@
 #include "core/base64.h"
 #include "core/crypto.h"
 #include "gateway/api_handlers.h"
+#include "gateway/end_user.h"
 #include "gateway/api_json.h"
 #include "gateway/pages.h"
 #include "gateway/request_checks.h"
@@ -79,8 +80,8 @@ web::Response ApiHandlers::listCredentials(const web::Request& request,
     return jsonError(gwError(Code::kDuplicateParameter, *dup + " is repeated"));
   }
   for (const auto& [name, value] : params->items()) {
-    if (name != "provider" && name != "oauth_app_id" && name != "cursor" && name != "limit" &&
-        name != "truncate_secrets") {
+    if (name != "provider" && name != "oauth_app_id" && name != "end_user_id" &&
+        name != "cursor" && name != "limit" && name != "truncate_secrets") {
       return jsonError(gwError(Code::kInvalidRequest, "unknown query parameter '" + name + "'"));
     }
   }
@@ -96,6 +97,10 @@ web::Response ApiHandlers::listCredentials(const web::Request& request,
   if (auto a = params->get("oauth_app_id")) {
     if (!isUuid(*a)) return jsonError(gwError(Code::kInvalidUuid, "oauth_app_id must be a UUID"));
     q.app_id = lowerAscii(*a);
+  }
+  if (auto u = params->get("end_user_id")) {  // issue 13
+    if (auto ok = checkEndUser(u, std::nullopt, std::nullopt); !ok) return jsonError(ok.error());
+    q.end_user_id = *u;
   }
   if (auto l = params->get("limit")) {
     const bool digits = !l->empty() && l->size() <= 4 &&

@@ -98,11 +98,13 @@ Result<std::string> PgStack::createApp(const std::string& client_id, const std::
   return Json::parse(app.body)["id"].get<std::string>();
 }
 
-Result<PgStack::Started> PgStack::startFlow(size_t i, const std::string& app_id) {
+Result<PgStack::Started> PgStack::startFlow(size_t i, const std::string& app_id,
+                                           const std::string& end_user_id) {
   Params q;
   q.add("client_id", app_id);
   q.add("redirect_uri", "http://127.0.0.1:4321/done/generic");
   q.add("state", "multi");
+  if (!end_user_id.empty()) q.add("end_user_id", end_user_id);
   auto r = call("GET", url(i) + "/link/oauth2/start?" + q.toQuery());
   if (r.status != 302) {
     return fail("stack", "start on " + url(i) + ": " + std::to_string(r.status) + " " + r.body);

@@ -47,7 +47,9 @@ class PgStack {
     std::string cookie, provider_location;
   };
   // GET /link/oauth2/start on instance i, answered 302 to the provider.
-  Result<Started> startFlow(size_t i, const std::string& app_id);
+  // end_user_id: the integrator's end user, sent when not empty (issue 13).
+  Result<Started> startFlow(size_t i, const std::string& app_id,
+                            const std::string& end_user_id = "");
   // The provider's answer (auto-approve) sent to instance i's callback: the integrator's code.
   Result<std::string> finishFlow(size_t i, const Started& started);
   // POST /link/oauth2/token on instance i.

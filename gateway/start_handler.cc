@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "gateway/dialect_engine.h"
+#include "gateway/end_user.h"
 #include "gateway/flow_handlers.h"
 #include "gateway/pages.h"
 #include "gateway/flow_redirect.h"
@@ -128,6 +129,11 @@ web::Response FlowHandlers::start(const web::Request& request) {
     return fail(gwError(Code::kBadConnectionParam, connection.error().message));
   }
   fs.params = std::move(*connection);
+  // SPEC §9: the integrator's end user, bound to the flow like state.
+  auto end_user = checkEndUser(params->get("end_user_id"), params->get("end_user_email"),
+                               params->get("end_user_display_name"));
+  if (!end_user) return fail(end_user.error());
+  fs.end_user = std::move(*end_user);
   return beginFlow(request, fs);
 }
 

@@ -59,6 +59,7 @@ web::Response FlowHandlers::startFromLink(const web::Request& request, const std
                          diag);
   }
   fs.params = std::move(*connection);
+  fs.end_user = (*link)->end_user;  // SPEC §9: sealed with the start link
   return beginFlow(request, fs);
 }
 

@@ -24,6 +24,13 @@ struct OAuthApp {
   int64_t created_at = 0, updated_at = 0;
 };
 
+// The integrator's own user a flow is made for (SPEC §9; issue 13 "End-user identity"): an
+// id of the integrator's choosing plus optional display fields. Empty id = none.
+struct EndUser {
+  std::string id, email, display_name;
+  bool operator==(const EndUser&) const = default;
+};
+
 struct RedirectUri {
   std::string id, account_id, url;
   int64_t created_at = 0;
@@ -41,6 +48,7 @@ struct Flow {
   std::optional<std::string> provider_code_verifier;  // PKCE toward the provider
   std::optional<std::string> code_challenge;          // the integrator's S256 challenge
   bool debug = false;
+  EndUser end_user;  // sealed with the flow: the browser cannot change it
   int64_t created_at = 0, expires_at = 0;
 };
 
@@ -50,6 +58,7 @@ struct StartLink {
   std::optional<std::string> state;  // JSON text
   std::optional<std::string> scope;
   Json connection_params = Json::object();
+  EndUser end_user;
   int64_t expires_at = 0;
 };
 
@@ -63,6 +72,7 @@ struct Credential {
   std::string provider_account;
   std::string health_status = "ok";  // ok | error
   std::string health_detail;
+  EndUser end_user;  // id as a column (GET /v1/credentials?end_user_id=), all fields sealed
   int64_t created_at = 0, updated_at = 0;
 };
 
@@ -101,7 +111,7 @@ struct ApiKeyInfo {
 
 // One page of an account's credentials in (created_at, id) order, optionally filtered.
 struct CredentialQuery {
-  std::optional<std::string> provider, app_id;
+  std::optional<std::string> provider, app_id, end_user_id;  // end_user_id: issue 13
   std::optional<std::pair<int64_t, std::string>> after;  // the last (created_at, id) seen
   int64_t limit = 100;
 };

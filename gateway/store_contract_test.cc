@@ -313,6 +313,63 @@ TEST_P(StoreContract, IdentityIsReadBackAndOldSealedRowsStillOpen) {
   EXPECT_EQ((*old)->provider_account, "");
 }
 
+// ---- End-user identity (issue 13) ----
+// The credential page filtered on one end user (GET /v1/credentials?end_user_id=).
+Result<std::vector<Credential>> ofEndUser(Store& store, const std::string& account,
+                                          const std::string& end_user_id) {
+  CredentialQuery q;
+  q.end_user_id = end_user_id;
+  return store.listCredentialsPage(account, q);
+}
+
+TEST_P(StoreContract, EndUserTravelsWithFlowsLinksAndCredentialsAndFilters) {
+  const EndUser alice{"user 42/a", "alice@example.com", "Alice Ünal"};
+  Flow f;
+  f.id = "f1";
+  f.state = "STATE-value-abc";
+  f.expires_at = 1000;
+  f.end_user = alice;
+  ASSERT_TRUE(store_->insertFlow(f));
+  EXPECT_EQ((*store_->findFlowByState("STATE-value-abc"))->end_user, alice);
+  StartLink link;
+  link.token = "STARTLINK-value-ghi";
+  link.account_id = "acct";
+  link.expires_at = 1000;
+  link.end_user = alice;
+  ASSERT_TRUE(store_->insertStartLink(link));
+  EXPECT_EQ((*store_->consumeStartLink("STARTLINK-value-ghi", 10))->end_user, alice);
+
+  Credential a = credential();
+  a.end_user = alice;
+  Credential b = credential();
+  b.id = "33333333-3333-4333-8333-333333333333";
+  b.end_user = EndUser{"user 7", "", ""};
+  Credential none = credential();
+  none.id = "44444444-4444-4444-8444-444444444444";
+  Credential other = credential();
+  other.id = "55555555-5555-4555-8555-555555555555";
+  other.account_id = "other";
+  other.end_user = alice;
+  for (const auto& c : {a, b, none, other}) ASSERT_TRUE(store_->saveCredential(c));
+  reopen();
+  auto mine = ofEndUser(*store_, "acct", alice.id);
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].id, a.id);
+  EXPECT_EQ((*mine)[0].end_user, alice);
+  EXPECT_EQ(ofEndUser(*store_, "acct", "user 7")->size(), 1u);
+  EXPECT_EQ(ofEndUser(*store_, "acct", "user 4")->size(), 0u);
+  EXPECT_EQ(ofEndUser(*store_, "other", alice.id)->size(), 1u);
+  EXPECT_EQ((*store_->findCredential(none.id))->end_user, EndUser{});
+  // A re-save moves the credential to another end user.
+  a.end_user = EndUser{"user 7", "", ""};
+  ASSERT_TRUE(store_->saveCredential(a));
+  EXPECT_EQ(ofEndUser(*store_, "acct", alice.id)->size(), 0u);
+  EXPECT_EQ(ofEndUser(*store_, "acct", "user 7")->size(), 2u);
+  // The e-mail and display name are sealed with the tokens.
+  EXPECT_EQ(bytesAtRest().find("alice@example.com"), std::string::npos);
+}
+
 TEST_P(StoreContract, SchemaVersionAndDurableAcrossReopen) {
   EXPECT_EQ(*store_->schemaVersion(), latestVersion());
   ASSERT_TRUE(store_->insertRedirectUri({"r1", "acct", "https://x/cb", 1}));
@@ -347,6 +404,9 @@ TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
   for (const char* table : {"webhook_endpoints", "webhook_deliveries"}) {
     rawQuery(std::string("DROP TABLE ") + table, {});
   }
+  // ... nor the end-user column (issue 13).
+  rawQuery("DROP INDEX credentials_end_user", {});
+  rawQuery("ALTER TABLE credentials DROP COLUMN end_user_id", {});
   rawQuery("UPDATE schema_version SET version = 1", {});
   reopen();
   ASSERT_NE(store_, nullptr);

@@ -93,8 +93,15 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_a
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created_at);
 )sql";
 
-constexpr std::array<const char*, 6> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                                 kVersion5, kWebhooks};
+// Version 7, end-user identity (issue 13): the integrator's end user of each credential,
+// filterable.
+constexpr const char* kVersionEndUser = R"sql(
+ALTER TABLE credentials ADD COLUMN end_user_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX credentials_end_user ON credentials(account_id, end_user_id);
+)sql";
+
+constexpr std::array<const char*, 7> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                                 kVersion5, kWebhooks, kVersionEndUser};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

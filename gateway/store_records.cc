@@ -7,6 +7,7 @@
 #include "core/base64.h"
 #include "core/crypto.h"
 #include "core/json.h"
+#include "gateway/end_user.h"
 
 namespace linkgate::gateway {
 
@@ -115,7 +116,8 @@ Result<SqlParams> flowParams(const Flow& f, const KeyRing& keys) {
             {"connection_params", f.connection_params},
             {"provider_code_verifier", optional(f.provider_code_verifier)},
             {"code_challenge", optional(f.code_challenge)},
-            {"debug", f.debug}};
+            {"debug", f.debug},
+            {"end_user", endUserRecord(f.end_user)}};
   auto sealed = keys.seal(dumpJson(j), "flow:" + f.id);
   if (!sealed) return std::unexpected(sealed.error());
   return SqlParams{f.id,      lookupHash(f.state), f.app_id,  f.provider,
@@ -142,6 +144,7 @@ Result<Flow> flowFrom(const SqlRow& r, const std::string& state, const KeyRing& 
   f.provider_code_verifier = optionalFrom(*j, "provider_code_verifier");
   f.code_challenge = optionalFrom(*j, "code_challenge");
   f.debug = j->value("debug", false);
+  f.end_user = endUserFromRecord(jsonAt(*j, "end_user"));
   return f;
 }
 
@@ -150,7 +153,8 @@ Result<SqlParams> startLinkParams(const StartLink& l, const KeyRing& keys) {
             {"redirect_uri", l.redirect_uri},
             {"state", optional(l.state)},
             {"scope", optional(l.scope)},
-            {"connection_params", l.connection_params}};
+            {"connection_params", l.connection_params},
+            {"end_user", endUserRecord(l.end_user)}};
   const std::string hash = lookupHash(l.token);
   auto sealed = keys.seal(dumpJson(j), "start_link:" + hash);
   if (!sealed) return std::unexpected(sealed.error());
@@ -169,6 +173,7 @@ Result<StartLink> startLinkFrom(const SqlRow& r, const std::string& token, const
   link.state = optionalFrom(*j, "state");
   link.scope = optionalFrom(*j, "scope");
   if (j->contains("connection_params")) link.connection_params = (*j)["connection_params"];
+  link.end_user = endUserFromRecord(jsonAt(*j, "end_user"));
   return link;
 }
 
@@ -178,7 +183,8 @@ Result<SqlParams> credentialParams(const Credential& c, const KeyRing& keys) {
   // The identity key travels sealed with the properties (it may be derived from a token).
   const Json envelope = {{"linkgate_credential", 2},
                          {"properties", c.properties},
-                         {"provider_account", c.provider_account}};
+                         {"provider_account", c.provider_account},
+                         {"end_user", endUserRecord(c.end_user)}};
   auto sealed = keys.seal(dumpJson(envelope), "credential:" + c.id);
   if (!sealed) return std::unexpected(sealed.error());
   return SqlParams{c.id,
@@ -191,7 +197,8 @@ Result<SqlParams> credentialParams(const Credential& c, const KeyRing& keys) {
                    c.health_status,
                    c.health_detail,
                    c.created_at,
-                   c.updated_at};
+                   c.updated_at,
+                   c.end_user.id};
 }
 
 Result<Credential> credentialFrom(const SqlRow& r, const KeyRing& keys) {
@@ -209,6 +216,7 @@ Result<Credential> credentialFrom(const SqlRow& r, const KeyRing& keys) {
     }
     c.properties = *props;
     c.provider_account = sealed->value("provider_account", "");
+    c.end_user = endUserFromRecord(jsonAt(*sealed, "end_user"));
   } else {
     c.properties = std::move(*sealed);  // written before the envelope: the properties alone
   }

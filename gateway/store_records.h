@@ -35,7 +35,7 @@ Result<StartLink> startLinkFrom(const SqlRow& row, const std::string& token, con
 
 inline constexpr const char* kCredentialColumns =
     "id, account_id, app_id, provider, provider_account_hash, sealed, connection_params, "
-    "health_status, health_detail, created_at, updated_at";
+    "health_status, health_detail, created_at, updated_at, end_user_id";
 Result<SqlParams> credentialParams(const Credential& c, const KeyRing& keys);
 Result<Credential> credentialFrom(const SqlRow& row, const KeyRing& keys);
 

@@ -11,11 +11,11 @@ namespace {
 const std::string& upsertCredentialSql() {
   static const std::string sql =
       std::string("INSERT INTO credentials (") + kCredentialColumns +
-      ") VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
       "provider_account_hash = excluded.provider_account_hash, sealed = excluded.sealed, "
       "connection_params = excluded.connection_params, "
       "health_status = excluded.health_status, health_detail = excluded.health_detail, "
-      "updated_at = excluded.updated_at";
+      "updated_at = excluded.updated_at, end_user_id = excluded.end_user_id";
   return sql;
 }
 

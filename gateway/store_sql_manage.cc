@@ -40,6 +40,10 @@ Result<std::vector<Credential>> SqlStore::listCredentialsPage(const std::string&
     sql += " AND app_id = ?";
     params.emplace_back(*q.app_id);
   }
+  if (q.end_user_id) {
+    sql += " AND end_user_id = ?";
+    params.emplace_back(*q.end_user_id);
+  }
   if (q.after) {
     sql += " AND (created_at > ? OR (created_at = ? AND id > ?))";
     params.emplace_back(q.after->first);

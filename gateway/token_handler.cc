@@ -4,6 +4,8 @@
 #include "core/base64.h"
 #include "core/crypto.h"
 #include "core/percent.h"
+#include "gateway/credential_identity.h"
+#include "gateway/end_user.h"
 #include "gateway/flow_handlers.h"
 #include "gateway/pages.h"
 #include "gateway/request_checks.h"
@@ -161,6 +163,12 @@ web::Response FlowHandlers::token(const web::Request& request) {
                    {"oauth_app_id", (*credential)->app_id},
                    {"provider", (*credential)->provider},
                    {"properties", (*credential)->properties}}}};
+  addEndUserFields(answer["credential"], (*credential)->end_user);
+  if (auto account = providerAccountId((*credential)->provider_account)) {
+    answer["credential"]["provider_account_id"] = *account;
+  } else {
+    answer["credential"]["provider_account_id"] = nullptr;
+  }
   if (auth_code.integrator_state) {
     if (auth_code.state_is_json) {
       auto parsed = parseJson(*auth_code.integrator_state);

@@ -27,6 +27,7 @@ WebhookEvent credentialEvent(std::string_view type, const Credential& c, const C
   Json data = {{"credential_id", c.id},
                {"app_id", c.app_id},
                {"provider", c.provider},
+               {"end_user_id", c.end_user.id.empty() ? Json(nullptr) : Json(c.end_user.id)},
                {"health", {{"status", c.health_status}, {"detail", c.health_detail}}},
                {"created_at", rfc3339(c.created_at)},
                {"updated_at", rfc3339(c.updated_at)}};

@@ -198,7 +198,7 @@ TEST(WebhooksPg, ARealFlowAndADeleteAreToldOnceSignedAndTokenFree) {
   EXPECT_EQ(listed.body.find(secret.substr(6)), std::string::npos) << "secret shown once";
   auto app = s.createApp("wh-flow", "wh-flow-secret");
   ASSERT_TRUE(app) << app.error().message;
-  auto started = s.startFlow(0, *app);
+  auto started = s.startFlow(0, *app, "end-user-7");
   ASSERT_TRUE(started) << started.error().message;
   auto code = s.finishFlow(1, *started);
   ASSERT_TRUE(code) << code.error().message;
@@ -213,6 +213,7 @@ TEST(WebhooksPg, ARealFlowAndADeleteAreToldOnceSignedAndTokenFree) {
   auto created = *find(receiver.all(), "credential.created", id);
   EXPECT_EQ(created.body.find(access_token), std::string::npos) << "no token in a payload";
   EXPECT_EQ(Json::parse(created.body)["data"]["health"]["status"], "ok");
+  EXPECT_EQ(Json::parse(created.body)["data"]["end_user_id"], "end-user-7");
   expectVerified(secret, {created});
 
   ASSERT_EQ(s.api(1, "DELETE", "/v1/credentials/" + id).status, 204);

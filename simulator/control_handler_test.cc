@@ -98,15 +98,18 @@ TEST(Control, ProvidersListTheDiscoveryResources) {
   EXPECT_EQ(resources["generic"], Json::array());
   EXPECT_EQ(resources["xero"], Json::parse(R"([{"url": "http://sim.test/xero/api.xero.com/connections",
                                                "token_in": "bearer", "key": "0.tenantId"}])"));
+  // Atlassian: the site list, then the identity call (GET /me) that names the user.
   EXPECT_EQ(resources["atlassian"], Json::parse(R"([{
       "url": "http://sim.test/atlassian/api.atlassian.com/oauth/token/accessible-resources",
-      "token_in": "bearer", "key": "0.id"}])"));
+      "token_in": "bearer", "key": "0.id"}, {
+      "url": "http://sim.test/atlassian/api.atlassian.com/me",
+      "token_in": "bearer", "key": "account_id"}])"));
   EXPECT_EQ(resources["mailchimp"], Json::parse(R"([{
       "url": "http://sim.test/mailchimp/login.mailchimp.com/oauth2/metadata",
       "token_in": "header", "name": "Authorization", "prefix": "OAuth ", "key": "dc"}])"));
   EXPECT_EQ(resources["docusign"], Json::parse(R"([{
       "url": "http://sim.test/docusign/account.docusign.com/oauth/userinfo",
-      "token_in": "bearer", "key": "accounts.0.account_id"}])"));
+      "token_in": "bearer", "key": "accounts.1.account_id"}])"));  // the is_default one
   EXPECT_EQ(resources["hubspot"], Json::parse(R"([{
       "url": "http://sim.test/hubspot/api.hubapi.com/oauth/v1/access-tokens/{access_token}",
       "token_in": "path", "key": "hub_id"}])"));

@@ -97,7 +97,7 @@ const std::vector<CatalogueEntry>& checkCatalogue() {
       {"provider.access_denied", "ProviderAccessDenied", true, {"C-1.2.5", "C-6.2"},
        {kConsentPage}},
       {"provider.connection_params", "ProviderConnectionParams", true, {"C-1.1.10", "C-1.1.2"}},
-      {"provider.discovery", "ProviderDiscovery", true, {"C-5.3"}},
+      {"provider.discovery", "ProviderDiscovery", true, {"C-5.3", "C-9.6"}},
       {"provider.callback_signature", "ProviderCallbackSignature", true, {"C-1.2.8"}},
       {"provider.iss_checked", "ProviderIssChecked", true, {"C-1.2.3", "C-6.9"}, {kFaults}},
       // properties/oidc_checks.cc (SPEC §8)
@@ -112,6 +112,9 @@ const std::vector<CatalogueEntry>& checkCatalogue() {
       {"oidc.rejects.unknown_kid", "OidcRejectsUnknownKid", true, {"C-8.3", "C-8.5", "C-8.7"},
        {kFaults}},
       {"oidc.rejects.alg_none", "OidcRejectsAlgNone", true, {"C-8.5", "C-8.7"}, {kFaults}},
+      // properties/identity_checks.cc (SPEC §9)
+      {"identity.end_user", "Identity.EndUser", false, {"C-9.1", "C-9.2", "C-1.1.2"}},
+      {"provider.same_account", "ProviderSameAccount", true, {"C-9.3", "C-9.4"}},
   };
   return kCatalogue;
 }

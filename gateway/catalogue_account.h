@@ -1,0 +1,36 @@
+// Where a provider's account id comes from (SPEC §9, docs/VOCABULARY.md `account`): the
+// catalogue names it as data, so re-linking the same provider account updates one credential.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json.h"
+
+namespace linkgate::gateway {
+
+struct Dialect;
+
+enum class AccountFrom { kNone, kOidc, kToken, kCallback, kResource };
+
+struct AccountSource {
+  AccountFrom from = AccountFrom::kNone;  // kNone: not declared (the identity follows the tokens)
+  // The credential fields (kToken: token.response.extra_fields, kCallback:
+  // authorize.callback_extras, kResource: an api.resources extra field) whose values, joined by
+  // " ", are the account id. Empty for kOidc (iss + sub of the validated id_token).
+  std::vector<std::string> fields;
+};
+
+// Reads `account` ({"from": "oidc"} or {"from": "token"|"callback"|"resource", "fields": [...]})
+// once the rest of the dialect is read; every field must be one that source fills.
+// Errors: "bad_catalogue", "account...: reason".
+Result<AccountSource> parseAccountSource(const Json& doc, const Dialect& dialect);
+
+// The account id of a credential's properties under `source`; nullopt when the source is kNone
+// or kOidc (the caller has the id_token's), or a field is missing or empty.
+std::optional<std::string> accountFromFields(const AccountSource& source, const Json& properties);
+
+std::string_view wireName(AccountFrom v);
+
+}  // namespace linkgate::gateway
