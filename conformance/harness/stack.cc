@@ -123,7 +123,9 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
                                            "LINKGATE_API_KEY=" + api_key};
   ChildSpec gw{options.bin_dir + "/gateway",
                {"--port", "0", "--db", dir + "/gateway.db", "--provider-base-url", *sim_url,
-                "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl", "60"},
+                "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl", "60",
+                // C-10 checks: the outbox is polled often and a failed delivery retried soon.
+                "--webhook-poll-ms", "100", "--webhook-retry-base-ms", "200"},
                gw_env,
                dir + "/gateway.log"};
   if (proxy_url) {
@@ -148,7 +150,8 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
     ChildSpec short_gw = gw;
     short_gw.args = {"--port", "0", "--db", dir + "/gateway.db", "--provider-base-url", *sim_url,
                      "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl",
-                     std::to_string(kShortFlowTtl), "--public-url", *gw_url};
+                     std::to_string(kShortFlowTtl), "--public-url", *gw_url,
+                     "--webhook-poll-ms", "100", "--webhook-retry-base-ms", "200"};
     short_gw.log_path = dir + "/gateway-short-flow.log";
     auto url = startServer(short_gw, "/healthz");
     if (!url) return std::unexpected(url.error());

@@ -222,14 +222,6 @@ TEST(Management, DeletedRedirectUri) {
   });
 }
 
-Credential linked(CheckContext& c, const App& app) {
-  Flow flow(c.world(), &c.trace());
-  const std::string code = must(approvedCode(flow, app, c.world().integratorUri(),
-                                             c.world().integratorUri(), "management"),
-                                "approved flow");
-  return must(flow.exchange(app, code), "code exchange");
-}
-
 TEST(Management, DeleteCredential) {
   runCheck({"credentials.delete", "", ""}, [](CheckContext& c) {
     const App app = primaryApp(c);

@@ -22,6 +22,14 @@ std::string lower(std::string s) {
   return s;
 }
 
+Credential linked(CheckContext& c, const App& app) {
+  Flow flow(c.world(), &c.trace());
+  const std::string code = must(approvedCode(flow, app, c.world().integratorUri(),
+                                             c.world().integratorUri(), "management"),
+                                "approved flow");
+  return must(flow.exchange(app, code), "code exchange");
+}
+
 App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
 
 std::string refusedWithoutRedirect(const HttpResponse& r, PageKind kind) {

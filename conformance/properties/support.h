@@ -59,6 +59,8 @@ std::string lower(std::string s);
 
 // The stack's OAuth app for the check's provider; fails the check when it cannot be set up.
 App primaryApp(CheckContext& c);
+// A credential of `app` made by an approved flow and its code exchange (fails the check else).
+Credential linked(CheckContext& c, const App& app);
 
 // Clears the simulator's faults and `slug`'s run-time behaviours when a check ends, whatever
 // happened.
