@@ -1,6 +1,9 @@
 // The gateway binary: the composition root. Owns every long-lived object, wires them, serves.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "core/crypto.h"
@@ -10,9 +13,13 @@
 #include "core/worker_pool.h"
 #include "gateway/api_handlers.h"
 #include "gateway/catalogue.h"
+#include "gateway/clock_file.h"
+#include "gateway/credential_events.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/key_rotation.h"
 #include "gateway/master_key.h"
 #include "gateway/options.h"
+#include "gateway/refresher.h"
 #include "gateway/router.h"
 #include "gateway/store_open.h"
 #include "web/server.h"
@@ -44,7 +51,10 @@ int main(int argc, char** argv) {
   web::prepareSignals();  // before any thread starts
 
   SystemRandom random;
-  SystemClock clock;
+  SystemClock system_clock;
+  std::optional<FileOffsetClock> file_clock;  // --clock-file: tests only
+  if (options->clock_file) file_clock.emplace(*options->clock_file);
+  const Clock& clock = file_clock ? static_cast<const Clock&>(*file_clock) : system_clock;
   if (options->command == Options::Command::kMigrate) {
     // Migrations read and seal nothing: no master key needed.
     KeyRing no_keys(random);
@@ -76,10 +86,23 @@ int main(int argc, char** argv) {
     std::cerr << "gateway: master key: " << ok.error().message << "\n";
     return 2;
   }
-  for (const auto& old : options->old_master_keys) {
+  std::vector<std::string> old_keys = options->old_master_keys;
+  if (options->old_master_keys_file) {
+    std::ifstream in(*options->old_master_keys_file);
+    if (!in) {
+      std::cerr << "gateway: --old-master-keys-file: cannot read "
+                << *options->old_master_keys_file << "\n";
+      return 2;
+    }
+    for (std::string line; std::getline(in, line);) {
+      if (line.find_first_not_of(" \t\r") != std::string::npos) old_keys.push_back(line);
+    }
+  }
+  for (const auto& old : old_keys) {
     auto bytes = loadMasterKey({old, std::nullopt, false, ""}, random);
     if (!bytes || !keys.addKey(masterKeyId(*bytes), *bytes)) {
-      std::cerr << "gateway: LINKGATE_OLD_MASTER_KEYS: each must be 32 bytes in base64\n";
+      std::cerr << "gateway: old master keys: each must be 32 bytes in base64 (and differ "
+                   "from the master key)\n";
       return 2;
     }
   }
@@ -95,6 +118,23 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::cout << api_key << std::endl;
+    return 0;
+  }
+  if (options->command == Options::Command::kRotateMasterKey) {
+    KeyRotationOptions rotation;
+    rotation.batch = static_cast<size_t>(options->rotate_batch);
+    rotation.throttle = options->rotate_throttle;
+    auto done = rotateMasterKey((*store)->database(), keys, rotation, unixSeconds(clock.now()),
+                                [](const std::string& line) {
+                                  std::cout << "rotate-master-key: " << line << std::endl;
+                                });
+    if (!done) {
+      std::cerr << "gateway: rotate-master-key: " << done.error().message << "\n";
+      return 1;
+    }
+    std::cout << "rotate-master-key: the database now opens with the master key alone; remove "
+                 "the old keys (LINKGATE_OLD_MASTER_KEYS, --old-master-keys-file)"
+              << std::endl;
     return 0;
   }
   auto catalogue = Catalogue::load(options->catalogue_dir);
@@ -123,6 +163,22 @@ int main(int argc, char** argv) {
   FlowHandlers flows(services);
   ApiHandlers api(services, options->api_key);
   Router router(services, flows, api, &provider_pool, &disk_pool);
+  LogCredentialEvents events;  // until the webhook outbox takes credential.refresh_failed
+  services.events = &events;
+  std::unique_ptr<Refresher> refresher;
+  if (options->refresh.interval.count() > 0) {
+    RefresherOptions ro;
+    ro.interval = options->refresh.interval;
+    ro.window = options->refresh.window;
+    ro.jitter = options->refresh.jitter_percent / 100.0;
+    ro.per_provider = static_cast<size_t>(options->refresh.concurrency);
+    ro.idle_margin = options->refresh.idle_margin;
+    char host[256] = {};
+    (void)::gethostname(host, sizeof host - 1);
+    const std::string owner = std::string(host) + ":" + std::to_string(::getpid()) + ":" +
+                              randomToken(random, 64);
+    refresher = std::make_unique<Refresher>(services, api, ro, owner);
+  }
 
   web::ServerOptions server_options;
   server_options.address = options->address;
@@ -145,7 +201,9 @@ int main(int argc, char** argv) {
                                                                  *options->provider_base_url
                                                            : std::string())
             << std::endl;
+  if (refresher) refresher->start();
   web::waitForShutdownSignal();
+  if (refresher) refresher->stop();
   server.stop();
   return 0;
 }

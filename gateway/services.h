@@ -9,6 +9,7 @@
 #include "core/http_client.h"
 #include "core/random.h"
 #include "gateway/catalogue.h"
+#include "gateway/credential_events.h"
 #include "gateway/jwks_cache.h"
 #include "gateway/provider_urls.h"
 #include "gateway/store.h"
@@ -35,6 +36,7 @@ struct Services {
   RandomSource& random;
   ProviderUrls urls;
   std::shared_ptr<JwksCache> jwks;  // OpenID providers' keys (SPEC §8)
+  CredentialEvents* events = nullptr;  // issue 13: credential.refresh_failed (main() sets it)
 
   Services(GatewayConfig c, const Catalogue& cat, Store& s, HttpClient& h, const Clock& clk,
            RandomSource& r)

@@ -56,6 +56,17 @@ class SqlStore : public Store {
   Result<bool> consumeCode(const std::string& code, const std::string& app_id,
                            int64_t now) override;
 
+  // ---- background refresher (issue 13; store_sql_refresh.cc) ----
+  Result<std::vector<RefreshCandidate>> refreshCandidates(const RefreshQuery& query) override;
+  Result<std::optional<int>> claimRefreshLease(const std::string& credential_id,
+                                               const std::string& owner, int64_t now,
+                                               int64_t until) override;
+  Status releaseRefreshLease(const std::string& credential_id, const std::string& owner,
+                             int failures, int64_t retry_at) override;
+  // The refresher's columns of a credential (its token expiry, whether it can be refreshed),
+  // written with every save of the credential, on the same connection.
+  static Status writeRefreshColumns(SqlConnection& c, const Credential& credential);
+
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
   // starting together migrate once. Fails "store_schema" (e.g. a newer schema than ours).
