@@ -1,6 +1,7 @@
 // The integrator's management API under /v1 (SPEC §3), bearer API keys, JSON in and out.
 // Every handler returns a plain response; refresh() and accessToken() call the provider.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "gateway/errors.h"
+#include "gateway/refresh_outcome.h"
 #include "gateway/services.h"
 #include "web/http.h"
 
@@ -66,6 +68,10 @@ class ApiHandlers {
                                const std::string& id);
   web::Response redeliver(const std::string& account, const std::string& id,
                           const std::string& delivery_id);
+  // The background refresher's step (gateway/refresher.h): under the same single-flight lock
+  // as the API paths, re-reads credential id and refreshes it iff `due` still holds for it.
+  RefreshAttempt refreshIfDue(const std::string& id,
+                              const std::function<bool(const Credential&)>& due);
 
   static constexpr std::string_view kDefaultAccount = "default";
   static constexpr int64_t kDefaultPageSize = 1000, kMaxPageSize = 1000;
@@ -79,7 +85,9 @@ class ApiHandlers {
   GwResult<Imported> importOne(const Json& body, const std::string& account);
 
   // Refreshes the credential at the provider and stores the result (serialized per credential).
-  GwResult<Credential> refreshLocked(const Credential& credential);
+  // On failure *failure (if given) says whether it was transient or permanent.
+  GwResult<Credential> refreshLocked(const Credential& credential,
+                                     RefreshFailure* failure = nullptr);
   // Waits until this caller alone may refresh credential id, in this process and in every
   // other gateway instance on the same store (Store::lock).
   GwResult<std::unique_ptr<RefreshGuard>> holdRefresh(const std::string& id);

@@ -405,6 +405,12 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     ObjectReader r(*t, "refresh");
     readIssued(r, d.refresh);
     r.enumeration("rotation", d.refresh.rotation, kRotation);
+    if (const Json* idle = r.get("idle_revocation_days")) {
+      if (!idle->is_number_integer() || idle->get<int64_t>() < 1 || idle->get<int64_t>() > 3650) {
+        bad("refresh.idle_revocation_days", "must be an integer in [1, 3650]");
+      }
+      d.refresh.idle_revocation_days = idle->get<int64_t>();
+    }
     readTokenRequest(r, d.refresh_request, true, false);
     if (const Json* resp = r.get("response")) {
       ObjectReader rr(*resp, "refresh.response");

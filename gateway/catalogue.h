@@ -100,6 +100,9 @@ struct RefreshPolicy {
   std::string issued_scope;   // kScope
   NameValues issued_param;    // kAuthorizeParam
   Rotation rotation = Rotation::kUnknown;
+  // The provider revokes a refresh token unused for this long (Xero 60 days, Atlassian 90):
+  // the background refresher exercises it before then (issue 13). 0 = not known to.
+  int64_t idle_revocation_days = 0;
 };
 
 struct ApiDialect {

@@ -292,7 +292,8 @@ web::Response ApiHandlers::exportCredentials(const std::string& account) {
   return r;
 }
 
-GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
+GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential,
+                                                RefreshFailure* failure) {
   auto app = s_.store.findApp(credential.app_id);
   if (!app) return std::unexpected(storeUnavailable());
   if (!*app) {
@@ -321,6 +322,7 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   auto response = callProvider(s_, dialect->slug, CallKind::kRefresh, *request);
   if (!response) {
     s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);
+    if (failure) *failure = transportFailure(response.error().id);
     return gwFail(Code::kProviderExchangeFailed,
                   dialect->display_name + " refresh failed: " + response.error().id);
   }
@@ -328,9 +330,12 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   Credential updated = credential;
   updated.updated_at = s_.now();
   if (!tokens) {
-    const bool provider_said_no = tokens.error().id == "provider_error" && response->status < 500;
-    if (provider_said_no) {
-      // SPEC §3: invalid_grant (or the provider's word for it) marks the credential unhealthy.
+    auto code = providerErrorCode(dialect->refreshResponse(), *response);
+    RefreshFailure f = answerFailure(*response, tokens.error(), code, s_.clock.now());
+    if (failure) *failure = f;
+    if (f.kind == RefreshFailureKind::kPermanent) {
+      // SPEC §3: invalid_grant (or the provider's word for it) marks the credential unhealthy;
+      // 429/5xx and "try later" codes are transient (refresh_outcome.h) and change nothing.
       updated.health_status = "error";
       updated.health_detail = tokens.error().message;
       // Issue #13: a permanent refresh failure is told to the integrator (same transaction).
@@ -339,7 +344,6 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
           {credentialEvent(kCredentialRefreshFailed, updated, s_.clock, s_.random)});
       s_.metrics->refresh(dialect->slug, RefreshOutcome::kPermanent);
       GatewayError e = gwError(Code::kProviderExchangeFailed, tokens.error().message);
-      auto code = providerErrorCode(dialect->refreshResponse(), *response);
       e.wire_override = code && *code == "invalid_grant" ? "invalid_grant" : "server_error";
       return std::unexpected(e);
     }
@@ -413,6 +417,40 @@ GwResult<std::unique_ptr<RefreshGuard>> ApiHandlers::holdRefresh(const std::stri
   }
   guard->shared = std::move(*shared);
   return guard;
+}
+
+RefreshAttempt ApiHandlers::refreshIfDue(const std::string& id,
+                                         const std::function<bool(const Credential&)>& due) {
+  RefreshAttempt attempt;
+  auto guard = holdRefresh(id);
+  if (!guard) {
+    attempt.failure = transportFailure(guard.error().description);
+    return attempt;
+  }
+  auto fresh = s_.store.findCredential(id);  // another caller or instance may have refreshed it
+  if (!fresh) {
+    attempt.failure = transportFailure("store unavailable");
+    return attempt;
+  }
+  if (!*fresh) {
+    attempt.result = RefreshAttempt::Result::kGone;
+    return attempt;
+  }
+  if (!due(**fresh)) {
+    attempt.result = RefreshAttempt::Result::kNotDue;
+    return attempt;
+  }
+  RefreshFailure failure;
+  auto refreshed = refreshLocked(**fresh, &failure);
+  if (refreshed) {
+    attempt.result = RefreshAttempt::Result::kRefreshed;
+  } else {
+    if (failure.detail.empty()) {
+      failure.detail = refreshed.error().description;
+    }
+    attempt.failure = failure;
+  }
+  return attempt;
 }
 
 web::Response ApiHandlers::refreshCredential(const std::string& account, const std::string& id) {

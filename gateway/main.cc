@@ -1,7 +1,10 @@
 // The gateway binary: the composition root. Owns every long-lived object, wires them, serves.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "core/crypto.h"
@@ -11,10 +14,13 @@
 #include "core/worker_pool.h"
 #include "gateway/api_handlers.h"
 #include "gateway/catalogue.h"
+#include "gateway/clock_file.h"
 #include "gateway/flow_handlers.h"
+#include "gateway/key_rotation.h"
 #include "gateway/log.h"
 #include "gateway/master_key.h"
 #include "gateway/options.h"
+#include "gateway/refresher.h"
 #include "gateway/router.h"
 #include "gateway/store_open.h"
 #include "gateway/webhook_worker.h"
@@ -63,7 +69,10 @@ int main(int argc, char** argv) {
   web::prepareSignals();  // before any thread starts
 
   SystemRandom random;
-  SystemClock clock;
+  SystemClock system_clock;
+  std::optional<FileOffsetClock> file_clock;  // --clock-file: tests only
+  if (options->clock_file) file_clock.emplace(*options->clock_file);
+  const Clock& clock = file_clock ? static_cast<const Clock&>(*file_clock) : system_clock;
   if (options->command == Options::Command::kMigrate) {
     // Migrations read and seal nothing: no master key needed.
     KeyRing no_keys(random);
@@ -108,10 +117,23 @@ int main(int argc, char** argv) {
     std::cerr << "gateway: master key: " << ok.error().message << "\n";
     return 2;
   }
-  for (const auto& old : options->old_master_keys) {
+  std::vector<std::string> old_keys = options->old_master_keys;
+  if (options->old_master_keys_file) {
+    std::ifstream in(*options->old_master_keys_file);
+    if (!in) {
+      std::cerr << "gateway: --old-master-keys-file: cannot read "
+                << *options->old_master_keys_file << "\n";
+      return 2;
+    }
+    for (std::string line; std::getline(in, line);) {
+      if (line.find_first_not_of(" \t\r") != std::string::npos) old_keys.push_back(line);
+    }
+  }
+  for (const auto& old : old_keys) {
     auto bytes = loadMasterKey({old, std::nullopt, false, ""}, random);
     if (!bytes || !keys.addKey(masterKeyId(*bytes), *bytes)) {
-      std::cerr << "gateway: LINKGATE_OLD_MASTER_KEYS: each must be 32 bytes in base64\n";
+      std::cerr << "gateway: old master keys: each must be 32 bytes in base64 (and differ "
+                   "from the master key)\n";
       return 2;
     }
   }
@@ -132,6 +154,23 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::cout << api_key << std::endl;
+    return 0;
+  }
+  if (options->command == Options::Command::kRotateMasterKey) {
+    KeyRotationOptions rotation;
+    rotation.batch = static_cast<size_t>(options->rotate_batch);
+    rotation.throttle = options->rotate_throttle;
+    auto done = rotateMasterKey((*store)->database(), keys, rotation, unixSeconds(clock.now()),
+                                [](const std::string& line) {
+                                  std::cout << "rotate-master-key: " << line << std::endl;
+                                });
+    if (!done) {
+      std::cerr << "gateway: rotate-master-key: " << done.error().message << "\n";
+      return 1;
+    }
+    std::cout << "rotate-master-key: the database now opens with the master key alone; remove "
+                 "the old keys (LINKGATE_OLD_MASTER_KEYS, --old-master-keys-file)"
+              << std::endl;
     return 0;
   }
   auto catalogue = Catalogue::load(options->catalogue_dir);
@@ -171,6 +210,21 @@ int main(int argc, char** argv) {
   WebhookWorker webhooks(**store, http, clock, random, webhook_config,
                          WebhookWorker::newOwner(random));
   webhooks.start();
+  // The background refresher (issue 13); credential.refresh_failed goes through the outbox.
+  std::unique_ptr<Refresher> refresher;
+  if (options->refresh.interval.count() > 0) {
+    RefresherOptions ro;
+    ro.interval = options->refresh.interval;
+    ro.window = options->refresh.window;
+    ro.jitter = options->refresh.jitter_percent / 100.0;
+    ro.per_provider = static_cast<size_t>(options->refresh.concurrency);
+    ro.idle_margin = options->refresh.idle_margin;
+    char hostname[256] = {};
+    (void)::gethostname(hostname, sizeof hostname - 1);
+    const std::string owner = std::string(hostname) + ":" + std::to_string(::getpid()) + ":" +
+                              randomToken(random, 64);
+    refresher = std::make_unique<Refresher>(services, api, ro, owner);
+  }
 
   web::ServerOptions server_options;
   server_options.address = options->address;
@@ -203,7 +257,9 @@ int main(int argc, char** argv) {
                           {});
     }
   }
+  if (refresher) refresher->start();
   web::waitForShutdownSignal();
+  if (refresher) refresher->stop();
   server.stop();
   webhooks.stop();
   services.log->flush();

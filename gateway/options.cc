@@ -27,6 +27,19 @@ Status checkUrl(const std::string& flag, const std::string& text) {
   return {};
 }
 
+// "N" seconds or "Nms" milliseconds, within [0, max_ms].
+Result<std::chrono::milliseconds> duration(const std::string& flag, const std::string& text,
+                                           long max_ms) {
+  const bool ms = text.size() > 2 && text.ends_with("ms");
+  auto n = number(flag, ms ? text.substr(0, text.size() - 2) : text, 0,
+                  ms ? max_ms : max_ms / 1000);
+  if (!n) {
+    return fail("bad_flag", flag + ": expected seconds (30) or milliseconds (500ms), got \"" +
+                                text + "\"");
+  }
+  return std::chrono::milliseconds(ms ? *n : *n * 1000);
+}
+
 std::string trimSlash(std::string s) {
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   return s;
@@ -43,6 +56,10 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
        gateway create-api-key --db PATH [--account NAME] [--master-key-file PATH] [--dev]
                               [--create-db]  (a new SQLite file only with --create-db)
        gateway migrate --db PATH|URI     apply pending schema migrations, print the version
+       gateway rotate-master-key --db PATH|URI [--batch-size N] [--throttle-ms MS]
+                 re-seal every stored secret under the master key (LINKGATE_MASTER_KEY or
+                 --master-key-file); the old keys must be in LINKGATE_OLD_MASTER_KEYS or
+                 --old-master-keys-file. Online, resumable; see README "Master-key rotation"
        gateway --help
 
   --port N               listen port (0 = any free port); env LINKGATE_PORT (default 8080)
@@ -72,6 +89,16 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
                          with jitter (5000); --webhook-max-attempts N then "failed" (12)
   LINKGATE_API_KEY       accepted as a management API key (account "default")
   LINKGATE_OLD_MASTER_KEYS  comma-separated base64 keys of before a rotation (read only)
+  --old-master-keys-file P  the same, one key per line; env LINKGATE_OLD_MASTER_KEYS_FILE
+  --refresh-interval T   background refresher: a pass every T (30 = seconds, 500ms); 0 = off
+                         (default); env LINKGATE_REFRESH_INTERVAL
+  --refresh-window S     refresh what expires within S seconds (600); LINKGATE_REFRESH_WINDOW
+  --refresh-jitter P     each wait is the interval +- P percent (10); LINKGATE_REFRESH_JITTER
+  --refresh-concurrency N  refreshes at once per provider (4); LINKGATE_REFRESH_CONCURRENCY
+  --refresh-idle-margin S  exercise refresh tokens of providers that revoke idle ones this long
+                         before they would (604800 = 7 days); LINKGATE_REFRESH_IDLE_MARGIN
+  --batch-size N, --throttle-ms MS  rotate-master-key: rows per transaction (100), pause (0)
+  --clock-file P         TESTS ONLY: the clock is system time + the seconds in file P
 
 On start the first stdout line is "listening on http://ADDR:PORT".
 )";
@@ -148,6 +175,66 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
       {"--master-key-file", "LINKGATE_MASTER_KEY_FILE",
        [&](const std::string& v) -> Status {
          o.master_key_file = v;
+         return {};
+       }},
+      {"--old-master-keys-file", "LINKGATE_OLD_MASTER_KEYS_FILE",
+       [&](const std::string& v) -> Status {
+         o.old_master_keys_file = v;
+         return {};
+       }},
+      {"--refresh-interval", "LINKGATE_REFRESH_INTERVAL",
+       [&](const std::string& v) -> Status {
+         auto d = duration("--refresh-interval", v, 86'400'000);
+         if (!d) return std::unexpected(d.error());
+         o.refresh.interval = *d;
+         return {};
+       }},
+      {"--refresh-window", "LINKGATE_REFRESH_WINDOW",
+       [&](const std::string& v) -> Status {
+         auto n = number("--refresh-window", v, 0, 7 * 86400);
+         if (!n) return std::unexpected(n.error());
+         o.refresh.window = std::chrono::seconds(*n);
+         return {};
+       }},
+      {"--refresh-jitter", "LINKGATE_REFRESH_JITTER",
+       [&](const std::string& v) -> Status {
+         auto n = number("--refresh-jitter", v, 0, 50);
+         if (!n) return std::unexpected(n.error());
+         o.refresh.jitter_percent = static_cast<int>(*n);
+         return {};
+       }},
+      {"--refresh-concurrency", "LINKGATE_REFRESH_CONCURRENCY",
+       [&](const std::string& v) -> Status {
+         auto n = number("--refresh-concurrency", v, 1, 64);
+         if (!n) return std::unexpected(n.error());
+         o.refresh.concurrency = static_cast<int>(*n);
+         return {};
+       }},
+      {"--refresh-idle-margin", "LINKGATE_REFRESH_IDLE_MARGIN",
+       [&](const std::string& v) -> Status {
+         auto n = number("--refresh-idle-margin", v, 0, 365 * 86400);
+         if (!n) return std::unexpected(n.error());
+         o.refresh.idle_margin = std::chrono::seconds(*n);
+         return {};
+       }},
+      {"--batch-size", nullptr,
+       [&](const std::string& v) -> Status {
+         auto n = number("--batch-size", v, 1, 10000);
+         if (!n) return std::unexpected(n.error());
+         o.rotate_batch = static_cast<int>(*n);
+         return {};
+       }},
+      {"--throttle-ms", nullptr,
+       [&](const std::string& v) -> Status {
+         auto n = number("--throttle-ms", v, 0, 60000);
+         if (!n) return std::unexpected(n.error());
+         o.rotate_throttle = std::chrono::milliseconds(*n);
+         return {};
+       }},
+      {"--clock-file", nullptr,
+       [&](const std::string& v) -> Status {
+         if (v.empty()) return fail("bad_flag", "--clock-file: must not be empty");
+         o.clock_file = v;
          return {};
        }},
       {"--account", nullptr,
@@ -238,6 +325,9 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
     i = 1;
   } else if (!args.empty() && args[0] == "migrate") {
     o.command = Options::Command::kMigrate;
+    i = 1;
+  } else if (!args.empty() && args[0] == "rotate-master-key") {
+    o.command = Options::Command::kRotateMasterKey;
     i = 1;
   }
   for (; i < args.size(); ++i) {

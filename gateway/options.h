@@ -12,7 +12,7 @@
 namespace linkgate::gateway {
 
 struct Options {
-  enum class Command { kServe, kCreateApiKey, kMigrate, kHelp };
+  enum class Command { kServe, kCreateApiKey, kMigrate, kRotateMasterKey, kHelp };
   Command command = Command::kServe;
   std::string address = "127.0.0.1";
   int port = 8080;
@@ -42,6 +42,20 @@ struct Options {
   struct Webhooks {
     int64_t poll_ms = 1000, timeout_ms = 10000, retry_base_ms = 5000, max_attempts = 12;
   } webhooks;
+
+  // ---- issue 13: background refresher, master-key rotation, test clock ----
+  struct Refresh {
+    std::chrono::milliseconds interval{0};  // --refresh-interval; 0 = no background refresher
+    std::chrono::seconds window{600};       // --refresh-window
+    int jitter_percent = 10;                // --refresh-jitter
+    int concurrency = 4;                    // --refresh-concurrency (per provider)
+    std::chrono::seconds idle_margin{7 * 86400};  // --refresh-idle-margin
+  } refresh;
+  // --old-master-keys-file: one base64 key per line, like LINKGATE_OLD_MASTER_KEYS.
+  std::optional<std::string> old_master_keys_file;
+  int rotate_batch = 100;                     // rotate-master-key --batch-size
+  std::chrono::milliseconds rotate_throttle{0};  // rotate-master-key --throttle-ms
+  std::optional<std::string> clock_file;      // --clock-file (tests only)
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

@@ -79,5 +79,41 @@ TEST(Options, PostgresUriPoolAndMigrate) {
   EXPECT_NE(usage().find("gateway migrate"), std::string::npos);
 }
 
+TEST(Options, RefresherRotationAndTestClock) {
+  auto d = parse({"--db", "x"});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->refresh.interval.count(), 0) << "the refresher is off unless asked for";
+  EXPECT_EQ(d->refresh.window, std::chrono::seconds(600));
+  EXPECT_FALSE(d->clock_file);
+  auto o = parse({"--db", "x", "--refresh-interval", "250ms", "--refresh-window", "900",
+                  "--refresh-jitter", "20", "--refresh-concurrency", "3",
+                  "--refresh-idle-margin", "86400", "--clock-file", "/tmp/c"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->refresh.interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(o->refresh.window, std::chrono::seconds(900));
+  EXPECT_EQ(o->refresh.jitter_percent, 20);
+  EXPECT_EQ(o->refresh.concurrency, 3);
+  EXPECT_EQ(o->refresh.idle_margin, std::chrono::seconds(86400));
+  EXPECT_EQ(o->clock_file, "/tmp/c");
+  auto env = parse({"--db", "x"}, {{"LINKGATE_REFRESH_INTERVAL", "30"}});
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->refresh.interval, std::chrono::milliseconds(30000));
+  for (const char* bad : {"x", "-1", "5s", "ms", "99999999999"}) {
+    EXPECT_FALSE(parse({"--db", "x", "--refresh-interval", bad})) << bad;
+  }
+  EXPECT_FALSE(parse({"--db", "x", "--refresh-jitter", "51"}));
+  EXPECT_FALSE(parse({"--db", "x", "--refresh-concurrency", "0"}));
+  auto r = parse({"rotate-master-key", "--db", "x", "--batch-size", "25", "--throttle-ms", "5",
+                  "--old-master-keys-file", "/k"});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->command, Options::Command::kRotateMasterKey);
+  EXPECT_EQ(r->rotate_batch, 25);
+  EXPECT_EQ(r->rotate_throttle, std::chrono::milliseconds(5));
+  EXPECT_EQ(r->old_master_keys_file, "/k");
+  EXPECT_FALSE(parse({"rotate-master-key", "--db", "x", "--batch-size", "0"}));
+  EXPECT_NE(usage().find("gateway rotate-master-key"), std::string::npos);
+  EXPECT_NE(usage().find("TESTS ONLY"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace linkgate::gateway

@@ -21,12 +21,16 @@ const HeaderList kJson = {{"Content-Type", "application/json"}};
 
 Result<std::unique_ptr<PgStack>> PgStack::start(const PgStackOptions& options) {
   std::unique_ptr<PgStack> s(new PgStack());
-  std::string why;
-  s->cluster = PgTestCluster::shared(&why);
-  if (s->cluster == nullptr) return fail("stack", why);
-  auto uri = s->cluster->createDatabase();
-  if (!uri) return std::unexpected(uri.error());
-  s->db_uri = *uri;
+  if (options.db.empty()) {
+    std::string why;
+    s->cluster = PgTestCluster::shared(&why);
+    if (s->cluster == nullptr) return fail("stack", why);
+    auto uri = s->cluster->createDatabase();
+    if (!uri) return std::unexpected(uri.error());
+    s->db_uri = *uri;
+  } else {
+    s->db_uri = options.db;
+  }
   s->public_url = options.public_url;
   std::vector<std::string> sim_argv = {binDir() + "/simulator", "--port", "0", "--profiles",
                                        sourceDir() + "/fixtures/providers"};
@@ -43,8 +47,10 @@ Result<std::unique_ptr<PgStack>> PgStack::start(const PgStackOptions& options) {
                                      "--public-url", s->public_url,
                                      "--catalogue", sourceDir() + "/gateway/catalogue"};
     argv.insert(argv.end(), options.gateway_args.begin(), options.gateway_args.end());
-    auto gw = ChildProcess::start(argv, {std::string("LINKGATE_API_KEY=") + kApiKey,
-                                         std::string("LINKGATE_MASTER_KEY=") + kMasterKey});
+    std::vector<std::string> env = {std::string("LINKGATE_API_KEY=") + kApiKey,
+                                    std::string("LINKGATE_MASTER_KEY=") + kMasterKey};
+    env.insert(env.end(), options.gateway_env.begin(), options.gateway_env.end());
+    auto gw = ChildProcess::start(argv, env);
     if (!gw) return std::unexpected(gw.error());
     s->gateways.push_back(std::move(*gw));
   }
@@ -77,16 +83,18 @@ std::string PgStack::onInstance(size_t i, const std::string& public_location) co
   return url(i) + public_location.substr(public_url.size());
 }
 
-Result<std::string> PgStack::createApp(const std::string& client_id, const std::string& secret) {
+Result<std::string> PgStack::createApp(const std::string& client_id, const std::string& secret,
+                                      const std::string& provider) {
   auto client = call("POST", simulator->url() + "/_sim/clients",
-                     dumpJson(Json{{"provider", "generic"},
+                     dumpJson(Json{{"provider", provider},
                                    {"client_id", client_id},
                                    {"client_secret", secret},
-                                   {"redirect_uris", {public_url + "/link/oauth2/callback/generic"}}}),
+                                   {"redirect_uris", {public_url + "/link/oauth2/callback/" +
+                                                      provider}}}),
                      kJson);
   if (client.status != 201) return fail("stack", "sim client: " + client.body);
   auto app = api(0, "POST", "/v1/oauth-apps",
-                 dumpJson(Json{{"provider", "generic"},
+                 dumpJson(Json{{"provider", provider},
                                {"client_id", client_id},
                                {"client_secret", secret}}));
   if (app.status != 201) return fail("stack", "oauth app: " + app.body);
@@ -99,10 +107,11 @@ Result<std::string> PgStack::createApp(const std::string& client_id, const std::
 }
 
 Result<PgStack::Started> PgStack::startFlow(size_t i, const std::string& app_id,
+                                           const std::string& provider,
                                            const std::string& end_user_id) {
   Params q;
   q.add("client_id", app_id);
-  q.add("redirect_uri", "http://127.0.0.1:4321/done/generic");
+  q.add("redirect_uri", "http://127.0.0.1:4321/done/" + provider);
   q.add("state", "multi");
   if (!end_user_id.empty()) q.add("end_user_id", end_user_id);
   auto r = call("GET", url(i) + "/link/oauth2/start?" + q.toQuery());
@@ -146,8 +155,9 @@ Result<int64_t> PgStack::journalMark() {
   return mark;
 }
 
-Result<int> PgStack::countAtProvider(const std::string& endpoint, int64_t mark) {
-  auto r = call("GET", simulator->url() + "/_sim/journal?provider=generic");
+Result<int> PgStack::countAtProvider(const std::string& endpoint, int64_t mark,
+                                     const std::string& provider) {
+  auto r = call("GET", simulator->url() + "/_sim/journal?provider=" + provider);
   auto j = parseJsonObject(r.body);
   if (r.status != 200 || !j) return fail("stack", "journal: " + r.body);
   int n = 0;

@@ -18,6 +18,8 @@ struct PgStackOptions {
   std::string public_url = "http://lb.invalid";  // what every instance calls itself
   std::vector<std::string> gateway_args;         // extra flags for every instance
   bool auto_approve = true;  // false: the simulator shows its consent page
+  std::string db;  // empty: a new PostgreSQL database; else this --db (e.g. a SQLite file)
+  std::vector<std::string> gateway_env;  // extra "NAME=value" for every instance
 };
 
 class PgStack {
@@ -42,13 +44,15 @@ class PgStack {
 
   // A generic-provider client at the simulator and its OAuth app + redirect URI at the
   // gateway (created through instance 0). Returns the app id.
-  Result<std::string> createApp(const std::string& client_id, const std::string& secret);
+  Result<std::string> createApp(const std::string& client_id, const std::string& secret,
+                                const std::string& provider = "generic");
   struct Started {
     std::string cookie, provider_location;
   };
   // GET /link/oauth2/start on instance i, answered 302 to the provider.
   // end_user_id: the integrator's end user, sent when not empty (issue 13).
   Result<Started> startFlow(size_t i, const std::string& app_id,
+                            const std::string& provider = "generic",
                             const std::string& end_user_id = "");
   // The provider's answer (auto-approve) sent to instance i's callback: the integrator's code.
   Result<std::string> finishFlow(size_t i, const Started& started);
@@ -57,7 +61,8 @@ class PgStack {
                       const std::string& code);
 
   // Journal entries of the simulator for endpoint ("token", "refresh", ...) after seq mark.
-  Result<int> countAtProvider(const std::string& endpoint, int64_t mark);
+  Result<int> countAtProvider(const std::string& endpoint, int64_t mark,
+                              const std::string& provider = "generic");
   Result<int64_t> journalMark();
 
   PgTestCluster* cluster = nullptr;

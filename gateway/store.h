@@ -124,6 +124,20 @@ struct AppDeletion {
   int64_t credentials = 0;
 };
 
+// ---- background refresher (issue 13): what is due, and who may refresh it ----
+// A credential the refresher should look at: its access token expires soon, or its refresh
+// token has been idle long enough that the provider would revoke it.
+struct RefreshCandidate {
+  std::string credential_id, provider;
+};
+struct RefreshQuery {
+  int64_t now = 0;
+  int64_t expires_before = 0;  // token expiry (Unix s) at or before this is due
+  // provider -> tokens last obtained at or before this are due (idle revocation)
+  std::vector<std::pair<std::string, int64_t>> idle_before;
+  size_t limit = 500;
+};
+
 // A held lock (see Store::lock); released when destroyed.
 class StoreLock {
  public:
@@ -251,6 +265,21 @@ class Store {
   // Records an attempt and releases the lease; false when owner no longer holds it.
   virtual Result<bool> finishDelivery(const std::string& delivery_id, const std::string& owner,
                                       const DeliveryOutcome& outcome) = 0;
+  // ---- background refresher (issue 13) ----
+  // Healthy credentials with a refresh token that are due (RefreshQuery), not leased and not
+  // waiting for a retry, soonest expiry first. Credentials stored before the refresher existed
+  // are indexed on the way (their expiry is read from the sealed properties once).
+  virtual Result<std::vector<RefreshCandidate>> refreshCandidates(const RefreshQuery& query) = 0;
+  // Takes the refresh lease of a credential for owner until `until`, iff nobody holds an
+  // unexpired one and no retry is pending (retry_at <= now). The transient failures so far
+  // when taken, nullopt when another instance has it. Exactly one caller wins.
+  virtual Result<std::optional<int>> claimRefreshLease(const std::string& credential_id,
+                                                       const std::string& owner, int64_t now,
+                                                       int64_t until) = 0;
+  // Gives the lease back: failures = 0 and no retry after a success or a permanent failure;
+  // after a transient one the failure count and the time of the next attempt.
+  virtual Status releaseRefreshLease(const std::string& credential_id, const std::string& owner,
+                                     int failures, int64_t retry_at) = 0;
 };
 
 }  // namespace linkgate::gateway

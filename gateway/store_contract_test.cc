@@ -407,6 +407,13 @@ TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
   // ... nor the end-user column (issue 13).
   rawQuery("DROP INDEX credentials_end_user", {});
   rawQuery("ALTER TABLE credentials DROP COLUMN end_user_id", {});
+  // ... nor the refresher's columns and leases, nor the key-rotation progress (issue 13).
+  rawQuery("DROP INDEX credentials_refresh", {});
+  rawQuery("ALTER TABLE credentials DROP COLUMN token_expires_at", {});
+  rawQuery("ALTER TABLE credentials DROP COLUMN refreshable", {});
+  for (const char* table : {"refresh_leases", "key_rotation"}) {
+    rawQuery(std::string("DROP TABLE ") + table, {});
+  }
   rawQuery("UPDATE schema_version SET version = 1", {});
   reopen();
   ASSERT_NE(store_, nullptr);

@@ -100,8 +100,29 @@ ALTER TABLE credentials ADD COLUMN end_user_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX credentials_end_user ON credentials(account_id, end_user_id);
 )sql";
 
-constexpr std::array<const char*, 7> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                                 kVersion5, kWebhooks, kVersionEndUser};
+// Version 8, background refresher (issue 13): each credential's token expiry and whether it can be
+// refreshed (NULL = stored before this version, indexed by the refresher on its first pass;
+// "no expiry" is year 9999), and one refresh lease per credential among all instances.
+constexpr const char* kRefresher = R"sql(
+ALTER TABLE credentials ADD COLUMN token_expires_at INT64;
+ALTER TABLE credentials ADD COLUMN refreshable INTEGER;
+CREATE INDEX credentials_refresh ON credentials(refreshable, token_expires_at);
+CREATE TABLE refresh_leases (credential_id TEXT PRIMARY KEY, owner TEXT NOT NULL,
+                             lease_until INT64 NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+                             retry_at INT64 NOT NULL DEFAULT 0);
+)sql";
+
+// Version 9, master-key rotation (issue 13): per target key and table, how far re-sealing has come, so
+// `gateway rotate-master-key` resumes after a crash.
+constexpr const char* kKeyRotation = R"sql(
+CREATE TABLE key_rotation (target_key TEXT NOT NULL, table_name TEXT NOT NULL,
+                           cursor TEXT NOT NULL, resealed INT64 NOT NULL,
+                           updated_at INT64 NOT NULL, PRIMARY KEY (target_key, table_name));
+)sql";
+
+constexpr std::array<const char*, 9> kHistory = {kVersion1, kVersion2,       kVersion3,
+                                                 kVersion4, kVersion5,       kWebhooks,
+                                                 kVersionEndUser, kRefresher, kKeyRotation};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

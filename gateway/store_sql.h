@@ -13,6 +13,9 @@
 
 namespace linkgate::gateway {
 
+// The associated data of the master-key check row (store_sql_ops.cc, key_rotation.cc).
+inline constexpr std::string_view kKeyCheckAad = "key_check";
+
 class SqlStore : public Store {
  public:
   SqlStore(std::unique_ptr<SqlDatabase> db, const KeyRing& keys)
@@ -94,6 +97,16 @@ class SqlStore : public Store {
                                                        int64_t limit) override;
   Result<bool> finishDelivery(const std::string& delivery_id, const std::string& owner,
                               const DeliveryOutcome& outcome) override;
+  // ---- background refresher (issue 13; store_sql_refresh.cc) ----
+  Result<std::vector<RefreshCandidate>> refreshCandidates(const RefreshQuery& query) override;
+  Result<std::optional<int>> claimRefreshLease(const std::string& credential_id,
+                                               const std::string& owner, int64_t now,
+                                               int64_t until) override;
+  Status releaseRefreshLease(const std::string& credential_id, const std::string& owner,
+                             int failures, int64_t retry_at) override;
+  // The refresher's columns of a credential (its token expiry, whether it can be refreshed),
+  // written with every save of the credential, on the same connection.
+  static Status writeRefreshColumns(SqlConnection& c, const Credential& credential);
 
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes

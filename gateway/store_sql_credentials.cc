@@ -38,6 +38,7 @@ Status SqlStore::saveCredentialWithCode(const Credential& credential, const Auth
   SqlTransaction tx(**c, db_->dialect().begin);
   if (auto ok = tx.started(); !ok) return ok;
   if (auto r = (*c)->query(upsertCredentialSql(), *cp); !r) return std::unexpected(r.error());
+  if (auto ok = writeRefreshColumns(**c, credential); !ok) return ok;
   static const std::string sql =
       std::string("INSERT INTO codes (") + kCodeColumns + ") VALUES (?,?,?,?,?,?)";
   if (auto r = (*c)->query(sql, *kp); !r) return std::unexpected(r.error());
@@ -47,9 +48,13 @@ Status SqlStore::saveCredentialWithCode(const Credential& credential, const Auth
 Status SqlStore::saveCredential(const Credential& credential) {
   auto cp = credentialParams(credential, keys_);
   if (!cp) return std::unexpected(cp.error());
-  auto r = run(upsertCredentialSql(), *cp);
-  if (!r) return std::unexpected(r.error());
-  return {};
+  auto c = db_->acquire();
+  if (!c) return std::unexpected(c.error());
+  SqlTransaction tx(**c, db_->dialect().begin);
+  if (auto ok = tx.started(); !ok) return ok;
+  if (auto r = (*c)->query(upsertCredentialSql(), *cp); !r) return std::unexpected(r.error());
+  if (auto ok = writeRefreshColumns(**c, credential); !ok) return ok;
+  return tx.commit();
 }
 
 Result<std::optional<Credential>> SqlStore::findCredential(const std::string& id) {

@@ -4,7 +4,6 @@
 namespace linkgate::gateway {
 namespace {
 constexpr std::string_view kKeyCheckText = "linkgate key check v1";
-constexpr std::string_view kKeyCheckAad = "key_check";
 }  // namespace
 
 Result<StoreCounts> SqlStore::counts(int64_t now) {

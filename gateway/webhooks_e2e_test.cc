@@ -198,7 +198,7 @@ TEST(WebhooksPg, ARealFlowAndADeleteAreToldOnceSignedAndTokenFree) {
   EXPECT_EQ(listed.body.find(secret.substr(6)), std::string::npos) << "secret shown once";
   auto app = s.createApp("wh-flow", "wh-flow-secret");
   ASSERT_TRUE(app) << app.error().message;
-  auto started = s.startFlow(0, *app, "end-user-7");
+  auto started = s.startFlow(0, *app, "generic", "end-user-7");
   ASSERT_TRUE(started) << started.error().message;
   auto code = s.finishFlow(1, *started);
   ASSERT_TRUE(code) << code.error().message;
