@@ -195,7 +195,7 @@ TEST(Webhooks, SignedEvents) {
           [&](const auto& all) { return !about(all, type, id).empty(); }, kDeliveryWait);
       ASSERT_TRUE(arrived) << type << " was not delivered to " << rx->url("/hook/...")
                            << " within " << kDeliveryWait.count() << " s";
-      const ReceivedHook h = about(rx->all(), type, id).front();
+      ReceivedHook h = about(rx->all(), type, id).front();
       EXPECT_EQ(h.method, "POST");
       EXPECT_NE(h.headers["content-type"].find("application/json"), std::string::npos)
           << type << ": content-type " << h.headers["content-type"];
