@@ -1,6 +1,8 @@
 // Router: slug lookup, then the provider's endpoint patterns in a fixed order.
 #include "simulator/router.h"
 
+#include <algorithm>
+
 #include "core/params.h"
 
 namespace linkgate::sim {
@@ -46,7 +48,7 @@ const Provider* Router::find(std::string_view slug) const {
   return it == by_slug_.end() ? nullptr : it->second;
 }
 
-std::optional<RouteMatch> Router::match(std::string_view path) const {
+std::optional<RouteMatch> Router::match(std::string_view path, std::string_view method) const {
   if (!path.starts_with('/')) return std::nullopt;
   std::string_view rest = path.substr(1);
   size_t slash = rest.find('/');
@@ -78,8 +80,18 @@ std::optional<RouteMatch> Router::match(std::string_view path) const {
     candidates.push_back({&p->oidc->jwks, Route::kJwks});
     if (p->oidc->userinfo) candidates.push_back({&*p->oidc->userinfo, Route::kUserinfo});
   }
-  for (const auto& c : candidates) {
+  const auto& token_methods = p->profile.token.methods;
+  const bool get_is_authorize =
+      method == "GET" &&
+      std::find(token_methods.begin(), token_methods.end(), "GET") == token_methods.end();
+  for (auto c : candidates) {
     if (auto params = c.pattern->match(host_path)) {
+      if (c.route == Route::kToken && get_is_authorize) {
+        if (auto a = p->authorize.match(host_path)) {  // the same URL serves both
+          c = {&p->authorize, Route::kAuthorize};
+          params = std::move(a);
+        }
+      }
       m.route = c.route;
       m.params = std::move(*params);
       m.pattern = c.pattern;

@@ -43,7 +43,9 @@ class Router {
   static Result<Router> build(std::vector<Profile> profiles);
 
   // nullopt when the first path segment is no known provider (or the path has none).
-  std::optional<RouteMatch> match(std::string_view path) const;
+  // `method` only decides a path that is both the authorize and the token URL (Egnyte's
+  // /puboauth/token): a GET the token endpoint does not take is the authorization request.
+  std::optional<RouteMatch> match(std::string_view path, std::string_view method = {}) const;
   const Provider* find(std::string_view slug) const;
   const std::vector<std::unique_ptr<Provider>>& providers() const { return providers_; }
 

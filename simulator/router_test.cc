@@ -97,6 +97,30 @@ TEST_F(RouterTest, ExampleUrlsFollowTheMappingRule) {
   EXPECT_EQ(Router::apiMeUrl("http://h:1", *zendesk), "http://h:1/zendesk/api/me");
 }
 
+// One URL for both (Egnyte's /puboauth/token): a GET the token endpoint does not take is the
+// authorization request; a POST, and any request without a method, is the token request.
+TEST(RouterBuild, SameAuthorizeAndTokenUrlIsSplitByMethod) {
+  Profile p = testing::providerProfile("generic");
+  p.endpoints.authorize = p.endpoints.token;
+  auto r = Router::build({p});
+  ASSERT_TRUE(r) << r.error().message;
+  const std::string path = "/generic/generic.example/oauth/token";
+  EXPECT_EQ(r->match(path, "GET")->route, Route::kAuthorize);
+  EXPECT_EQ(r->match(path, "POST")->route, Route::kToken);
+  EXPECT_EQ(r->match(path)->route, Route::kToken);
+  p.token.methods = {"POST", "GET"};  // a token endpoint that takes GET keeps it
+  auto both = Router::build({p});
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->match(path, "GET")->route, Route::kToken);
+}
+
+TEST_F(RouterTest, DistinctUrlsIgnoreTheMethod) {
+  EXPECT_EQ(router_.match("/github/github.com/login/oauth/access_token", "GET")->route,
+            Route::kToken);
+  EXPECT_EQ(router_.match("/github/github.com/login/oauth/authorize", "POST")->route,
+            Route::kAuthorize);
+}
+
 TEST(RouterBuild, DuplicateSlugIsAnError) {
   Profile p = testing::providerProfile("generic");
   auto r = Router::build({p, p});

@@ -109,7 +109,7 @@ void Simulator::handle(web::Request request, web::Responder respond) {
     respond(std::move(r));
     return;
   }
-  auto match = router_.match(request.path);
+  auto match = router_.match(request.path, request.method);
   if (!match) {
     respond(web::Response::json(404, Json{{"error", "not_found"},
                                           {"error_description", "no such provider"}}));
