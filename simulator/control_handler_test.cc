@@ -90,7 +90,7 @@ TEST(Control, ProvidersListTheDiscoveryResources) {
       std::string url = entry["url"];
       std::string path = url.substr(std::string("http://sim.test").size());
       if (path.ends_with("{access_token}")) path.replace(path.size() - 14, 14, "tok");
-      auto m = s.sim->router().match(path);
+      auto m = s.sim->router().match(path.substr(0, path.find('?')));  // PayPal ?schema=...
       ASSERT_TRUE(m) << url;
       EXPECT_EQ(m->route, Route::kResource) << url;
     }

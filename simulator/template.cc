@@ -37,7 +37,8 @@ std::optional<std::string> checkName(std::string_view name, const PlaceholderRul
   static const std::set<std::string, std::less<>> kAlways = {"now", "now_ms", "now_ms_string",
                                                              "client_id"};
   static const std::set<std::string, std::less<>> kTokens = {
-      "access_token", "refresh_token", "token_type", "expires_in", "expires_at"};
+      "access_token", "refresh_token", "token_type", "expires_in", "expires_at",
+      "expires_at_rfc3339"};
   if (kAlways.contains(name)) return std::nullopt;
   if (kTokens.contains(name)) {
     if (rules.tokens) return std::nullopt;

@@ -18,7 +18,7 @@ using TemplateValues = std::map<std::string, Json, std::less<>>;
 
 // Which placeholders a template may use; validation rejects any other.
 struct PlaceholderRules {
-  bool tokens = false;  // access_token, refresh_token, token_type, expires_in, expires_at
+  bool tokens = false;  // access_token, refresh_token, token_type, expires_in, expires_at, expires_at_rfc3339
   bool scope = false;   // scope, scope_array
   bool errors = false;  // error, error_description
   bool user = false;    // user.FIELD with FIELD in user_fields

@@ -2,7 +2,9 @@
 #include "simulator/token_handler.h"
 
 #include <algorithm>
+#include <chrono>
 
+#include "core/clock.h"
 #include "core/crypto.h"
 #include "simulator/oauth_response.h"
 #include "simulator/profile_tolerance.h"
@@ -66,7 +68,10 @@ void addTokenValues(TemplateValues& v, const Issue& issue, const std::string& re
     case ExpiresIn::kAbsent: break;
     case ExpiresIn::kZero: v["expires_in"] = 0; break;
   }
-  if (ttl > 0) v["expires_at"] = unixSeconds(now) + ttl;
+  if (ttl > 0) {
+    v["expires_at"] = unixSeconds(now) + ttl;
+    v["expires_at_rfc3339"] = formatRfc3339(now + std::chrono::seconds(ttl));  // Square
+  }
 }
 
 // Template params of the authorization plus those matched at this endpoint.

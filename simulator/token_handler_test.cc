@@ -50,6 +50,34 @@ TEST(TokenEndpoint, SuccessIsJsonWithNoStore) {
   EXPECT_TRUE(j["refresh_token"].is_string());
 }
 
+// {expires_at_rfc3339}: the expiry as RFC 3339 text (Square's ObtainToken answers expires_at so).
+TEST(TokenEndpoint, ExpiresAtRendersAsRfc3339Text) {
+  Profile p = patchedGeneric("iso", [](Json& d) {
+    d["token"]["response"]["body"] = {{"access_token", "{access_token}"},
+                                      {"expires_at", "{expires_at_rfc3339}"},
+                                      {"expires_unix", "{expires_at}"}};
+  });
+  GenericSim s({p});
+  Json j = s.exchange(s.code({}, "iso"), "iso");
+  ASSERT_TRUE(j["expires_at"].is_string()) << j.dump();
+  const std::string text = j["expires_at"].get<std::string>();
+  EXPECT_EQ(text.size(), 20u) << text;  // 2026-01-02T03:04:05Z
+  EXPECT_EQ(text.back(), 'Z') << text;
+  auto parsed = parseRfc3339(text);
+  ASSERT_TRUE(parsed) << text;
+  EXPECT_EQ(*parsed, j["expires_unix"].get<int64_t>());
+  EXPECT_EQ(*parsed, unixSeconds(s.clock.now()) + 3600);
+
+  Profile never = patchedGeneric("iso0", [](Json& d) {
+    d["token"]["access_token_ttl_seconds"] = 0;
+    d["token"]["response"]["body"] = {{"access_token", "{access_token}"},
+                                      {"expires_at", "{expires_at_rfc3339}"}};
+  });
+  GenericSim s0({never});
+  EXPECT_FALSE(s0.exchange(s0.code({}, "iso0"), "iso0").contains("expires_at"))
+      << "a token that never expires has no expires_at";
+}
+
 TEST(TokenEndpoint, ClientAuthenticationIsExact) {
   GenericSim s;
   s.addClient("generic", "c:1", "s +/%", {GenericSim::kRedirect});
