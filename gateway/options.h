@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "gateway/abuse_config.h"
 
 namespace linkgate::gateway {
 
@@ -42,6 +43,8 @@ struct Options {
   struct Webhooks {
     int64_t poll_ms = 1000, timeout_ms = 10000, retry_base_ms = 5000, max_attempts = 12;
   } webhooks;
+  // Abuse limits (issue #15): abuse_options.cc.
+  AbuseConfig abuse;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

@@ -100,8 +100,17 @@ ALTER TABLE credentials ADD COLUMN end_user_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX credentials_end_user ON credentials(account_id, end_user_id);
 )sql";
 
-constexpr std::array<const char*, 7> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                                 kVersion5, kWebhooks, kVersionEndUser};
+// Version 8, abuse (issue #15): failed authentications per subject (an app, an address), shared
+// by every instance so a lockout holds everywhere; indexed for the amortised prune.
+constexpr const char* kAuthLockouts = R"sql(
+CREATE TABLE auth_lockouts (subject TEXT PRIMARY KEY, window_start INT64 NOT NULL,
+                            failures INT64 NOT NULL, locked_until INT64 NOT NULL);
+CREATE INDEX auth_lockouts_window ON auth_lockouts(window_start);
+)sql";
+
+constexpr std::array<const char*, 8> kHistory = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                                 kVersion5, kWebhooks, kVersionEndUser,
+                                                 kAuthLockouts};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

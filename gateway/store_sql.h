@@ -94,6 +94,11 @@ class SqlStore : public Store {
                                                        int64_t limit) override;
   Result<bool> finishDelivery(const std::string& delivery_id, const std::string& owner,
                               const DeliveryOutcome& outcome) override;
+  // ---- abuse (issue #15), store_sql_abuse.cc ----
+  Result<int64_t> lockedUntil(const std::string& subject) override;
+  Result<int64_t> recordAuthFailure(const std::string& subject, int64_t now, int64_t threshold,
+                                    int64_t window_s, int64_t lock_s) override;
+  Result<int64_t> countUnexpiredFlows(int64_t now) override;
 
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
@@ -125,6 +130,7 @@ class SqlStore : public Store {
   std::unique_ptr<SqlDatabase> db_;
   const KeyRing& keys_;
   std::atomic<int> inserts_since_purge_{0};
+  std::atomic<int> failures_since_purge_{0};  // abuse (issue #15)
 };
 
 }  // namespace linkgate::gateway
