@@ -407,6 +407,7 @@ TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
   // ... nor the end-user column (issue 13).
   rawQuery("DROP INDEX credentials_end_user", {});
   rawQuery("ALTER TABLE credentials DROP COLUMN end_user_id", {});
+  rawQuery("DROP TABLE auth_lockouts", {});  // ... nor the lockouts (issue #15)
   rawQuery("UPDATE schema_version SET version = 1", {});
   reopen();
   ASSERT_NE(store_, nullptr);
