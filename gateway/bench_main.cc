@@ -155,6 +155,14 @@ int main(int argc, char** argv) {
   // The request log as the gateway writes it (stderr; redirect it), unless --log off.
   services.log = Logger::toStderr(LogFormat::kJson,
                                   *parseLogLevel(arg(argc, argv, "--log").value_or("info")));
+  // Issue 15: --abuse off turns every abuse limit off (an A/B of their cost with one build).
+  if (arg(argc, argv, "--abuse").value_or("on") == "off") {
+    AbuseConfig off;
+    off.token_per_client = off.token_per_address = off.api_per_key = off.api_per_address = {};
+    off.client_lockout = off.api_key_lockout = {};
+    off.max_pending_flows = off.max_pending_flows_per_address = 0;
+    services.abuse = std::make_shared<AbuseGuard>(off, clock, **store, *services.metrics);
+  }
   FlowHandlers flows(services);
   ApiHandlers api(services, std::string("bench-key"));
   Router router(services, flows, api, &provider_pool, &disk_pool);
@@ -186,6 +194,20 @@ int main(int argc, char** argv) {
               gw.errors);
   std::printf("ratio /start : bare = %.2f\n", base.per_second > 0 ? gw.per_second / base.per_second : 0);
 
+  {
+    // Issue 15: what the token endpoint's shared lockout check adds (one primary-key read),
+    // next to the app read every token request does anyway.
+    constexpr int kReads = 20000;
+    auto time_us = [&](auto&& read) {
+      const auto t0 = Steady::now();
+      for (int i = 0; i < kReads; ++i) read();
+      return std::chrono::duration<double, std::micro>(Steady::now() - t0).count() / kReads;
+    };
+    const double lockout = time_us([&] { (void)(*store)->lockedUntil("client:" + app.id); });
+    const double find_app = time_us([&] { (void)(*store)->findApp(app.id); });
+    std::printf("lockout check %.1f us/read, app read %.1f us/read (SQLite, one thread)\n",
+                lockout, find_app);
+  }
   if (simulator) {
     // Full flows: register the client at the simulator, then start -> authorize -> callback ->
     // token, sequentially per thread.

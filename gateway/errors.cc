@@ -38,6 +38,9 @@ constexpr std::array kTable = {
     CodeInfo{Code::kCredentialExpired, "credential_expired", "invalid_grant", 400},
     CodeInfo{Code::kCallbackSignature, "callback_signature_invalid", "invalid_request", 400},
     CodeInfo{Code::kStoreUnavailable, "store_unavailable", "temporarily_unavailable", 503},
+    CodeInfo{Code::kRateLimited, "rate_limited", "rate_limited", 429},
+    CodeInfo{Code::kLockedOut, "locked_out", "locked_out", 429},
+    CodeInfo{Code::kTooManyFlows, "too_many_pending_flows", "temporarily_unavailable", 429},
     CodeInfo{Code::kInternal, "internal_error", "server_error", 500},
 };
 

@@ -41,6 +41,10 @@ enum class Code {
   kCredentialExpired,     // expired access token and no refresh token
   kCallbackSignature,     // a signed callback's signature or bound parameter is wrong
   kStoreUnavailable,      // the database cannot be reached right now: try again
+  // Abuse (issue #15): a rate limit, a lockout, the pending-flow cap.
+  kRateLimited,
+  kLockedOut,
+  kTooManyFlows,
   kInternal,
 };
 

@@ -64,6 +64,12 @@ web::Response FlowHandlers::beginFlow(const web::Request& request, const FlowSta
     return redirectError(request, s_.config.public_url, fs.redirect_uri, fs.state,
                          gwError(Code::kBadConnectionParam, url.error().message), fs.debug, diag);
   }
+  // Issue 15: the pending-flow cap (global and per address), checked before the row is written.
+  if (auto refused = s_.abuse->admitFlow(s_.abuse->clientAddress(request),
+                                         s_.config.flow_ttl.count())) {
+    return redirectError(request, s_.config.public_url, fs.redirect_uri, fs.state, *refused,
+                         fs.debug, diag);
+  }
   if (auto ok = s_.store.insertFlow(flow); !ok) {
     return redirectError(request, s_.config.public_url, fs.redirect_uri, fs.state,
                          gwError(Code::kStoreUnavailable, "the gateway could not record the flow"),

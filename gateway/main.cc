@@ -198,6 +198,7 @@ int main(int argc, char** argv) {
   Services services(config, *catalogue, **store, http, clock, random);
   services.log = Logger::toStderr(*parseLogFormat(options->log_format),
                                   *parseLogLevel(options->log_level));
+  services.abuse = std::make_shared<AbuseGuard>(options->abuse, clock, **store, *services.metrics);
   FlowHandlers flows(services);
   ApiHandlers api(services, options->api_key);
   Router router(services, flows, api, &provider_pool, &disk_pool);

@@ -159,6 +159,25 @@ void Metrics::refresh(std::string_view provider, RefreshOutcome outcome) {
   c_->refreshes.add(providerIndex(provider) * 3 + static_cast<size_t>(outcome));
 }
 
+// ---- abuse (issue #15) ----
+namespace {
+constexpr std::string_view kAbuseRoutes[] = {"token", "api", "start"};
+constexpr std::string_view kAbuseReasons[] = {"rate_limit_client", "rate_limit_address",
+                                              "locked_out", "flow_cap_global",
+                                              "flow_cap_address"};
+}  // namespace
+
+void Metrics::abuseRefused(std::string_view route, std::string_view reason) {
+  const size_t r = indexOf(kAbuseRoutes, route), why = indexOf(kAbuseReasons, reason);
+  if (r == std::size(kAbuseRoutes) || why == std::size(kAbuseReasons)) return;
+  abuse_refused_[r * std::size(kAbuseReasons) + why].fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::lockoutEngaged(std::string_view route) {
+  const size_t r = indexOf(kAbuseRoutes, route);
+  if (r < std::size(kAbuseRoutes)) lockouts_[r].fetch_add(1, std::memory_order_relaxed);
+}
+
 void Metrics::providerCall(std::string_view provider, CallKind kind, double secs,
                            std::string_view result) {
   const size_t pk = providerIndex(provider) * kKindCount + static_cast<size_t>(kind);
@@ -264,6 +283,25 @@ std::string Metrics::render(const StoreGauges* gauges) const {
     out.append("linkgate_provider_call_duration_seconds_sum{").append(base).append("} ");
     out.append(seconds(c_->sum_micros.get(pk))).append("\n");
     sample(out, "linkgate_provider_call_duration_seconds_count", base, total);
+  }
+  // Abuse (issue #15): every route x reason, zeros included, so rates need no absent-series care.
+  header(out, "linkgate_abuse_refusals_total", "counter",
+         "Requests refused by a rate limit (429), a lockout (429) or the pending-flow cap, by "
+         "route (token, api, start) and reason.");
+  for (size_t r = 0; r < std::size(kAbuseRoutes); ++r) {
+    for (size_t why = 0; why < std::size(kAbuseReasons); ++why) {
+      sample(out, "linkgate_abuse_refusals_total",
+             "route=\"" + std::string(kAbuseRoutes[r]) + "\",reason=\"" +
+                 std::string(kAbuseReasons[why]) + "\"",
+             abuse_refused_[r * std::size(kAbuseReasons) + why].load(std::memory_order_relaxed));
+    }
+  }
+  header(out, "linkgate_lockouts_total", "counter",
+         "Lockouts engaged by repeated failed authentication, by route (token: wrong client "
+         "secrets of an app; api: wrong API keys from an address).");
+  for (size_t r = 0; r < 2; ++r) {
+    sample(out, "linkgate_lockouts_total", "route=\"" + std::string(kAbuseRoutes[r]) + "\"",
+           lockouts_[r].load(std::memory_order_relaxed));
   }
   if (gauges != nullptr) {
     header(out, "linkgate_pending_flows", "gauge",

@@ -3,6 +3,7 @@
 // statuses, error ids), so counting is one relaxed atomic add: no lock, no allocation. Label
 // values outside those sets (a route added later, a rare status) go to a locked side table.
 #pragma once
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -50,6 +51,13 @@ class Metrics {
   void providerCall(std::string_view provider, CallKind kind, double seconds,
                     std::string_view result);
 
+  // Abuse (issue #15): a request refused by a rate limit, a lockout or the pending-flow cap.
+  // route: token | api | start; reason: rate_limit_client | rate_limit_address | locked_out |
+  // flow_cap_global | flow_cap_address (anything else is dropped).
+  void abuseRefused(std::string_view route, std::string_view reason);
+  // A lockout engaged (the failure that reached the threshold) on route token or api.
+  void lockoutEngaged(std::string_view route);
+
   // The whole exposition; gauges from `gauges` when given (the store may be unreachable).
   std::string render(const StoreGauges* gauges) const;
 
@@ -61,6 +69,8 @@ class Metrics {
   std::unique_ptr<Counters> c_;
   mutable std::mutex side_mu_;  // only for label values not registered up front
   std::map<std::pair<std::string, int>, uint64_t> side_requests_;
+  std::array<std::atomic<uint64_t>, 15> abuse_refused_{};  // 3 routes x 5 reasons (issue #15)
+  std::array<std::atomic<uint64_t>, 3> lockouts_{};
 };
 
 }  // namespace linkgate::gateway

@@ -243,6 +243,17 @@ TEST(OpenApi, RealResponsesOfEveryRouteMatchTheDocument) {
   rec.api("DELETE", "/v1/redirect-uris/" + uri_id);
   rec.api("DELETE", "/v1/oauth-apps/" + app_id + "?cascade=true");
   rec.api("DELETE", "/v1/oauth-apps/" + app_id);
+  // Issue 15: over a rate limit the token endpoint and the API answer the documented 429.
+  AbuseConfig tight;
+  tight.token_per_address = {1, 60};
+  tight.api_per_address = {1, 60};
+  gw.services->abuse =
+      std::make_shared<AbuseGuard>(tight, gw.clock, *gw.store, *gw.services->metrics);
+  for (int i = 0; i < 2; ++i) {
+    rec.send("POST", "/link/oauth2/token", "code=x",
+             {{"Content-Type", "application/x-www-form-urlencoded"}});
+    EXPECT_EQ(rec.api("GET", "/v1/providers").status, i == 0 ? 200 : 429);
+  }
   // Every operation was seen succeeding and failing.
   for (const auto& spec : routeTable()) {
     for (const auto& m : routeMethods(spec)) {

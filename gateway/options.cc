@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/url.h"
+#include "gateway/abuse_options.h"
 #include "gateway/log.h"
 
 namespace linkgate::gateway {
@@ -101,7 +102,7 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
   --clock-file P         TESTS ONLY: the clock is system time + the seconds in file P
 
 On start the first stdout line is "listening on http://ADDR:PORT".
-)";
+)" + abuseUsage();
 }
 
 Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLookup& env,
@@ -114,7 +115,7 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
     const char* env;
     std::function<Status(const std::string&)> apply;
   };
-  const std::vector<Setting> settings = {
+  std::vector<Setting> settings = {
       {"--port", "LINKGATE_PORT",
        [&](const std::string& v) -> Status {
          auto n = number("--port", v, 0, 65535);
@@ -298,6 +299,7 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
          return {};
        }},
   };
+  for (auto& f : abuseFlags(o.abuse)) settings.push_back({f.flag, f.env, std::move(f.apply)});
   for (const auto& s : settings) {
     if (s.env == nullptr) continue;
     if (auto v = env(s.env); v && !v->empty()) {

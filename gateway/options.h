@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "gateway/abuse_config.h"
 
 namespace linkgate::gateway {
 
@@ -56,6 +57,8 @@ struct Options {
   int rotate_batch = 100;                     // rotate-master-key --batch-size
   std::chrono::milliseconds rotate_throttle{0};  // rotate-master-key --throttle-ms
   std::optional<std::string> clock_file;      // --clock-file (tests only)
+  // Abuse limits (issue #15): abuse_options.cc.
+  AbuseConfig abuse;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

@@ -200,7 +200,22 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
 
 web::Response Router::api(const web::Request& request, const RouteSpec& spec,
                           const std::vector<std::string>& p) {
+  // Issue 15: the address's and the presented key's rate limits, then the address's lockout
+  // after repeated wrong keys (shared by every instance), all before the key is looked up.
+  AbuseGuard& guard = *s_.abuse;
+  const std::string address = guard.clientAddress(request);
+  if (auto refused = guard.limitAddress(AbuseRoute::kApi, address)) return *refused;
+  const std::string bearer = request.header("authorization").value_or("");
+  if (!bearer.empty()) {
+    if (auto refused = guard.limitClient(AbuseRoute::kApi, sha256Hex(bearer))) return *refused;
+  }
+  if (auto refused = guard.checkLockout(AbuseRoute::kApi, AbuseGuard::apiAddressSubject(address))) {
+    return *refused;
+  }
   auto account = api_.authenticate(request);
+  if (!account && account.error().code == Code::kUnauthorized && bearer.size() > 7) {
+    guard.recordFailure(AbuseRoute::kApi, AbuseGuard::apiAddressSubject(address));  // a wrong key
+  }
   if (!account) {
     auto resp = jsonError(account.error());
     resp.setHeader("WWW-Authenticate", "Bearer realm=\"linkgate\"");

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/http_client.h"
 #include "core/random.h"
+#include "gateway/abuse_guard.h"
 #include "gateway/catalogue.h"
 #include "gateway/jwks_cache.h"
 #include "gateway/log.h"
@@ -40,12 +41,15 @@ struct Services {
   // Issue 12: the request and provider-call log (silent unless main() sets one) and counters.
   std::shared_ptr<Logger> log = std::make_shared<Logger>();
   std::shared_ptr<Metrics> metrics;
+  // Issue 15: rate limits, lockouts and the pending-flow cap (defaults unless main() sets one).
+  std::shared_ptr<AbuseGuard> abuse;
 
   Services(GatewayConfig c, const Catalogue& cat, Store& s, HttpClient& h, const Clock& clk,
            RandomSource& r)
       : config(std::move(c)), catalogue(cat), store(s), http(h), clock(clk), random(r),
         urls(config.provider_base_url), jwks(std::make_shared<JwksCache>(h, clk)),
-        metrics(std::make_shared<Metrics>(providerSlugs(cat))) {}
+        metrics(std::make_shared<Metrics>(providerSlugs(cat))),
+        abuse(std::make_shared<AbuseGuard>(AbuseConfig{}, clk, s, *metrics)) {}
 
   static std::vector<std::string> providerSlugs(const Catalogue& cat) {
     std::vector<std::string> out;

@@ -280,6 +280,18 @@ class Store {
   // after a transient one the failure count and the time of the next attempt.
   virtual Status releaseRefreshLease(const std::string& credential_id, const std::string& owner,
                                      int failures, int64_t retry_at) = 0;
+  // ---- abuse (issue #15): lockouts shared by every instance, the pending-flow cap ----
+  // When subject (e.g. "client:<app id>") is locked out until (Unix seconds); 0 when never.
+  virtual Result<int64_t> lockedUntil(const std::string& subject) = 0;
+  // Counts one failed authentication of subject at now, atomically among all instances: the
+  // count restarts when its window (window_s) is over; the failure that makes it `threshold`
+  // locks subject until now + lock_s and restarts the count. Returns locked_until (> now when
+  // subject is locked). Amortised: prunes rows whose window and lock are over.
+  virtual Result<int64_t> recordAuthFailure(const std::string& subject, int64_t now,
+                                            int64_t threshold, int64_t window_s,
+                                            int64_t lock_s) = 0;
+  // Flow rows that have not expired (used or not): what the pending-flow cap bounds.
+  virtual Result<int64_t> countUnexpiredFlows(int64_t now) = 0;
 };
 
 }  // namespace linkgate::gateway

@@ -414,6 +414,7 @@ TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
   for (const char* table : {"refresh_leases", "key_rotation"}) {
     rawQuery(std::string("DROP TABLE ") + table, {});
   }
+  rawQuery("DROP TABLE auth_lockouts", {});  // ... nor the lockouts (issue #15)
   rawQuery("UPDATE schema_version SET version = 1", {});
   reopen();
   ASSERT_NE(store_, nullptr);

@@ -120,9 +120,18 @@ CREATE TABLE key_rotation (target_key TEXT NOT NULL, table_name TEXT NOT NULL,
                            updated_at INT64 NOT NULL, PRIMARY KEY (target_key, table_name));
 )sql";
 
-constexpr std::array<const char*, 9> kHistory = {kVersion1, kVersion2,       kVersion3,
-                                                 kVersion4, kVersion5,       kWebhooks,
-                                                 kVersionEndUser, kRefresher, kKeyRotation};
+
+// Version 10, abuse (issue #15): failed authentications per subject (an app, an address), shared
+// by every instance so a lockout holds everywhere; indexed for the amortised prune.
+constexpr const char* kAuthLockouts = R"sql(
+CREATE TABLE auth_lockouts (subject TEXT PRIMARY KEY, window_start INT64 NOT NULL,
+                            failures INT64 NOT NULL, locked_until INT64 NOT NULL);
+CREATE INDEX auth_lockouts_window ON auth_lockouts(window_start);
+)sql";
+
+constexpr std::array<const char*, 10> kHistory = {
+    kVersion1, kVersion2,       kVersion3,  kVersion4,    kVersion5,
+    kWebhooks, kVersionEndUser, kRefresher, kKeyRotation, kAuthLockouts};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

@@ -107,6 +107,11 @@ class SqlStore : public Store {
   // The refresher's columns of a credential (its token expiry, whether it can be refreshed),
   // written with every save of the credential, on the same connection.
   static Status writeRefreshColumns(SqlConnection& c, const Credential& credential);
+  // ---- abuse (issue #15), store_sql_abuse.cc ----
+  Result<int64_t> lockedUntil(const std::string& subject) override;
+  Result<int64_t> recordAuthFailure(const std::string& subject, int64_t now, int64_t threshold,
+                                    int64_t window_s, int64_t lock_s) override;
+  Result<int64_t> countUnexpiredFlows(int64_t now) override;
 
  protected:
   // Runs every pending migration in one transaction under the dialect's lock, so processes
@@ -138,6 +143,7 @@ class SqlStore : public Store {
   std::unique_ptr<SqlDatabase> db_;
   const KeyRing& keys_;
   std::atomic<int> inserts_since_purge_{0};
+  std::atomic<int> failures_since_purge_{0};  // abuse (issue #15)
 };
 
 }  // namespace linkgate::gateway

@@ -74,6 +74,11 @@ GwResult<ClientCredentials> readBasic(const std::string& header) {
 }  // namespace
 
 web::Response FlowHandlers::token(const web::Request& request) {
+  // Issue 15: the address's rate limit first, before any work (a refusal changes nothing).
+  AbuseGuard& guard = *s_.abuse;
+  if (auto refused = guard.limitAddress(AbuseRoute::kToken, guard.clientAddress(request))) {
+    return *refused;
+  }
   auto body = readBody(request);
   if (!body) return tokenError(body.error());
   const Params& p = *body;
@@ -118,12 +123,21 @@ web::Response FlowHandlers::token(const web::Request& request) {
   if (!client.secret) {
     return tokenError(gwError(Code::kInvalidClient, "client authentication is required"), true);
   }
-  auto app = s_.store.findApp(lowerAscii(*client.id));
+  const std::string app_id = lowerAscii(*client.id);
+  // Issue 15: the client's rate limit, then its lockout (shared by every instance): a locked
+  // client is refused even with the right secret.
+  if (auto refused = guard.limitClient(AbuseRoute::kToken, app_id)) return *refused;
+  if (auto refused = guard.checkLockout(AbuseRoute::kToken, AbuseGuard::clientSubject(app_id))) {
+    return *refused;
+  }
+  auto app = s_.store.findApp(app_id);
   if (!app) return tokenError(storeUnavailable());
   // Compare even for an unknown app so timing does not tell which ids exist.
   const std::string expected = *app ? (*app)->client_secret : std::string(32, '\0');
   const bool secret_ok = constantTimeEqual(expected, *client.secret);
   if (!*app || !secret_ok) {
+    // Only an existing app's failures are counted: random client_ids write no rows.
+    if (*app) guard.recordFailure(AbuseRoute::kToken, AbuseGuard::clientSubject(app_id));
     return tokenError(gwError(Code::kInvalidClient, "client authentication failed"), client.basic);
   }
   const auto invalid_grant = [] {
