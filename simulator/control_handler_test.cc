@@ -50,7 +50,7 @@ TEST(Control, ProvidersListsEveryProfileWithMappedUrls) {
   web::Response r = s.call(testing::makeRequest("GET", "/_sim/providers"));
   ASSERT_EQ(r.status, 200);
   Json list = bodyOf(r)["providers"];
-  ASSERT_EQ(list.size(), 56u);
+  ASSERT_EQ(list.size(), testing::providerFileCount());
   for (const auto& p : list) {
     for (const char* key : {"slug", "display_name", "connection_params", "authorize_url", "token_url",
                             "refresh_url", "api_me_url", "dialect"}) {

@@ -25,6 +25,14 @@ std::filesystem::path fixturesDir() {
   return LINKGATE_FIXTURES_DIR;
 }
 
+size_t providerFileCount() {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(fixturesDir() / "providers")) {
+    if (e.path().extension() == ".json") ++n;
+  }
+  return n;
+}
+
 std::vector<Profile> providerProfiles() {
   auto profiles = loadProfileDir(fixturesDir() / "providers");
   if (!profiles) {

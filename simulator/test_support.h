@@ -21,6 +21,8 @@ namespace linkgate::sim::testing {
 std::filesystem::path fixturesDir();
 // Every provider profile; fails the calling test (ADD_FAILURE) and returns {} when not loadable.
 std::vector<Profile> providerProfiles();
+// How many profile files fixtures/providers/ holds (*.json), counted without the loader.
+size_t providerFileCount();
 Profile providerProfile(const std::string& slug);
 // The generic profile's JSON document (to patch in tests).
 Json genericProfileJson();
