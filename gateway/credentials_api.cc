@@ -11,6 +11,7 @@
 #include "gateway/end_user.h"
 #include "gateway/pages.h"
 #include "gateway/provider_call.h"
+#include "gateway/provider_text.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
 #include "gateway/webhook_events.h"
@@ -328,6 +329,13 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
   Credential updated = credential;
   updated.updated_at = s_.now();
   if (!tokens) {
+    // Issue 15: the provider's words reach the answer, the stored health detail and the
+    // webhook event, so a provider echoing the client secret or the refresh token leaks
+    // neither (found by gateway_fault_matrix_test, refresh/echo_secret).
+    FlowSecrets secrets;
+    secrets.addClient(input.client_id, input.client_secret);
+    secrets.add(input.refresh_token);
+    tokens.error().message = sanitiseProviderText(tokens.error().message, secrets);
     const bool provider_said_no = tokens.error().id == "provider_error" && response->status < 500;
     if (provider_said_no) {
       // SPEC §3: invalid_grant (or the provider's word for it) marks the credential unhealthy.
