@@ -1,7 +1,7 @@
 // Issue 15, provider fault matrix: every simulator fault kind × every provider (the profiles
 // in fixtures/providers that the catalogue also knows) × every endpoint kind the provider has
 // — the token exchange at the callback, the account-lookup calls (api.resources) at the
-// callback, the refresh — against the real gateway binary (provider timeout 600 ms) and the
+// callback, the JWKS fetch of an OpenID provider (after a key rotation), the refresh — against the real gateway binary (provider timeout 600 ms) and the
 // real simulator. Each case proves:
 //  - the flow ends with the integrator redirect error=server_error (state kept, no code), or
 //    the refresh with a JSON error (invalid_grant where the provider said so), well within
@@ -284,6 +284,11 @@ class FaultMatrix : public ::testing::TestWithParam<std::string> {
   }
 
   void flowCase(const Case& c) {
+    if (c.endpoint == "jwks") {  // a new signing key: the gateway must fetch the JWKS again
+      auto rotated = s_.call("POST", s_.sim->url() + "/_sim/providers/" + slug_ + "/keys/rotate",
+                             R"({"grace_seconds":0})", kJson);
+      ASSERT_EQ(rotated.status, 200) << rotated.body;
+    }
     arm(c);
     const int64_t mark = journalMark();
     Ended e;
@@ -305,6 +310,10 @@ class FaultMatrix : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(e.location.find(kSecret), std::string::npos) << c.name() << ": secret echoed";
     EXPECT_LT(e.ms, kTimeoutMs + 1500) << c.name() << ": the flow outlived the timeout";
     disarm(c);
+    if (c.endpoint == "jwks") {  // the failed fetch poisoned nothing: the next flow links
+      Ended again = flow();
+      EXPECT_TRUE(again.query.has("code")) << c.name() << ": after the fault: " << again.location;
+    }
   }
 
   // A stored credential's tokens, as the export shows them.
@@ -379,6 +388,7 @@ TEST_P(FaultMatrix, EveryFaultEndsCleanly) {
                              "id_token_replay"}) {
       cases.push_back({"token", kind, {}, nullptr});
     }
+    for (auto c : httpFaults("jwks")) cases.push_back(c);
   }
   const bool refreshes = props.contains("refresh_token");
   if (refreshes) {
@@ -414,7 +424,8 @@ TEST_P(FaultMatrix, EveryFaultEndsCleanly) {
   }
   std::cout << "faults[" << slug_ << "]: " << cases.size() << " of " << all
             << " cases (faults x endpoints: token" << (has_resources_ ? ", resource" : "")
-            << (refreshes ? ", refresh" : "") << (props.contains("id_token") ? ", id_token" : "")
+            << (refreshes ? ", refresh" : "")
+            << (props.contains("id_token") ? ", id_token, jwks" : "")
             << (sends_iss_ ? ", iss" : "") << "), " << health_probes_
             << " health probes during delays, " << (full ? "full" : "sample seed " + std::to_string(seed))
             << std::endl;
