@@ -1,4 +1,5 @@
 // /v1/credentials*: start links, import/export, refresh and access tokens (SPEC §3).
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -348,7 +349,11 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential) {
       s_.metrics->refresh(dialect->slug, RefreshOutcome::kPermanent);
       GatewayError e = gwError(Code::kProviderExchangeFailed, tokens.error().message);
       auto code = providerErrorCode(dialect->refreshResponse(), *response);
-      e.wire_override = code && *code == "invalid_grant" ? "invalid_grant" : "server_error";
+      const auto& own = dialect->refreshResponse().invalid_grant_errors;
+      e.wire_override = code && (*code == "invalid_grant" ||
+                                 std::find(own.begin(), own.end(), *code) != own.end())
+                            ? "invalid_grant"
+                            : "server_error";
       return std::unexpected(e);
     }
     s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);
