@@ -244,6 +244,7 @@ void readTokenResponse(ObjectReader& r, TokenResponseDialect& tr) {
   if (tr.expires_at) checkPath(r.field("expires_at"), *tr.expires_at);
   r.optStr("ok", tr.ok);
   if (tr.ok) checkPath(r.field("ok"), *tr.ok);
+  r.strings("invalid_grant_errors", tr.invalid_grant_errors);
   r.nameValues("extra_fields", tr.extra_fields);
   for (const auto& [name, path] : tr.extra_fields) {
     checkPath(r.field("extra_fields." + name), path);

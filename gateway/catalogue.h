@@ -93,6 +93,9 @@ struct TokenResponseDialect {
   std::string error_description = "error_description";
   std::optional<std::string> ok;
   NameValues extra_fields;  // credential field -> dotted path
+  // Issue 15: the provider's own error codes that mean RFC 6749 §5.2 invalid_grant (HubSpot
+  // BAD_REFRESH_TOKEN): a refresh refused so answers invalid_grant, not server_error.
+  std::vector<std::string> invalid_grant_errors;
 };
 
 struct RefreshPolicy {

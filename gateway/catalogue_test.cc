@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -162,6 +163,16 @@ TEST(Catalogue, BadFileNamesTheFile) {
   std::ofstream(dir.path() / "broken.json") << "{not json";
   EXPECT_FALSE(Catalogue::load(dir.path().string()));
   EXPECT_FALSE(Catalogue::load((dir.path() / "missing").string()));
+}
+
+// Issue 15: a provider's own invalid_grant words (read by the refresh path).
+TEST(Catalogue, InvalidGrantErrorsAreData) {
+  const Catalogue& c = testing::realCatalogue();
+  const auto& hubspot = c.find("hubspot")->refreshResponse().invalid_grant_errors;
+  EXPECT_NE(std::find(hubspot.begin(), hubspot.end(), "BAD_REFRESH_TOKEN"), hubspot.end());
+  const auto& slack = c.find("slack")->refreshResponse().invalid_grant_errors;
+  EXPECT_NE(std::find(slack.begin(), slack.end(), "invalid_refresh_token"), slack.end());
+  EXPECT_TRUE(c.find("github")->refreshResponse().invalid_grant_errors.empty());
 }
 
 }  // namespace

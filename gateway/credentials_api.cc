@@ -1,4 +1,5 @@
 // /v1/credentials*: start links, import/export, refresh and access tokens (SPEC §3).
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -11,6 +12,7 @@
 #include "gateway/end_user.h"
 #include "gateway/pages.h"
 #include "gateway/provider_call.h"
+#include "gateway/provider_text.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
 #include "gateway/webhook_events.h"
@@ -330,6 +332,13 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential,
   Credential updated = credential;
   updated.updated_at = s_.now();
   if (!tokens) {
+    // Issue 15: the provider's words reach the answer, the stored health detail and the
+    // webhook event, so a provider echoing the client secret or the refresh token leaks
+    // neither (found by gateway_fault_matrix_test, refresh/echo_secret).
+    FlowSecrets secrets;
+    secrets.addClient(input.client_id, input.client_secret);
+    secrets.add(input.refresh_token);
+    tokens.error().message = sanitiseProviderText(tokens.error().message, secrets);
     auto code = providerErrorCode(dialect->refreshResponse(), *response);
     RefreshFailure f = answerFailure(*response, tokens.error(), code, s_.clock.now());
     if (failure) *failure = f;
@@ -344,7 +353,11 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential,
           {credentialEvent(kCredentialRefreshFailed, updated, s_.clock, s_.random)});
       s_.metrics->refresh(dialect->slug, RefreshOutcome::kPermanent);
       GatewayError e = gwError(Code::kProviderExchangeFailed, tokens.error().message);
-      e.wire_override = code && *code == "invalid_grant" ? "invalid_grant" : "server_error";
+      const auto& own = dialect->refreshResponse().invalid_grant_errors;
+      e.wire_override = code && (*code == "invalid_grant" ||
+                                 std::find(own.begin(), own.end(), *code) != own.end())
+                            ? "invalid_grant"
+                            : "server_error";
       return std::unexpected(e);
     }
     s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);

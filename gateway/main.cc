@@ -1,6 +1,7 @@
 // The gateway binary: the composition root. Owns every long-lived object, wires them, serves.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -183,6 +184,9 @@ int main(int argc, char** argv) {
   config.provider_base_url = options->provider_base_url;
   config.code_ttl = options->code_ttl;
   config.flow_ttl = options->flow_ttl;
+  config.provider_total_timeout = std::chrono::milliseconds(options->provider_timeout_ms);
+  config.provider_connect_timeout =
+      std::min(config.provider_connect_timeout, config.provider_total_timeout);
   const std::string host = options->address == "0.0.0.0" ? "127.0.0.1" : options->address;
   if (options->public_url) {
     config.public_url = *options->public_url;

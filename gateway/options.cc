@@ -85,6 +85,8 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
   --log-level L          debug, info, warn, error or off; env LINKGATE_LOG_LEVEL (info).
                          The log goes to stderr: one line per request and per provider call;
                          never a secret (docs/OPERATIONS.md)
+  --provider-timeout-ms N  total timeout of one provider call (8000); env
+                         LINKGATE_PROVIDER_TIMEOUT_MS
   --webhook-poll-ms N    webhook outbox poll interval (1000); --webhook-timeout-ms N per
                          delivery (10000); --webhook-retry-base-ms N first retry delay, doubling
                          with jitter (5000); --webhook-max-attempts N then "failed" (12)
@@ -275,6 +277,13 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
          auto n = number("--webhook-poll-ms", v, 10, 60000);
          if (!n) return std::unexpected(n.error());
          o.webhooks.poll_ms = *n;
+         return {};
+       }},
+      {"--provider-timeout-ms", "LINKGATE_PROVIDER_TIMEOUT_MS",
+       [&](const std::string& v) -> Status {
+         auto n = number("--provider-timeout-ms", v, 100, 60000);
+         if (!n) return std::unexpected(n.error());
+         o.provider_timeout_ms = *n;
          return {};
        }},
       {"--webhook-timeout-ms", "LINKGATE_WEBHOOK_TIMEOUT_MS",

@@ -34,6 +34,9 @@ struct Options {
   bool dev = false;
   int threads = 2;
   int workers = 32;  // threads for provider calls
+  // Issue 15: the total timeout of one provider call (--provider-timeout-ms); the default
+  // stays below web::Server's 10 s header timeout.
+  int64_t provider_timeout_ms = 8000;
   // Issue 12: the log (stderr) and create-api-key's consent to create a new SQLite database.
   std::string log_format = "json";  // json | text
   std::string log_level = "info";   // debug | info | warn | error | off

@@ -51,6 +51,16 @@ TEST(Options, BadFlagsAreOneLineReasons) {
   EXPECT_FALSE(parse({"--db", "x"}, {{"LINKGATE_PORT", "abc"}}));
 }
 
+// Issue 15: the provider-call timeout (the fault matrix runs its gateway with a short one).
+TEST(Options, ProviderTimeout) {
+  EXPECT_EQ(parse({"--db", "x"})->provider_timeout_ms, 8000);
+  EXPECT_EQ(parse({"--db", "x", "--provider-timeout-ms", "400"})->provider_timeout_ms, 400);
+  EXPECT_EQ(parse({"--db", "x"}, {{"LINKGATE_PROVIDER_TIMEOUT_MS", "900"}})->provider_timeout_ms,
+            900);
+  EXPECT_FALSE(parse({"--db", "x", "--provider-timeout-ms", "50"}));
+  EXPECT_FALSE(parse({"--db", "x", "--provider-timeout-ms", "60001"}));
+}
+
 TEST(Options, HelpAndCreateApiKey) {
   EXPECT_EQ(parse({"--help"})->command, Options::Command::kHelp);
   auto o = parse({"create-api-key", "--db", "x", "--account", "acme"});
