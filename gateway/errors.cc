@@ -38,6 +38,7 @@ constexpr std::array kTable = {
     CodeInfo{Code::kCredentialExpired, "credential_expired", "invalid_grant", 400},
     CodeInfo{Code::kCallbackSignature, "callback_signature_invalid", "invalid_request", 400},
     CodeInfo{Code::kStoreUnavailable, "store_unavailable", "temporarily_unavailable", 503},
+    CodeInfo{Code::kProviderUnavailable, "provider_unavailable", "temporarily_unavailable", 503},
     CodeInfo{Code::kInternal, "internal_error", "server_error", 500},
 };
 

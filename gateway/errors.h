@@ -41,6 +41,7 @@ enum class Code {
   kCredentialExpired,     // expired access token and no refresh token
   kCallbackSignature,     // a signed callback's signature or bound parameter is wrong
   kStoreUnavailable,      // the database cannot be reached right now: try again
+  kProviderUnavailable,   // issue 15: provider busy past the queue deadline, or its circuit open
   kInternal,
 };
 

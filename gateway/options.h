@@ -33,6 +33,14 @@ struct Options {
   bool dev = false;
   int threads = 2;
   int workers = 32;  // threads for provider calls
+  // Issue 15 (provider isolation): --provider-concurrency, --provider-queue-timeout,
+  // --breaker-failures (0 = no breaker), --breaker-cooldown.
+  struct Isolation {
+    int concurrency = 8;  // provider-calling requests running at once per provider
+    std::chrono::milliseconds queue_timeout{20000};  // below the 60 s browser (Pistache) timeout
+    int breaker_failures = 5;
+    std::chrono::milliseconds breaker_cooldown{30000};
+  } isolation;
   // Issue 12: the log (stderr) and create-api-key's consent to create a new SQLite database.
   std::string log_format = "json";  // json | text
   std::string log_level = "info";   // debug | info | warn | error | off

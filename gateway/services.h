@@ -9,6 +9,7 @@
 #include "core/http_client.h"
 #include "core/random.h"
 #include "gateway/catalogue.h"
+#include "gateway/circuit_breaker.h"
 #include "gateway/jwks_cache.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
@@ -40,6 +41,8 @@ struct Services {
   // Issue 12: the request and provider-call log (silent unless main() sets one) and counters.
   std::shared_ptr<Logger> log = std::make_shared<Logger>();
   std::shared_ptr<Metrics> metrics;
+  // Issue 15: per-provider circuit breakers that callProvider() consults (null: none).
+  CircuitBreakers* breakers = nullptr;
 
   Services(GatewayConfig c, const Catalogue& cat, Store& s, HttpClient& h, const Clock& clk,
            RandomSource& r)
