@@ -19,24 +19,24 @@ Result<long> number(const std::string& flag, const std::string& text, long min, 
   return value;
 }
 
-// A duration: "250", "250ms" (milliseconds) or "20s".
+// A duration: "20" or "20s" (seconds), "250ms" (milliseconds).
 Result<std::chrono::milliseconds> millis(const std::string& flag, const std::string& text,
                                          long min_ms, long max_ms) {
   std::string digits = text;
-  long scale = 1;
+  long scale = 1000;
   if (digits.ends_with("ms")) {
     digits.resize(digits.size() - 2);
+    scale = 1;
   } else if (digits.ends_with("s")) {
     digits.resize(digits.size() - 1);
-    scale = 1000;
   }
   long value = 0;
   const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() ||
       value > max_ms / scale || value * scale < min_ms) {
     return fail("bad_flag", flag + ": expected a duration in [" + std::to_string(min_ms) +
-                                "ms, " + std::to_string(max_ms) + "ms] (\"250ms\", \"20s\"), got \"" +
-                                text + "\"");
+                                "ms, " + std::to_string(max_ms) +
+                                "ms] (\"20\" seconds or \"250ms\"), got \"" + text + "\"");
   }
   return std::chrono::milliseconds(value * scale);
 }
@@ -85,6 +85,13 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
   --dev                  development mode: create the master key file (mode 0600) when missing
                          (default path DB.key)
   --threads N            HTTP reactor threads (2); --workers N provider-call threads (32)
+  --log-format F         json (one JSON object a line) or text; env LINKGATE_LOG_FORMAT (json)
+  --log-level L          debug, info, warn, error or off; env LINKGATE_LOG_LEVEL (info).
+                         The log goes to stderr: one line per request and per provider call;
+                         never a secret (docs/OPERATIONS.md)
+  --webhook-poll-ms N    webhook outbox poll interval (1000); --webhook-timeout-ms N per
+                         delivery (10000); --webhook-retry-base-ms N first retry delay, doubling
+                         with jitter (5000); --webhook-max-attempts N then "failed" (12)
   --provider-concurrency N  provider-calling requests (callbacks, refreshes) running at once
                          per provider (8); the others wait for that provider only
   --provider-queue-timeout D  how long one waits for a slot (20s, below the browser's 60 s):
@@ -93,14 +100,7 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
                          open its circuit (5; 0 = never); --breaker-cooldown D (30s) fail fast,
                          then one probe call. Env LINKGATE_PROVIDER_CONCURRENCY,
                          LINKGATE_PROVIDER_QUEUE_TIMEOUT, LINKGATE_BREAKER_FAILURES,
-                         LINKGATE_BREAKER_COOLDOWN; durations as 250ms or 20s
-  --log-format F         json (one JSON object a line) or text; env LINKGATE_LOG_FORMAT (json)
-  --log-level L          debug, info, warn, error or off; env LINKGATE_LOG_LEVEL (info).
-                         The log goes to stderr: one line per request and per provider call;
-                         never a secret (docs/OPERATIONS.md)
-  --webhook-poll-ms N    webhook outbox poll interval (1000); --webhook-timeout-ms N per
-                         delivery (10000); --webhook-retry-base-ms N first retry delay, doubling
-                         with jitter (5000); --webhook-max-attempts N then "failed" (12)
+                         LINKGATE_BREAKER_COOLDOWN; durations as 20 (seconds) or 250ms
   LINKGATE_API_KEY       accepted as a management API key (account "default")
   LINKGATE_OLD_MASTER_KEYS  comma-separated base64 keys of before a rotation (read only)
 

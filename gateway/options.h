@@ -33,14 +33,6 @@ struct Options {
   bool dev = false;
   int threads = 2;
   int workers = 32;  // threads for provider calls
-  // Issue 15 (provider isolation): --provider-concurrency, --provider-queue-timeout,
-  // --breaker-failures (0 = no breaker), --breaker-cooldown.
-  struct Isolation {
-    int concurrency = 8;  // provider-calling requests running at once per provider
-    std::chrono::milliseconds queue_timeout{20000};  // below the 60 s browser (Pistache) timeout
-    int breaker_failures = 5;
-    std::chrono::milliseconds breaker_cooldown{30000};
-  } isolation;
   // Issue 12: the log (stderr) and create-api-key's consent to create a new SQLite database.
   std::string log_format = "json";  // json | text
   std::string log_level = "info";   // debug | info | warn | error | off
@@ -50,6 +42,14 @@ struct Options {
   struct Webhooks {
     int64_t poll_ms = 1000, timeout_ms = 10000, retry_base_ms = 5000, max_attempts = 12;
   } webhooks;
+  // Issue 15 (provider isolation): --provider-concurrency, --provider-queue-timeout,
+  // --breaker-failures (0 = no breaker), --breaker-cooldown.
+  struct Isolation {
+    int concurrency = 8;  // provider-calling requests running at once per provider
+    std::chrono::milliseconds queue_timeout{20000};  // below the 60 s browser (Pistache) timeout
+    int breaker_failures = 5;
+    std::chrono::milliseconds breaker_cooldown{30000};
+  } isolation;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

@@ -96,11 +96,11 @@ TEST(Options, ProviderIsolationKnobs) {
   EXPECT_EQ(o->isolation.queue_timeout, std::chrono::milliseconds(250));
   EXPECT_EQ(o->isolation.breaker_failures, 0);
   EXPECT_EQ(o->isolation.breaker_cooldown, std::chrono::milliseconds(2000));
-  EXPECT_EQ(parse({"--db", "x", "--provider-queue-timeout", "1500"})->isolation.queue_timeout,
-            std::chrono::milliseconds(1500));
+  EXPECT_EQ(parse({"--db", "x", "--provider-queue-timeout", "15"})->isolation.queue_timeout,
+            std::chrono::milliseconds(15000));  // bare numbers are seconds, as --refresh-interval
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"--db", "x", "--provider-concurrency", "0"},
-           {"--db", "x", "--provider-queue-timeout", "60s"},  // not below the browser timeout
+           {"--db", "x", "--provider-queue-timeout", "60"},  // not below the browser timeout
            {"--db", "x", "--provider-queue-timeout", "0"},
            {"--db", "x", "--provider-queue-timeout", "fast"},
            {"--db", "x", "--provider-queue-timeout", "ms"},
