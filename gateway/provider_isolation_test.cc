@@ -194,8 +194,12 @@ TEST_F(ProviderIsolationE2E, OneSlowProviderDoesNotStallTheOthers) {
   constexpr int kSlowBrowsers = 10;
   constexpr int kOtherBrowsers = 3;
   std::vector<Browser> slow, other;
-  for (int i = 0; i < kSlowBrowsers; ++i) slow.push_back(prepare(kSlow, "slow-" + std::to_string(i)));
-  for (int i = 0; i < kOtherBrowsers; ++i) other.push_back(prepare(kOther, "other-" + std::to_string(i)));
+  for (int i = 0; i < kSlowBrowsers; ++i) {
+    slow.push_back(prepare(kSlow, "slow-" + std::to_string(i)));
+  }
+  for (int i = 0; i < kOtherBrowsers; ++i) {
+    other.push_back(prepare(kOther, "other-" + std::to_string(i)));
+  }
   const int64_t mark = journalMark();
   armFault({{"provider", kSlow}, {"endpoint", "token"}, {"kind", "delay"}, {"delay_ms", kDelayMs},
             {"count", 1000}});
