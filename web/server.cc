@@ -136,29 +136,11 @@ struct Slot {
   }
 };
 
-// Pistache's own answer to a request not read (or not answered) within the header or body
-// timeout is a plain-text 408; this one is the JSON error contract, and closes the connection.
-void sendTimeoutJson(P::Http::ResponseWriter writer) {
-  const std::string body =
-      Json{{"error", "invalid_request"},
-           {"error_description", "the request was not completed or answered in time"}}
-          .dump();
-  writer.headers().add<P::Http::Header::ContentType>(MIME(Application, Json));
-  writer.headers().add<P::Http::Header::Connection>(P::Http::ConnectionControl::Close);
-  writer.headers().add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
-  writer.headers().add(std::make_shared<NamedHeader>("X-Content-Type-Options", "nosniff"));
-  writer.send(P::Http::Code::Request_Timeout, body);
-}
-
 class AdapterHandler final : public P::Http::Handler {
  public:
   HTTP_PROTOTYPE(AdapterHandler)
   AdapterHandler(std::shared_ptr<web::Handler> handler, size_t max_body)
       : handler_(std::move(handler)), max_body_(max_body) {}
-
-  void onTimeout(const P::Http::Request&, P::Http::ResponseWriter writer) override {
-    sendTimeoutJson(std::move(writer));
-  }
 
   void onRequest(const P::Http::Request& preq, P::Http::ResponseWriter writer) override {
     auto slot = std::make_shared<Slot>();
@@ -223,9 +205,6 @@ class FrontHandler final : public P::Http::Handler {
         max_body_(other.max_body_),
         max_head_(other.max_head_) {}
 
-  void onTimeout(const P::Http::Request&, P::Http::ResponseWriter writer) override {
-    sendTimeoutJson(std::move(writer));
-  }
   void onRequest(const P::Http::Request& req, P::Http::ResponseWriter writer) override {
     inner().onRequest(req, std::move(writer));  // not reached: the inner handler gets requests
   }
