@@ -73,6 +73,13 @@ class ApiHandlers {
   RefreshAttempt refreshIfDue(const std::string& id,
                               const std::function<bool(const Credential&)>& due);
 
+  // ---- provider isolation (issue 15 item 1), credentials_api.cc ----
+  // The provider that POST .../refresh (refresh) or GET .../access-token (!refresh) of the
+  // account's credential `id` would call now; nullopt when it would call none (no such
+  // credential, no refresh token, an access token that is still fresh).
+  std::optional<std::string> providerCallFor(const std::string& account, const std::string& id,
+                                             bool refresh);
+
   static constexpr std::string_view kDefaultAccount = "default";
   static constexpr int64_t kDefaultPageSize = 1000, kMaxPageSize = 1000;
 

@@ -36,7 +36,8 @@ std::vector<std::string> registeredAfterSubstitution(Store& store, const std::st
 
 }  // namespace
 
-web::Response FlowHandlers::callback(const web::Request& request, const std::string& provider) {
+web::Response FlowHandlers::callback(const web::Request& request, const std::string& provider,
+                                     const GatewayError* refuse) {
   Diagnostics diag;
   diag.stage = "callback";
   auto page = [&](GatewayError error) { return errorPage(request, error); };
@@ -151,6 +152,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     diag.provider_answer = "error=" + code + (description ? ": " + e.description : "");
     return fail(e);
   }
+  // Issue 15: the provider cannot be called now; the code stays unredeemed (C-1.2.12).
+  if (refuse != nullptr) return fail(*refuse);
   auto code = params->get(dialect.authorization.callback_code_param);
   if (!code || code->empty() || hasControlChars(*code) || code->size() > 4096) {
     return fail(gwError(Code::kProviderExchangeFailed,
@@ -185,6 +188,11 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   http_request->connect_timeout = s_.config.provider_connect_timeout;
   http_request->total_timeout = s_.config.provider_total_timeout;
   auto http_response = callProvider(s_, dialect.slug, CallKind::kToken, *http_request);
+  if (!http_response && isCircuitOpen(http_response.error())) {
+    return fail(gwError(Code::kProviderUnavailable,
+                        dialect.display_name + " is failing; the gateway pauses calls to it for "
+                                               "a while; try again later"));
+  }
   if (!http_response) {
     diag.provider_answer = http_response.error().id;
     return fail(gwError(Code::kProviderExchangeFailed,

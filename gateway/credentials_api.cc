@@ -322,6 +322,11 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential,
   request->connect_timeout = s_.config.provider_connect_timeout;
   request->total_timeout = s_.config.provider_total_timeout;
   auto response = callProvider(s_, dialect->slug, CallKind::kRefresh, *request);
+  if (!response && isCircuitOpen(response.error())) {  // issue 15: nothing sent, nothing changed
+    return gwFail(Code::kProviderUnavailable,
+                  dialect->display_name + " is failing; the gateway pauses calls to it for a "
+                                          "while; the credential is unchanged; try again later");
+  }
   if (!response) {
     s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);
     if (failure) *failure = transportFailure(response.error().id);
@@ -516,6 +521,18 @@ web::Response ApiHandlers::accessToken(const std::string& account, const std::st
     answer["expires_at"] = current.properties["expires_at"];
   }
   return jsonOk(200, answer);
+}
+
+// ---- provider isolation (issue 15 item 1) ----
+std::optional<std::string> ApiHandlers::providerCallFor(const std::string& account,
+                                                        const std::string& id, bool refresh) {
+  auto c = ownedCredential(s_.store, account, id);
+  if (!c || !c->properties.contains("refresh_token")) return std::nullopt;
+  if (!refresh) {
+    auto at = expiresAt(*c);
+    if (!at || *at - s_.now() >= kRefreshMargin) return std::nullopt;  // served as it is
+  }
+  return c->provider;
 }
 
 }  // namespace linkgate::gateway

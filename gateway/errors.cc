@@ -41,6 +41,7 @@ constexpr std::array kTable = {
     CodeInfo{Code::kRateLimited, "rate_limited", "rate_limited", 429},
     CodeInfo{Code::kLockedOut, "locked_out", "locked_out", 429},
     CodeInfo{Code::kTooManyFlows, "too_many_pending_flows", "temporarily_unavailable", 429},
+    CodeInfo{Code::kProviderUnavailable, "provider_unavailable", "temporarily_unavailable", 503},
     CodeInfo{Code::kInternal, "internal_error", "server_error", 500},
 };
 

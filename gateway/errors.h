@@ -45,6 +45,7 @@ enum class Code {
   kRateLimited,
   kLockedOut,
   kTooManyFlows,
+  kProviderUnavailable,   // issue 15: provider busy past the queue deadline, or its circuit open
   kInternal,
 };
 

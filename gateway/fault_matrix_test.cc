@@ -98,7 +98,10 @@ class Stack {
         {binaryPath("LINKGATE_GATEWAY", "gateway", LINKGATE_BUILT_GATEWAY), "--port", "0", "--db",
          (dir.path() / "gw.db").string(), "--provider-base-url", this->sim->url(), "--catalogue",
          testing::sourceDir() + "/gateway/catalogue", "--provider-timeout-ms",
-         std::to_string(kTimeoutMs), "--log-level", "off"},
+         std::to_string(kTimeoutMs), "--log-level", "off",
+         // Every case fails one provider on purpose, many in a row: the circuit breaker (its own
+         // test: provider_isolation_test) would answer circuit_open instead of each fault's error.
+         "--breaker-failures", "0"},
         {"LINKGATE_API_KEY=fault-key",
          "LINKGATE_MASTER_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="});
     if (!gw) {

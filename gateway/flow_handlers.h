@@ -23,8 +23,12 @@ class FlowHandlers {
   web::Response start(const web::Request& request);
   // GET /link/oauth2/start/{token}: a start link of POST /v1/credentials/start-auth.
   web::Response startFromLink(const web::Request& request, const std::string& token);
-  // GET /link/oauth2/callback/{provider}: blocking (one provider call).
-  web::Response callback(const web::Request& request, const std::string& provider);
+  // GET /link/oauth2/callback/{provider}: blocking (one provider call). With `refuse` (issue
+  // 15: the provider is busy past the queue deadline or its circuit is open) the callback is
+  // checked and its flow used up as ever, but the provider code is never redeemed: the browser
+  // goes back to the integrator with `refuse` (error=temporarily_unavailable).
+  web::Response callback(const web::Request& request, const std::string& provider,
+                         const GatewayError* refuse = nullptr);
   // POST /link/oauth2/token
   web::Response token(const web::Request& request);
 

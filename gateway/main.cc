@@ -22,6 +22,7 @@
 #include "gateway/master_key.h"
 #include "gateway/options.h"
 #include "gateway/refresher.h"
+#include "gateway/provider_isolation.h"
 #include "gateway/router.h"
 #include "gateway/store_open.h"
 #include "gateway/webhook_worker.h"
@@ -194,8 +195,24 @@ int main(int argc, char** argv) {
     config.public_url = "http://" + host + ":" + std::to_string(options->port);
   }
 
+  // Issue 15: per-provider bulkhead, queue deadline and circuit breakers in front of the
+  // provider workers, on its own wall clock (deadlines follow real time). Declared before the
+  // pools: jobs the pools still run at shutdown release their provider slot.
+  IsolationOptions isolation_options;
+  isolation_options.gate.per_provider = static_cast<size_t>(options->isolation.concurrency);
+  isolation_options.gate.queue_timeout = options->isolation.queue_timeout;
+  isolation_options.breaker.failures = options->isolation.breaker_failures;
+  isolation_options.breaker.cooldown = options->isolation.breaker_cooldown;
+  SystemClock isolation_clock;
+  WorkerPool* provider_workers = nullptr;  // the pool below, once it exists
+  ProviderIsolation isolation(isolation_clock, *catalogue, isolation_options,
+                              [&provider_workers](ProviderGate::Job job) {
+                                return provider_workers != nullptr &&
+                                       provider_workers->post(std::move(job));
+                              });
   CurlHttpClient http;
   WorkerPool provider_pool(static_cast<size_t>(options->workers));
+  provider_workers = &provider_pool;
   WorkerPool disk_pool(4);
   // The port is known only after binding when --port 0; public_url is filled in before the
   // "listening" line, i.e. before anyone can know where to send a request.
@@ -205,7 +222,10 @@ int main(int argc, char** argv) {
   services.abuse = std::make_shared<AbuseGuard>(options->abuse, clock, **store, *services.metrics);
   FlowHandlers flows(services);
   ApiHandlers api(services, options->api_key);
-  Router router(services, flows, api, &provider_pool, &disk_pool);
+  services.breakers = &isolation.breakers();
+  isolation.setLog(services.log);
+  isolation.gate().start();
+  Router router(services, flows, api, &provider_pool, &disk_pool, &isolation);
   // Webhook deliveries (issue #13) on their own thread, never on a reactor thread.
   WebhookWorkerConfig webhook_config;
   webhook_config.poll = std::chrono::milliseconds(options->webhooks.poll_ms);
@@ -266,6 +286,7 @@ int main(int argc, char** argv) {
   web::waitForShutdownSignal();
   if (refresher) refresher->stop();
   server.stop();
+  isolation.gate().stop();  // answers what still waits for a provider slot
   webhooks.stop();
   services.log->flush();
   return 0;

@@ -20,6 +20,28 @@ Result<long> number(const std::string& flag, const std::string& text, long min, 
   return value;
 }
 
+// A duration: "20" or "20s" (seconds), "250ms" (milliseconds).
+Result<std::chrono::milliseconds> millis(const std::string& flag, const std::string& text,
+                                         long min_ms, long max_ms) {
+  std::string digits = text;
+  long scale = 1000;
+  if (digits.ends_with("ms")) {
+    digits.resize(digits.size() - 2);
+    scale = 1;
+  } else if (digits.ends_with("s")) {
+    digits.resize(digits.size() - 1);
+  }
+  long value = 0;
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() ||
+      value > max_ms / scale || value * scale < min_ms) {
+    return fail("bad_flag", flag + ": expected a duration in [" + std::to_string(min_ms) +
+                                "ms, " + std::to_string(max_ms) +
+                                "ms] (\"20\" seconds or \"250ms\"), got \"" + text + "\"");
+  }
+  return std::chrono::milliseconds(value * scale);
+}
+
 Status checkUrl(const std::string& flag, const std::string& text) {
   auto url = Url::parseAbsolute(text);
   if (!url || (url->scheme != "http" && url->scheme != "https") || url->query || url->fragment) {
@@ -90,6 +112,15 @@ usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
   --webhook-poll-ms N    webhook outbox poll interval (1000); --webhook-timeout-ms N per
                          delivery (10000); --webhook-retry-base-ms N first retry delay, doubling
                          with jitter (5000); --webhook-max-attempts N then "failed" (12)
+  --provider-concurrency N  provider-calling requests (callbacks, refreshes) running at once
+                         per provider (8); the others wait for that provider only
+  --provider-queue-timeout D  how long one waits for a slot (20s, below the browser's 60 s):
+                         then the browser gets error=temporarily_unavailable, the API a 503
+  --breaker-failures N   consecutive timeouts / transport errors / 5xx of one provider that
+                         open its circuit (5; 0 = never); --breaker-cooldown D (30s) fail fast,
+                         then one probe call. Env LINKGATE_PROVIDER_CONCURRENCY,
+                         LINKGATE_PROVIDER_QUEUE_TIMEOUT, LINKGATE_BREAKER_FAILURES,
+                         LINKGATE_BREAKER_COOLDOWN; durations as 20 (seconds) or 250ms
   LINKGATE_API_KEY       accepted as a management API key (account "default")
   LINKGATE_OLD_MASTER_KEYS  comma-separated base64 keys of before a rotation (read only)
   --old-master-keys-file P  the same, one key per line; env LINKGATE_OLD_MASTER_KEYS_FILE
@@ -258,6 +289,35 @@ Result<Options> parseOptions(const std::vector<std::string>& args, const EnvLook
          auto n = number("--workers", v, 1, 256);
          if (!n) return std::unexpected(n.error());
          o.workers = static_cast<int>(*n);
+         return {};
+       }},
+      {"--provider-concurrency", "LINKGATE_PROVIDER_CONCURRENCY",
+       [&](const std::string& v) -> Status {
+         auto n = number("--provider-concurrency", v, 1, 256);
+         if (!n) return std::unexpected(n.error());
+         o.isolation.concurrency = static_cast<int>(*n);
+         return {};
+       }},
+      {"--provider-queue-timeout", "LINKGATE_PROVIDER_QUEUE_TIMEOUT",
+       [&](const std::string& v) -> Status {
+         // The browser's answer must come before Pistache's 60 s timeout answers it with 408.
+         auto d = millis("--provider-queue-timeout", v, 1, 59000);
+         if (!d) return std::unexpected(d.error());
+         o.isolation.queue_timeout = *d;
+         return {};
+       }},
+      {"--breaker-failures", "LINKGATE_BREAKER_FAILURES",
+       [&](const std::string& v) -> Status {
+         auto n = number("--breaker-failures", v, 0, 1000);
+         if (!n) return std::unexpected(n.error());
+         o.isolation.breaker_failures = static_cast<int>(*n);
+         return {};
+       }},
+      {"--breaker-cooldown", "LINKGATE_BREAKER_COOLDOWN",
+       [&](const std::string& v) -> Status {
+         auto d = millis("--breaker-cooldown", v, 10, 3600000);
+         if (!d) return std::unexpected(d.error());
+         o.isolation.breaker_cooldown = *d;
          return {};
        }},
       {"--log-format", "LINKGATE_LOG_FORMAT",

@@ -62,6 +62,14 @@ struct Options {
   std::optional<std::string> clock_file;      // --clock-file (tests only)
   // Abuse limits (issue #15): abuse_options.cc.
   AbuseConfig abuse;
+  // Issue 15 (provider isolation): --provider-concurrency, --provider-queue-timeout,
+  // --breaker-failures (0 = no breaker), --breaker-cooldown.
+  struct Isolation {
+    int concurrency = 8;  // provider-calling requests running at once per provider
+    std::chrono::milliseconds queue_timeout{20000};  // below the 60 s browser (Pistache) timeout
+    int breaker_failures = 5;
+    std::chrono::milliseconds breaker_cooldown{30000};
+  } isolation;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char*)>;

@@ -125,5 +125,39 @@ TEST(Options, RefresherRotationAndTestClock) {
   EXPECT_NE(usage().find("TESTS ONLY"), std::string::npos);
 }
 
+// Issue 15 item 1: the provider isolation knobs, with defaults that keep today's behaviour for
+// healthy providers and a queue deadline below the browser's 60 s.
+TEST(Options, ProviderIsolationKnobs) {
+  auto d = parse({"--db", "x"});
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->isolation.concurrency, 8);
+  EXPECT_EQ(d->isolation.queue_timeout, std::chrono::milliseconds(20000));
+  EXPECT_EQ(d->isolation.breaker_failures, 5);
+  EXPECT_EQ(d->isolation.breaker_cooldown, std::chrono::milliseconds(30000));
+  auto o = parse({"--db", "x", "--provider-concurrency", "3", "--provider-queue-timeout", "250ms",
+                  "--breaker-failures=0"},
+                 {{"LINKGATE_BREAKER_COOLDOWN", "2s"}, {"LINKGATE_PROVIDER_CONCURRENCY", "9"}});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->isolation.concurrency, 3);
+  EXPECT_EQ(o->isolation.queue_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(o->isolation.breaker_failures, 0);
+  EXPECT_EQ(o->isolation.breaker_cooldown, std::chrono::milliseconds(2000));
+  EXPECT_EQ(parse({"--db", "x", "--provider-queue-timeout", "15"})->isolation.queue_timeout,
+            std::chrono::milliseconds(15000));  // bare numbers are seconds, as --refresh-interval
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--db", "x", "--provider-concurrency", "0"},
+           {"--db", "x", "--provider-queue-timeout", "60"},  // not below the browser timeout
+           {"--db", "x", "--provider-queue-timeout", "0"},
+           {"--db", "x", "--provider-queue-timeout", "fast"},
+           {"--db", "x", "--provider-queue-timeout", "ms"},
+           {"--db", "x", "--breaker-failures", "-1"},
+           {"--db", "x", "--breaker-cooldown", "5ms"}}) {
+    auto bad = parse(args);
+    ASSERT_FALSE(bad) << args[2] << " " << args[3];
+    EXPECT_EQ(bad.error().id, "bad_flag");
+    EXPECT_NE(bad.error().message.find(args[2]), std::string::npos) << bad.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace linkgate::gateway

@@ -22,10 +22,18 @@ std::string providerErrorToken(const HttpResponse& response) {
   return code;
 }
 
+bool isCircuitOpen(const Error& error) { return error.id == "circuit_open"; }
+
 Result<HttpResponse> callProvider(Services& s, std::string_view provider, CallKind kind,
                                   const HttpRequest& request) {
+  // Issue 15: fail fast while the provider's circuit is open (the breaker logs the change).
+  if (s.breakers != nullptr && !s.breakers->allow(provider)) {
+    return fail("circuit_open", "the gateway pauses calls to this provider after repeated "
+                                "failures");
+  }
   const auto begin = std::chrono::steady_clock::now();
   auto response = s.http.send(request);
+  if (s.breakers != nullptr) s.breakers->record(provider, response && response->status < 500);
   const auto elapsed = std::chrono::steady_clock::now() - begin;
   const double secs = std::chrono::duration<double>(elapsed).count();
   const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();

@@ -12,8 +12,14 @@
 
 namespace linkgate::gateway {
 
+// With s.breakers set, a provider whose circuit is open is not called: the result is the
+// error "circuit_open" (isCircuitOpen()); every call's outcome feeds its provider's breaker
+// (a transport error, a timeout or a 5xx is a failure).
 Result<HttpResponse> callProvider(Services& s, std::string_view provider, CallKind kind,
                                   const HttpRequest& request);
+
+// True for callProvider()'s "circuit_open" error.
+bool isCircuitOpen(const Error& error);
 
 // The `error` member of a JSON error answer, when it is a short token of [A-Za-z0-9_.-]
 // (anything else is not logged); "" otherwise.

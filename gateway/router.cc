@@ -64,11 +64,12 @@ std::string Router::requestId(const web::Request& request) {
 }
 
 web::Response Router::handle(const web::Request& request,
-                             std::chrono::steady_clock::time_point received) {
+                             std::chrono::steady_clock::time_point received,
+                             const GatewayError* refuse) {
   std::string route = "unknown";
   web::Response response;
   try {
-    response = dispatch(request, route);
+    response = dispatch(request, route, refuse);
   } catch (const std::exception&) {
     // Nothing escapes a handler; the text of the exception is not shown (it may hold data).
     response = jsonError(gwError(Code::kInternal, "internal error"));
@@ -133,6 +134,10 @@ void Router::observe(const web::Request& request, const std::string& route,
 }
 
 void Router::serve(web::Request request, web::Responder responder) {
+  if (isolation_ != nullptr && provider_pool_ != nullptr && callsProvider(request)) {
+    serveIsolated(std::move(request), std::move(responder));
+    return;
+  }
   WorkerPool* pool = callsProvider(request)     ? provider_pool_
                      : writesFlowState(request) ? disk_pool_
                                                 : nullptr;
@@ -148,7 +153,8 @@ void Router::serve(web::Request request, web::Responder responder) {
   responder(handle(request));
 }
 
-web::Response Router::dispatch(const web::Request& request, std::string& route) {
+web::Response Router::dispatch(const web::Request& request, std::string& route,
+                               const GatewayError* refuse) {
   if (request.body.size() > kMaxBodyBytes) {
     route = "too_large";
     return jsonError(gwError(Code::kPayloadTooLarge, "request body is larger than 64 KB"));
@@ -165,7 +171,7 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
   // HEAD is a GET without a body on the browser and probe routes (the API answers 405, as ever).
   const bool head = m == "HEAD" && !spec->api_key && allows(allow, "GET");
   if (!allows(allow, m) && !head) return methodNotAllowed(allow);
-  if (spec->api_key) return api(request, *spec, p);
+  if (spec->api_key) return api(request, *spec, p, refuse);
   switch (spec->id) {
     case RouteId::kHealthz: return web::Response::json(200, Json{{"status", "ok"}});
     case RouteId::kReadyz: {
@@ -179,7 +185,8 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
       if (counted) {
         gauges = {counted->pending_flows, counted->credentials_ok, counted->credentials_error};
       }
-      auto r = web::Response::text(200, s_.metrics->render(counted ? &gauges : nullptr));
+      auto r = web::Response::text(200, s_.metrics->render(counted ? &gauges : nullptr) +
+                                            (isolation_ ? isolation_->renderMetrics() : ""));
       r.setHeader("Content-Type", "text/plain; version=0.0.4");
       return r;
     }
@@ -191,7 +198,7 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
     }
     case RouteId::kStart: return flows_.start(request);
     case RouteId::kStartLink: return flows_.startFromLink(request, p[0]);
-    case RouteId::kCallback: return flows_.callback(request, p[0]);
+    case RouteId::kCallback: return flows_.callback(request, p[0], refuse);
     case RouteId::kToken: return flows_.token(request);
     default: break;
   }
@@ -199,7 +206,7 @@ web::Response Router::dispatch(const web::Request& request, std::string& route) 
 }
 
 web::Response Router::api(const web::Request& request, const RouteSpec& spec,
-                          const std::vector<std::string>& p) {
+                          const std::vector<std::string>& p, const GatewayError* refuse) {
   // Issue 15: the address's and the presented key's rate limits, then the address's lockout
   // after repeated wrong keys (shared by every instance), all before the key is looked up.
   AbuseGuard& guard = *s_.abuse;
@@ -225,6 +232,10 @@ web::Response Router::api(const web::Request& request, const RouteSpec& spec,
   const std::string& m = request.method;
   const bool post = m == "POST";
   web::Response answer = [&]() -> web::Response {
+  // Issue 15: the credential's provider is unavailable now; nothing is sent, nothing changes.
+  if (refuse != nullptr && (spec.id == RouteId::kRefresh || spec.id == RouteId::kAccess)) {
+    return jsonError(*refuse);
+  }
   switch (spec.id) {
     case RouteId::kApps: return post ? api_.createApp(request, a) : api_.listApps(request, a);
     case RouteId::kApp:

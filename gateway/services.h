@@ -10,6 +10,7 @@
 #include "core/random.h"
 #include "gateway/abuse_guard.h"
 #include "gateway/catalogue.h"
+#include "gateway/circuit_breaker.h"
 #include "gateway/jwks_cache.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
@@ -43,6 +44,8 @@ struct Services {
   std::shared_ptr<Metrics> metrics;
   // Issue 15: rate limits, lockouts and the pending-flow cap (defaults unless main() sets one).
   std::shared_ptr<AbuseGuard> abuse;
+  // Issue 15: per-provider circuit breakers that callProvider() consults (null: none).
+  CircuitBreakers* breakers = nullptr;
 
   Services(GatewayConfig c, const Catalogue& cat, Store& s, HttpClient& h, const Clock& clk,
            RandomSource& r)
