@@ -4,6 +4,7 @@
 // schedule, a permanent failure emits the event once and is never tried again.
 #include "gateway/refresher.h"
 
+#include <iostream>
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -105,7 +106,7 @@ class RefresherPass : public ::testing::Test {
   void subscribe() {
     auto r = api("POST", "/v1/webhooks",
                  dumpJson(Json{{"url", "http://127.0.0.1:9/hook"},
-                               {"events", {"credential.refresh_failed"}}}));
+                               {"events", Json::array({"credential.refresh_failed"})}}));
     ASSERT_EQ(r.status, 201) << r.body;
     hook_ = Json::parse(r.body)["id"];
   }
@@ -114,7 +115,8 @@ class RefresherPass : public ::testing::Test {
     auto r = api("GET", "/v1/webhooks/" + hook_ + "/deliveries");
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> ids;
-    for (const auto& d : Json::parse(r.body)["data"]) {
+    const Json body = Json::parse(r.body);
+    for (const auto& d : body["data"]) {
       if (d["event_type"] == "credential.refresh_failed") {
         ids.push_back(d["payload"]["data"]["credential_id"]);
       }

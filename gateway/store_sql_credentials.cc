@@ -28,33 +28,14 @@ Result<std::optional<Credential>> first(const SqlResult& r, const KeyRing& keys)
 
 }  // namespace
 
+// Both are saveCredentialEmitting with no event (store_sql_credentials.cc, below): one write
+// path, so the refresher's columns are always written with the credential.
 Status SqlStore::saveCredentialWithCode(const Credential& credential, const AuthCode& code) {
-  auto cp = credentialParams(credential, keys_);
-  if (!cp) return std::unexpected(cp.error());
-  auto kp = codeParams(code, keys_);
-  if (!kp) return std::unexpected(kp.error());
-  auto c = db_->acquire();
-  if (!c) return std::unexpected(c.error());
-  SqlTransaction tx(**c, db_->dialect().begin);
-  if (auto ok = tx.started(); !ok) return ok;
-  if (auto r = (*c)->query(upsertCredentialSql(), *cp); !r) return std::unexpected(r.error());
-  if (auto ok = writeRefreshColumns(**c, credential); !ok) return ok;
-  static const std::string sql =
-      std::string("INSERT INTO codes (") + kCodeColumns + ") VALUES (?,?,?,?,?,?)";
-  if (auto r = (*c)->query(sql, *kp); !r) return std::unexpected(r.error());
-  return tx.commit();
+  return saveCredentialEmitting(credential, &code, {});
 }
 
 Status SqlStore::saveCredential(const Credential& credential) {
-  auto cp = credentialParams(credential, keys_);
-  if (!cp) return std::unexpected(cp.error());
-  auto c = db_->acquire();
-  if (!c) return std::unexpected(c.error());
-  SqlTransaction tx(**c, db_->dialect().begin);
-  if (auto ok = tx.started(); !ok) return ok;
-  if (auto r = (*c)->query(upsertCredentialSql(), *cp); !r) return std::unexpected(r.error());
-  if (auto ok = writeRefreshColumns(**c, credential); !ok) return ok;
-  return tx.commit();
+  return saveCredentialEmitting(credential, nullptr, {});
 }
 
 Result<std::optional<Credential>> SqlStore::findCredential(const std::string& id) {
@@ -146,6 +127,8 @@ Status SqlStore::saveCredentialEmitting(const Credential& credential, const Auth
   SqlTransaction tx(**c, db_->dialect().begin);
   if (auto ok = tx.started(); !ok) return ok;
   if (auto r = (*c)->query(upsertCredentialSql(), *cp); !r) return std::unexpected(r.error());
+  // The background refresher's columns (issue 13), in the same transaction.
+  if (auto ok = writeRefreshColumns(**c, credential); !ok) return ok;
   if (kp) {
     static const std::string sql =
         std::string("INSERT INTO codes (") + kCodeColumns + ") VALUES (?,?,?,?,?,?)";

@@ -63,7 +63,11 @@ TEST(Control, ProvidersListsEveryProfileWithMappedUrls) {
     std::string path = p["authorize_url"].get<std::string>().substr(std::string("http://sim.test").size());
     auto m = s.sim->router().match(path.substr(0, path.find('?')));
     ASSERT_TRUE(m) << path;
-    EXPECT_EQ(m->route, Route::kAuthorize) << path;
+    // One path for both (Egnyte): the router tells them apart by method (router_test.cc).
+    const std::string token_path = p["token_url"].get<std::string>().substr(15);
+    if (path.substr(0, path.find('?')) != token_path.substr(0, token_path.find('?'))) {
+      EXPECT_EQ(m->route, Route::kAuthorize) << path;
+    }
   }
   auto zendesk = std::find_if(list.begin(), list.end(), [](const Json& p) { return p["slug"] == "zendesk"; });
   ASSERT_NE(zendesk, list.end());

@@ -253,7 +253,8 @@ TEST(Webhooks, RetryAndRedeliver) {
     EXPECT_EQ(got[0].body, got[1].body) << "a retry changed the payload";
     const HttpResponse log = api(c, "GET", "/v1/webhooks/" + hook.id + "/deliveries");
     ASSERT_EQ(log.status, 200) << printable(log.body, 300);
-    const Json* data = jsonAt(must(parseJsonObject(log.body), "deliveries"), "data");
+    const Json deliveries = must(parseJsonObject(log.body), "deliveries");
+    const Json* data = jsonAt(deliveries, "data");
     ASSERT_TRUE(data != nullptr && data->is_array() && !data->empty()) << printable(log.body, 300);
     const std::string delivery = jsonString((*data)[0], "id").value_or("");
     const HttpResponse re = api(c, "POST", "/v1/webhooks/" + hook.id + "/deliveries/" + delivery +
