@@ -26,10 +26,9 @@ constexpr SealedColumn kSealed[] = {
 
 // The master-key check (store_sql_ops.cc): one row, re-sealed last, so a gateway started with
 // the new key alone accepts the database once every other value is under it.
-Status resealKeyCheck(SqlDatabase& db, const KeyRing& keys) {
-  auto c = db.acquire();
-  if (!c) return std::unexpected(c.error());
-  auto r = (*c)->query("SELECT sealed FROM key_check WHERE id = 1", {});
+// On the caller's connection: the pool may hold only one.
+Status resealKeyCheck(SqlConnection& c, const KeyRing& keys) {
+  auto r = c.query("SELECT sealed FROM key_check WHERE id = 1", {});
   if (!r) return std::unexpected(r.error());
   if (r->rows.empty() || r->rows[0].text(0).starts_with(keys.primaryId() + ".")) return {};
   const std::string old = r->rows[0].text(0);
@@ -37,7 +36,7 @@ Status resealKeyCheck(SqlDatabase& db, const KeyRing& keys) {
   if (!plain) return fail("rotation_failed", "key_check: " + plain.error().id);
   auto resealed = keys.seal(*plain, kKeyCheckAad);
   if (!resealed) return std::unexpected(resealed.error());
-  auto u = (*c)->query("UPDATE key_check SET sealed = ? WHERE id = 1 AND sealed = ?",
+  auto u = c.query("UPDATE key_check SET sealed = ? WHERE id = 1 AND sealed = ?",
                        {*resealed, old});
   if (!u) return std::unexpected(u.error());
   return {};
@@ -172,7 +171,7 @@ Result<KeyRotationResult> rotateMasterKey(SqlDatabase& db, const KeyRing& keys,
     auto r = (*c)->query("DELETE FROM key_rotation WHERE target_key = ?", {keys.primaryId()});
     if (!r) return std::unexpected(r.error());
     if (left == 0) {
-      if (auto ok = resealKeyCheck(db, keys); !ok) return std::unexpected(ok.error());
+      if (auto ok = resealKeyCheck(**c, keys); !ok) return std::unexpected(ok.error());
       progress("done: every stored secret is sealed under " + keys.primaryId() + " (" +
                std::to_string(result.resealed) + " re-sealed by this run)");
       return result;
