@@ -74,7 +74,11 @@ Result<std::unique_ptr<WebhookReceiver>> WebhookReceiver::start() {
 }
 
 WebhookReceiver::WebhookReceiver(int listen_fd, uint16_t port)
-    : listen_fd_(listen_fd), port_(port), thread_([this] { acceptLoop(); }) {}
+    : listen_fd_(listen_fd), port_(port) {
+  // Started here, once every member exists: started in the initializer list, the accept loop
+  // could lock mu_ before its constructor ran (a heap object's raw bytes: EINVAL, terminate).
+  thread_ = std::thread([this] { acceptLoop(); });
+}
 
 WebhookReceiver::~WebhookReceiver() {
   {

@@ -69,7 +69,16 @@ Status World::setUp() {
     return fail("no_providers", "no provider to test: none is both in the gateway's catalogue and "
                                 "emulated by the simulator" + (why.empty() ? "" : why + ")"));
   }
-  primary_ = provider("generic") != nullptr ? "generic" : providers_.front().slug;
+  // The suite-wide checks' provider: generic, else one linked without per-tenant params, else
+  // the first (those checks then pass the catalogue's example params, as /start gets them).
+  primary_ = providers_.front().slug;
+  if (provider("generic") != nullptr) {
+    primary_ = "generic";
+  } else if (auto plain = std::ranges::find_if(
+                 providers_, [](const auto& p) { return p.connection_params.empty(); });
+             plain != providers_.end()) {
+    primary_ = plain->slug;
+  }
 
   if (!endpoints_.launched) {
     if (auto existing = gateway_.listRedirectUris()) {

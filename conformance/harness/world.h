@@ -61,7 +61,8 @@ class World {
   const std::vector<std::pair<std::string, std::string>>& unavailable() const {
     return unavailable_;
   }
-  // The provider for suite-wide checks: "generic" when present, else the first.
+  // The provider for suite-wide checks: "generic" when present, else the first without
+  // connection params, else the first.
   const std::string& primary() const { return primary_; }
 
   // The app of `slug`, created on first use. Thread-safe.

@@ -30,6 +30,20 @@ Credential linked(CheckContext& c, const App& app) {
   return must(flow.exchange(app, code), "code exchange");
 }
 
+Json connectionParamsJson(World& world, const std::string& slug) {
+  Json out = Json::object();
+  if (const ProviderUnderTest* p = world.provider(slug)) {
+    for (const auto& [name, value] : p->connection_params) out[name] = value;
+  }
+  return out;
+}
+
+Json withConnectionParams(World& world, const std::string& slug, Json body) {
+  Json params = connectionParamsJson(world, slug);
+  if (!params.empty()) body["connection_params"] = std::move(params);
+  return body;
+}
+
 App primaryApp(CheckContext& c) { return must(c.world().app(c.provider()), "app set-up"); }
 
 std::string refusedWithoutRedirect(const HttpResponse& r, PageKind kind) {

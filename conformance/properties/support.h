@@ -61,6 +61,12 @@ std::string lower(std::string s);
 App primaryApp(CheckContext& c);
 // A credential of `app` made by an approved flow and its code exchange (fails the check else).
 Credential linked(CheckContext& c, const App& app);
+// The connection params the suite links `slug` with (the catalogue's examples, as /start gets
+// them), as the JSON object start-auth and an import take; empty for a provider without any.
+Json connectionParamsJson(World& world, const std::string& slug);
+// `body` with "connection_params" added when `slug` has any (a per-tenant provider's start-auth
+// or import needs them, SPEC §1.1).
+Json withConnectionParams(World& world, const std::string& slug, Json body);
 
 // Clears the simulator's faults and `slug`'s run-time behaviours when a check ends, whatever
 // happened.
