@@ -98,6 +98,13 @@ class AbuseStack : public ::testing::Test {
     return call("GET", gw + "/link/oauth2/start?client_id=" + app +
                            "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fdone&state=st");
   }
+  // A start whose flow is too large to travel sealed in its cookie (a 4 KB integrator state):
+  // the gateway records it as a row, which is what the pending-flow caps bound (issue 10).
+  HttpResponse bigStart(const std::string& gw, const std::string& app) {
+    return call("GET", gw + "/link/oauth2/start?client_id=" + app +
+                           "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fdone&state=" +
+                           std::string(4000, 's'));
+  }
   // start -> simulator (auto-approve) -> callback: the gateway code.
   std::string codeFor(const std::string& gw, const std::string& app) {
     auto started = start(gw, app);
@@ -241,18 +248,18 @@ TEST_F(AbuseStack, PendingFlowCapsAnswerTheirErrorAndRowsStopGrowing) {
   const std::string per_address = gateway({"--max-pending-flows-per-address", "3"});
   const std::string app = setUp(per_address);
   for (int i = 0; i < 3; ++i) {
-    auto r = start(per_address, app);
+    auto r = bigStart(per_address, app);
     EXPECT_EQ(r.status, 302);
     EXPECT_EQ(r.header("Location").value_or("").find("127.0.0.1:9"), std::string::npos);
   }
   EXPECT_EQ(flowRows(), 3);
   for (int i = 0; i < 3; ++i) {
-    auto r = start(per_address, app);
+    auto r = bigStart(per_address, app);
     EXPECT_EQ(r.status, 302);
     const Params q = testing::queryOf(r.header("Location").value_or(""));
     EXPECT_EQ(q.get("error"), "temporarily_unavailable") << r.header("Location").value_or("");
     EXPECT_NE(q.get("error_description").value_or("").find("too many"), std::string::npos);
-    EXPECT_EQ(q.get("state"), "st");
+    EXPECT_EQ(q.get("state"), std::string(4000, 's'));
   }
   EXPECT_EQ(flowRows(), 3) << "refused starts write no row";
   EXPECT_EQ(metric(per_address, "linkgate_abuse_refusals_total{route=\"start\",reason="
@@ -260,20 +267,27 @@ TEST_F(AbuseStack, PendingFlowCapsAnswerTheirErrorAndRowsStopGrowing) {
             3);
   // The global cap counts the database's rows, whichever instance wrote them.
   const std::string global = gateway({"--max-pending-flows", "5"});
-  EXPECT_EQ(testing::queryOf(start(global, app).header("Location").value_or("")).get("error"),
+  EXPECT_EQ(testing::queryOf(bigStart(global, app).header("Location").value_or("")).get("error"),
             std::nullopt);
-  EXPECT_EQ(testing::queryOf(start(global, app).header("Location").value_or("")).get("error"),
+  EXPECT_EQ(testing::queryOf(bigStart(global, app).header("Location").value_or("")).get("error"),
             std::nullopt);
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(testing::queryOf(start(global, app).header("Location").value_or("")).get("error"),
+    EXPECT_EQ(testing::queryOf(bigStart(global, app).header("Location").value_or("")).get("error"),
               "temporarily_unavailable");
   }
   EXPECT_EQ(flowRows(), 5);
   // A debug start shows the refusal on the page (the browser answer of the error contract).
   auto page = call("GET", global + "/link/oauth2/start?client_id=" + app +
-                              "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fdone&debug=true");
+                              "&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fdone&debug=true&state=" +
+                              std::string(4000, 's'));
   EXPECT_NE(page.body.find("too_many_pending_flows"), std::string::npos) << page.body;
   EXPECT_EQ(flowRows(), 5);
+  // A flow sealed into its cookie writes no row and costs nothing at rest: no cap refuses it.
+  for (int i = 0; i < 4; ++i) {
+    auto r = start(global, app);
+    EXPECT_EQ(testing::queryOf(r.header("Location").value_or("")).get("error"), std::nullopt);
+  }
+  EXPECT_EQ(flowRows(), 5) << "sealed flows have no row";
 }
 
 }  // namespace

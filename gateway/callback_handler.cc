@@ -51,19 +51,37 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   auto state = cleanParam(*params, "state", 256);
   if (!state) return page(state.error());
   if (!*state) return page(gwError(Code::kUnknownFlow, "the callback carries no state"));
-  auto found = s_.store.findFlowByState(**state);
-  if (!found) return page(storeUnavailable());
-  if (!*found) return page(gwError(Code::kUnknownFlow, "unknown state: no such flow"));
-  Flow& flow = **found;
+  // RFC 9700 §4.7.1: the browser that started the flow must be the one finishing it. A flow
+  // sealed into its cookie (issue 10; a sealed text has a '.', a random cookie never does)
+  // opens only for this state; any other flow is a row, bound by its cookie's hash.
+  auto cookie = request.cookie(flowCookieName(**state));
+  const bool sealed = cookie && cookie->find('.') != std::string::npos;
+  Flow flow;
+  if (sealed) {
+    auto opened = s_.store.openSealedFlow(*cookie, **state);
+    if (!opened) {
+      return page(gwError(Code::kFlowCookieMismatch,
+                          "the flow cookie was not sealed by this gateway for this state"));
+    }
+    flow = std::move(*opened);
+  } else {
+    auto found = s_.store.findFlowByState(**state);
+    if (!found) return page(storeUnavailable());
+    if (!*found && !cookie) {
+      return page(gwError(Code::kFlowCookieMismatch,
+                          "no flow cookie for this state: this browser did not start the flow, "
+                          "or the state is unknown"));
+    }
+    if (!*found) return page(gwError(Code::kUnknownFlow, "unknown state: no such flow"));
+    flow = std::move(**found);
+    if (!cookie || !constantTimeEqual(sha256Hex(*cookie), flow.cookie_hash)) {
+      return page(gwError(Code::kFlowCookieMismatch,
+                          "this browser did not start the flow (flow cookie missing or wrong)"));
+    }
+  }
   const int64_t now = s_.now();
   if (flow.expires_at <= now) {
     return page(gwError(Code::kUnknownFlow, "this flow expired; start again"));
-  }
-  // RFC 9700 §4.7.1: the browser that started the flow must be the one finishing it.
-  auto cookie = request.cookie(flowCookieName(flow.state));
-  if (!cookie || !constantTimeEqual(sha256Hex(*cookie), flow.cookie_hash)) {
-    return page(gwError(Code::kFlowCookieMismatch,
-                        "this browser did not start the flow (flow cookie missing or wrong)"));
   }
   // Mix-up defence (RFC 9700 §4.4): the answer must come back on the flow's provider path.
   if (provider != flow.provider) {
@@ -93,14 +111,17 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   // Read once: the signature check needs its secret, the exchange its client.
   const auto app = s_.store.findApp(flow.app_id);
   if (!app) return page(storeUnavailable());
+  // Deleting an app ends its flows (a sealed flow has no row the delete could remove).
+  if (!*app) {
+    return page(gwError(Code::kUnknownFlow, "the OAuth app of this flow was deleted; start again"));
+  }
   // What the provider says reaches the redirect and the debug page sanitised, without these.
   FlowSecrets secrets;
-  if (*app) secrets.addClient((*app)->client_id, (*app)->client_secret);
+  secrets.addClient((*app)->client_id, (*app)->client_secret);
   if (flow.provider_code_verifier) secrets.add(*flow.provider_code_verifier);
   if (auto c = params->get(dialect.authorization.callback_code_param)) secrets.add(*c);
   secrets.add(flow.state);
   if (const auto& sig = dialect.authorization.callback_hmac; !sig.empty() && !provider_error) {
-    if (!*app) return page(gwError(Code::kInternal, "the flow's OAuth app is gone"));
     if (!querySignatureValid(*params, sig, (*app)->client_secret)) {
       return page(gwError(Code::kCallbackSignature, "the callback's " + sig +
                                                         " is missing or wrong: it was not signed "
@@ -123,7 +144,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     }
   }
   // Use the flow exactly once: a double-submitting browser never redeems the code twice.
-  auto consumed = s_.store.consumeFlow(flow.id, now);
+  auto consumed = sealed ? s_.store.consumeSealedFlow(flow.id, flow.expires_at, now)
+                         : s_.store.consumeFlow(flow.id, now);
   if (!consumed) return page(storeUnavailable());
   if (!*consumed) {
     return page(gwError(Code::kUnknownFlow, "this flow was already used or expired"));
@@ -160,7 +182,6 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
                         "the provider's callback carried no usable '" +
                             dialect.authorization.callback_code_param + "'"));
   }
-  if (!*app) return fail(gwError(Code::kInternal, "the flow's OAuth app is gone"));
   ConnectionValues values;
   for (const auto& [name, value] : flow.connection_params.items()) {
     if (value.is_string()) values[name] = value.get<std::string>();

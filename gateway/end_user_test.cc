@@ -150,9 +150,14 @@ TEST_F(EndUserFlowTest, StartAuthAndImportTakeTheEndUserAndCheckIt) {
   auto r = gw_.get(url.substr(url.find("/link/")));
   ASSERT_EQ(r.status, 302) << r.body;
   const std::string state = queryOf(*r.header("Location")).get("state").value_or("");
-  auto flow = gw_.store->findFlowByState(state);
-  ASSERT_TRUE(flow && *flow);
-  EXPECT_EQ((*flow)->end_user, (EndUser{"link-user", "", "L"})) << "sealed into the flow";
+  // The flow travels sealed in its cookie (issue 10): open it as the callback would.
+  const std::string set_cookie = r.header("Set-Cookie").value_or("");
+  const size_t eq = set_cookie.find('=');
+  ASSERT_NE(eq, std::string::npos) << set_cookie;
+  auto flow = gw_.store->openSealedFlow(set_cookie.substr(eq + 1, set_cookie.find(';') - eq - 1),
+                                        state);
+  ASSERT_TRUE(flow) << flow.error().message;
+  EXPECT_EQ(flow->end_user, (EndUser{"link-user", "", "L"})) << "sealed into the flow";
 
   for (const Json& bad : {Json{{"end_user_id", 5}}, Json{{"end_user_id", std::string(300, 'x')}},
                           Json{{"end_user_email", "a@b.c"}}, Json{{"end_user_nickname", "x"}}}) {

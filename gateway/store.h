@@ -173,6 +173,14 @@ class Store {
   virtual Result<std::optional<Flow>> findFlowByState(const std::string& state) = 0;
   // Marks the flow used; true for exactly one caller, and only before it expires.
   virtual Result<bool> consumeFlow(const std::string& flow_id, int64_t now) = 0;
+  // Issue 10: a flow sealed whole into its browser cookie, so a start writes nothing. The
+  // sealed text opens only for the same state (and fails "store_error" otherwise). A sealed
+  // flow has no row: consumeSealedFlow records its id until it expires — true for exactly one
+  // caller on every instance sharing the database, and only before expires_at.
+  virtual Result<std::string> sealFlow(const Flow& flow) = 0;
+  virtual Result<Flow> openSealedFlow(const std::string& sealed, const std::string& state) = 0;
+  virtual Result<bool> consumeSealedFlow(const std::string& flow_id, int64_t expires_at,
+                                         int64_t now) = 0;
 
   virtual Status insertStartLink(const StartLink& link) = 0;
   // Atomically uses an unexpired, unused start link; nullopt otherwise.

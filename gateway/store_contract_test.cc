@@ -415,6 +415,7 @@ TEST_P(StoreContract, UpgradesADatabaseOfVersionOne) {
     rawQuery(std::string("DROP TABLE ") + table, {});
   }
   rawQuery("DROP TABLE auth_lockouts", {});  // ... nor the lockouts (issue #15)
+  rawQuery("DROP TABLE used_flows", {});      // ... nor the sealed flows' marks (issue 10)
   rawQuery("UPDATE schema_version SET version = 1", {});
   reopen();
   ASSERT_NE(store_, nullptr);

@@ -129,9 +129,17 @@ CREATE TABLE auth_lockouts (subject TEXT PRIMARY KEY, window_start INT64 NOT NUL
 CREATE INDEX auth_lockouts_window ON auth_lockouts(window_start);
 )sql";
 
-constexpr std::array<const char*, 10> kHistory = {
-    kVersion1, kVersion2,       kVersion3,  kVersion4,    kVersion5,
-    kWebhooks, kVersionEndUser, kRefresher, kKeyRotation, kAuthLockouts};
+// Version 11, sealed flows (issue 10): a flow sealed whole into its browser cookie has no row;
+// the callback that uses it records its id here until it expires, so it is used once on every
+// instance and across restarts. Indexed for the incremental purge.
+constexpr const char* kUsedFlows = R"sql(
+CREATE TABLE used_flows (id TEXT PRIMARY KEY, expires_at INT64 NOT NULL);
+CREATE INDEX used_flows_expiry ON used_flows(expires_at);
+)sql";
+
+constexpr std::array<const char*, 11> kHistory = {
+    kVersion1, kVersion2,       kVersion3,  kVersion4,    kVersion5,    kWebhooks,
+    kVersionEndUser, kRefresher, kKeyRotation, kAuthLockouts, kUsedFlows};
 
 std::vector<std::string> spelled(const char* int64) {
   std::vector<std::string> out;

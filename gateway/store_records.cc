@@ -106,19 +106,51 @@ RedirectUri redirectUriFrom(const SqlRow& r) {
 
 // ---- flows and start links ----
 
+namespace {
+
+// What a flow row seals, and what a sealed flow cookie holds besides its columns.
+Json flowRecord(const Flow& f) {
+  return {{"cookie_hash", f.cookie_hash},
+          {"account_id", f.account_id},
+          {"redirect_uri", f.redirect_uri},
+          {"integrator_state", optionalBytes(f.integrator_state)},
+          {"state_is_json", f.state_is_json},
+          {"scopes", scopesJson(f.scopes)},
+          {"connection_params", f.connection_params},
+          {"provider_code_verifier", optional(f.provider_code_verifier)},
+          {"code_challenge", optional(f.code_challenge)},
+          {"debug", f.debug},
+          {"end_user", endUserRecord(f.end_user)}};
+}
+
+const Json& member(const Json& j, const char* key) {
+  static const Json kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
+void flowRecordFields(const Json& j, Flow& f) {
+  f.cookie_hash = j.value("cookie_hash", "");
+  f.account_id = j.value("account_id", "");
+  f.redirect_uri = j.value("redirect_uri", "");
+  f.integrator_state = optionalBytesFrom(j, "integrator_state");
+  f.state_is_json = j.value("state_is_json", false);
+  f.scopes = scopesFrom(member(j, "scopes"));
+  f.connection_params = member(j, "connection_params");
+  if (!f.connection_params.is_object()) f.connection_params = Json::object();
+  f.provider_code_verifier = optionalFrom(j, "provider_code_verifier");
+  f.code_challenge = optionalFrom(j, "code_challenge");
+  f.debug = j.value("debug", false);
+  f.end_user = endUserFromRecord(jsonAt(j, "end_user"));
+}
+
+// The associated data of a sealed flow cookie: it opens only for the state it was made for.
+std::string flowCookieAad(const std::string& state) { return "flow_cookie:" + lookupHash(state); }
+
+}  // namespace
+
 Result<SqlParams> flowParams(const Flow& f, const KeyRing& keys) {
-  Json j = {{"cookie_hash", f.cookie_hash},
-            {"account_id", f.account_id},
-            {"redirect_uri", f.redirect_uri},
-            {"integrator_state", optionalBytes(f.integrator_state)},
-            {"state_is_json", f.state_is_json},
-            {"scopes", scopesJson(f.scopes)},
-            {"connection_params", f.connection_params},
-            {"provider_code_verifier", optional(f.provider_code_verifier)},
-            {"code_challenge", optional(f.code_challenge)},
-            {"debug", f.debug},
-            {"end_user", endUserRecord(f.end_user)}};
-  auto sealed = keys.seal(dumpJson(j), "flow:" + f.id);
+  auto sealed = keys.seal(dumpJson(flowRecord(f)), "flow:" + f.id);
   if (!sealed) return std::unexpected(sealed.error());
   return SqlParams{f.id,      lookupHash(f.state), f.app_id,  f.provider,
                    *sealed,   f.created_at,        f.expires_at};
@@ -134,17 +166,36 @@ Result<Flow> flowFrom(const SqlRow& r, const std::string& state, const KeyRing& 
   f.expires_at = r.integer(6);
   auto j = openObject(keys, r.text(4), "flow:" + f.id, "flow");
   if (!j) return std::unexpected(j.error());
-  f.cookie_hash = j->value("cookie_hash", "");
-  f.account_id = j->value("account_id", "");
-  f.redirect_uri = j->value("redirect_uri", "");
-  f.integrator_state = optionalBytesFrom(*j, "integrator_state");
-  f.state_is_json = j->value("state_is_json", false);
-  f.scopes = scopesFrom((*j)["scopes"]);
-  f.connection_params = (*j)["connection_params"];
-  f.provider_code_verifier = optionalFrom(*j, "provider_code_verifier");
-  f.code_challenge = optionalFrom(*j, "code_challenge");
-  f.debug = j->value("debug", false);
-  f.end_user = endUserFromRecord(jsonAt(*j, "end_user"));
+  flowRecordFields(*j, f);
+  return f;
+}
+
+Result<std::string> sealedFlow(const Flow& f, const KeyRing& keys) {
+  Json j = flowRecord(f);
+  j.erase("cookie_hash");  // the cookie is the flow: nothing to compare it with
+  j["id"] = f.id;
+  j["app_id"] = f.app_id;
+  j["provider"] = f.provider;
+  j["created_at"] = f.created_at;
+  j["expires_at"] = f.expires_at;
+  return keys.seal(dumpJson(j), flowCookieAad(f.state));
+}
+
+Result<Flow> sealedFlowFrom(const std::string& sealed, const std::string& state,
+                            const KeyRing& keys) {
+  auto j = openObject(keys, sealed, flowCookieAad(state), "flow cookie");
+  if (!j) return std::unexpected(j.error());
+  Flow f;
+  f.state = state;
+  f.id = j->value("id", "");
+  f.app_id = j->value("app_id", "");
+  f.provider = j->value("provider", "");
+  f.created_at = j->value("created_at", int64_t{0});
+  f.expires_at = j->value("expires_at", int64_t{0});
+  if (f.id.empty() || f.app_id.empty() || f.provider.empty()) {
+    return fail("store_error", "corrupt flow cookie record");
+  }
+  flowRecordFields(*j, f);
   return f;
 }
 

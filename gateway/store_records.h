@@ -28,6 +28,11 @@ inline constexpr const char* kFlowColumns =
 Result<SqlParams> flowParams(const Flow& flow, const KeyRing& keys);
 // The state is not stored (only its hash): the caller passes the one it looked up by.
 Result<Flow> flowFrom(const SqlRow& row, const std::string& state, const KeyRing& keys);
+// Issue 10: the whole flow sealed for its browser cookie (the state as associated data, so it
+// opens for that state only), and back.
+Result<std::string> sealedFlow(const Flow& flow, const KeyRing& keys);
+Result<Flow> sealedFlowFrom(const std::string& sealed, const std::string& state,
+                            const KeyRing& keys);
 
 inline constexpr const char* kStartLinkColumns = "token_hash, account_id, sealed, expires_at";
 Result<SqlParams> startLinkParams(const StartLink& link, const KeyRing& keys);

@@ -156,7 +156,9 @@ void SqlStore::purgeExpired(SqlConnection& c, int64_t before) {
         "DELETE FROM codes WHERE code_hash IN "
         "(SELECT code_hash FROM codes WHERE expires_at < ? LIMIT 1000)",
         "DELETE FROM start_links WHERE token_hash IN "
-        "(SELECT token_hash FROM start_links WHERE expires_at < ? LIMIT 1000)"}) {
+        "(SELECT token_hash FROM start_links WHERE expires_at < ? LIMIT 1000)",
+        "DELETE FROM used_flows WHERE id IN "
+        "(SELECT id FROM used_flows WHERE expires_at < ? LIMIT 1000)"}) {
     (void)c.relaxedWrite(sql, {before});
   }
 }
@@ -175,6 +177,34 @@ Result<bool> SqlStore::consumeFlow(const std::string& flow_id, int64_t now) {
   auto r = run("UPDATE flows SET used = 1 WHERE id = ? AND used = 0 AND expires_at > ?",
                {flow_id, now});
   if (!r) return std::unexpected(r.error());
+  return r->affected == 1;
+}
+
+// ---- sealed flows (issue 10) ----
+
+Result<std::string> SqlStore::sealFlow(const Flow& flow) { return sealedFlow(flow, keys_); }
+
+Result<Flow> SqlStore::openSealedFlow(const std::string& sealed, const std::string& state) {
+  return sealedFlowFrom(sealed, state, keys_);
+}
+
+Result<bool> SqlStore::consumeSealedFlow(const std::string& flow_id, int64_t expires_at,
+                                         int64_t now) {
+  if (expires_at <= now) return false;
+  auto c = db_->acquire();
+  if (!c) return std::unexpected(c.error());
+  // Durable like consumeFlow: the mark must outlive a crash, or a replayed callback would
+  // redeem a second provider code for the same flow.
+  static const std::string sql =
+      "INSERT INTO used_flows (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING";
+  auto r = (*c)->query(sql, {flow_id, expires_at});
+  if (!r) return std::unexpected(r.error());
+  // Sealed flows write no row at the start, so the housekeeping that insertFlow does every 256
+  // rows is done here too (expired codes, start links, flow rows and these marks).
+  if (++inserts_since_purge_ >= 256) {
+    inserts_since_purge_ = 0;
+    purgeExpired(**c, now - 3600);
+  }
   return r->affected == 1;
 }
 

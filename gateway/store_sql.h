@@ -43,6 +43,10 @@ class SqlStore : public Store {
   Status insertFlow(const Flow& flow) override;
   Result<std::optional<Flow>> findFlowByState(const std::string& state) override;
   Result<bool> consumeFlow(const std::string& flow_id, int64_t now) override;
+  Result<std::string> sealFlow(const Flow& flow) override;
+  Result<Flow> openSealedFlow(const std::string& sealed, const std::string& state) override;
+  Result<bool> consumeSealedFlow(const std::string& flow_id, int64_t expires_at,
+                                 int64_t now) override;
 
   Status insertStartLink(const StartLink& link) override;
   Result<std::optional<StartLink>> consumeStartLink(const std::string& token,
