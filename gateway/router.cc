@@ -46,6 +46,16 @@ bool Router::writesFlowState(const web::Request& request) {
   return request.path.starts_with("/link/oauth2/");
 }
 
+// Issue 10: a /start seals its flow into the cookie and writes nothing; what it reads (the
+// app, its redirect URIs, their generation) is one local statement with SQLite. Such a start
+// is answered on the reactor thread, without the hop to a disk worker and back. A long query
+// may make a flow too large for its cookie, which is then written as a row: those (and every
+// start on a networked store) stay on the disk pool.
+bool Router::startsInline(const web::Request& request) const {
+  return request.path == "/link/oauth2/start" && request.raw_query.size() <= kInlineStartQuery &&
+         s_.store.readsAreLocal();
+}
+
 std::string Router::idPrefix(Services& services) { return randomToken(services.random, 48); }
 
 // X-Request-Id: the caller's, when it is a short token; else one of ours.
@@ -138,9 +148,9 @@ void Router::serve(web::Request request, web::Responder responder) {
     serveIsolated(std::move(request), std::move(responder));
     return;
   }
-  WorkerPool* pool = callsProvider(request)     ? provider_pool_
-                     : writesFlowState(request) ? disk_pool_
-                                                : nullptr;
+  WorkerPool* pool = callsProvider(request)                              ? provider_pool_
+                     : writesFlowState(request) && !startsInline(request) ? disk_pool_
+                                                                         : nullptr;
   if (pool != nullptr) {
     auto job = [this, request = std::move(request), responder,
                 received = std::chrono::steady_clock::now()]() mutable {

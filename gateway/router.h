@@ -43,6 +43,10 @@ class Router {
   static bool callsProvider(const web::Request& request);
   // True for the flow routes that write to disk (start, start links, token).
   static bool writesFlowState(const web::Request& request);
+  // A /start answered on the reactor thread (see router.cc); the rest of writesFlowState goes
+  // to the disk pool.
+  bool startsInline(const web::Request& request) const;
+  static constexpr size_t kInlineStartQuery = 1024;
 
   Metrics& metrics() { return *s_.metrics; }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 #include "gateway/test_support.h"
 
@@ -56,6 +57,40 @@ TEST(Router, SlowProviderDoesNotBlockOtherRoutes) {
   EXPECT_EQ(callback.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
   release.set_value();
   EXPECT_EQ(callback.get().status, 302);
+}
+
+// Issue 10: with SQLite a short /start (sealed flow, nothing written) is answered on the
+// calling reactor thread; a long one (its flow may be stored as a row) and the token
+// endpoint's writes go to the disk pool.
+TEST(Router, ShortStartIsAnsweredOnTheReactorThread) {
+  Catalogue catalogue;
+  catalogue.add(testing::acmeDialect());
+  TestGateway gw(catalogue);
+  ASSERT_TRUE(gw.services->store.readsAreLocal()) << "the test gateway runs on SQLite";
+  const std::string app = gw.createApp("acme", "c", "s");
+  gw.registerRedirectUri("https://app.example/cb");
+  WorkerPool provider_pool(1), disk_pool(1);
+  Router router(*gw.services, *gw.flows, *gw.api, &provider_pool, &disk_pool);
+  struct Answer {
+    int status = 0;
+    std::thread::id thread;
+  };
+  auto serve = [&](const std::string& target) {
+    auto answer = std::make_shared<std::promise<Answer>>();
+    auto future = answer->get_future();
+    router.serve(testing::makeRequest("GET", target), [answer](web::Response r) {
+      answer->set_value(Answer{r.status, std::this_thread::get_id()});
+    });
+    return future.get();
+  };
+  const std::string start = "/link/oauth2/start?client_id=" + app +
+                            "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=";
+  const Answer short_start = serve(start + "s");
+  EXPECT_EQ(short_start.status, 302);
+  EXPECT_EQ(short_start.thread, std::this_thread::get_id()) << "answered inline";
+  const Answer long_start = serve(start + std::string(2000, 'x'));
+  EXPECT_EQ(long_start.status, 302);
+  EXPECT_NE(long_start.thread, std::this_thread::get_id()) << "answered by the disk pool";
 }
 
 }  // namespace

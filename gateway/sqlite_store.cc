@@ -35,7 +35,7 @@
 namespace linkgate::gateway {
 namespace {
 
-const SqlDialect kDialect{"sqlite", "BEGIN IMMEDIATE", "", sqliteMigrations(), ""};
+const SqlDialect kDialect{"sqlite", "BEGIN IMMEDIATE", "", sqliteMigrations(), "", true};
 constexpr int kCheckpointPages = 1000;  // SQLite's own auto-checkpoint threshold
 
 // A byte of PATH.lock, locked with an open-file-description lock: exclusive between

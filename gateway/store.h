@@ -148,6 +148,10 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // True when a read is a local library call that never waits on a network or a sync (SQLite:
+  // one statement under a mutex), so a reactor thread may answer a read-only route itself.
+  virtual bool readsAreLocal() const { return false; }
+
   // Exclusive among every gateway process sharing this store, until the returned object is
   // destroyed or the process holding it dies (e.g. one refresh per credential). Waits a
   // bounded time; fails "lock_timeout" or "store_unavailable".

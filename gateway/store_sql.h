@@ -24,6 +24,7 @@ class SqlStore : public Store {
   // The schema version the database is at (0 before the first migration).
   Result<int> schemaVersion();
   SqlDatabase& database() { return *db_; }
+  bool readsAreLocal() const override { return db_->dialect().local_reads; }
 
   Result<std::unique_ptr<StoreLock>> lock(const std::string& name) override;
 

@@ -75,6 +75,9 @@ struct SqlDialect {
   // Webhooks (issue #13): appended to a claim's inner SELECT so concurrent claimers skip each
   // other's rows instead of waiting ("" where the engine has one writer anyway).
   std::string_view skip_locked;
+  // Reads are a local library call (no network round trip, a mutex held for one statement):
+  // a reactor thread may answer a read-only route itself (issue 10: /start).
+  bool local_reads = false;
 };
 
 class SqlDatabase {
