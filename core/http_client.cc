@@ -127,23 +127,9 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
   if (request.url.empty() || hasLineBreakOrNul(request.url)) {
     return fail("bad_request", "invalid URL");
   }
-  // GET and HEAD (identity, discovery, JWKS calls) reuse one easy handle per thread, reset
-  // before each request: its connection cache keeps keep-alive connections (and TLS sessions)
-  // to the providers across calls (issue 10). Other methods get a handle of their own: libcurl
-  // resends a request whose reused connection dies before any answer byte, and a token POST
-  // the provider already processed (a code redeemed, a refresh token rotated) must never be
-  // sent twice — the provider fault drop_connection proves that (conformance errors.token_fault).
-  const bool idempotent = request.method == "GET" || request.method == "HEAD";
-  thread_local Easy shared(curl_easy_init(), &curl_easy_cleanup);
-  Easy own(idempotent ? nullptr : curl_easy_init(), &curl_easy_cleanup);
-  CURL* h = idempotent ? shared.get() : own.get();
-  if (h == nullptr) return fail("transport", "curl_easy_init failed");
-  curl_easy_reset(h);
-  // The options point into this call's buffers: none outlives it in the handle.
-  struct ResetAfter {
-    CURL* h;
-    ~ResetAfter() { curl_easy_reset(h); }
-  } reset_after{h};
+  Easy easy(curl_easy_init(), &curl_easy_cleanup);
+  if (!easy) return fail("transport", "curl_easy_init failed");
+  CURL* h = easy.get();
 
   Slist headers(nullptr, &curl_slist_free_all);
   bool has_expect = false;
