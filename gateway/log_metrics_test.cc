@@ -177,7 +177,8 @@ TEST(ProviderCalls, DiscoveryAndJwksFetchesAreLoggedAndTimed) {
        {"linkgate_provider_calls_total{provider=\"acme\",endpoint=\"discovery\",result=\"2xx\"} 1",
         "linkgate_provider_calls_total{provider=\"acme\",endpoint=\"jwks\",result=\"5xx\"} 1",
         "linkgate_provider_call_duration_seconds_count{provider=\"acme\",endpoint=\"jwks\"} 1"}) {
-    EXPECT_NE(text.find(std::string("\n") + line + "\n"), std::string::npos) << line << "\n" << text;
+    EXPECT_NE(text.find(std::string("\n") + line + "\n"), std::string::npos)
+        << line << "\n" << text;
   }
 }
 
