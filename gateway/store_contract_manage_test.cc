@@ -190,6 +190,7 @@ TEST_P(StoreContract, StartLinksListFindAndDeleteById) {
   bob.end_user_id = "bob";
   EXPECT_EQ(store_->listStartLinks("acct", bob)->size(), 25u);
   StartLinkQuery app1;
+  app1.limit = 1000;
   app1.app_ids = std::vector<std::string>{kApp1};
   EXPECT_EQ(store_->listStartLinks("acct", app1)->size(), 225u);
   app1.end_user_id = "bob";
