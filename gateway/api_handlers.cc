@@ -9,6 +9,7 @@
 #include "gateway/pages.h"
 #include "gateway/redirect_uri.h"
 #include "gateway/request_checks.h"
+#include "gateway/webhook_events.h"
 
 namespace linkgate::gateway {
 namespace {
@@ -213,7 +214,13 @@ web::Response ApiHandlers::deleteApp(const web::Request& request, const std::str
     }
     cascade = c && *c == "true";
   }
-  auto done = s_.store.deleteAppChecked(account, lowerAscii(id), cascade);
+  // Issue 12: every credential a cascade deletes gets its credential.deleted, as a single
+  // DELETE /v1/credentials/{id} does.
+  auto done = s_.store.deleteAppChecked(
+      account, lowerAscii(id), cascade, [this](const Credential& c) {
+        return std::vector<WebhookEvent>{
+            credentialEvent(kCredentialDeleted, c, s_.clock, s_.random)};
+      });
   if (!done) return storageError();
   if (!done->found) return notFound("OAuth app");
   if (!done->deleted) {

@@ -68,6 +68,11 @@ class ApiHandlers {
                                const std::string& id);
   web::Response redeliver(const std::string& account, const std::string& id,
                           const std::string& delivery_id);
+  // ---- start links (issue 17), start_links_api.cc ----
+  // Newest first; ?provider=, ?oauth_app_id=, ?end_user_id=, ?limit=, ?cursor=.
+  web::Response listStartLinks(const web::Request& request, const std::string& account);
+  web::Response getStartLink(const std::string& account, const std::string& id);
+  web::Response deleteStartLink(const std::string& account, const std::string& id);
   // The background refresher's step (gateway/refresher.h): under the same single-flight lock
   // as the API paths, re-reads credential id and refreshes it iff `due` still holds for it.
   RefreshAttempt refreshIfDue(const std::string& id,
@@ -88,6 +93,8 @@ class ApiHandlers {
     bool created = false;
     Credential credential;
   };
+  // A start link as the API shows it (never its token); provider "" when unknown.
+  Json startLinkJson(const StartLinkInfo& info, const std::string& provider);
   // One import body (POST /v1/credentials, or one line of the bulk import).
   GwResult<Imported> importOne(const Json& body, const std::string& account);
 

@@ -120,10 +120,13 @@ web::Response ApiHandlers::startAuth(const web::Request& request, const std::str
   auto end_user = endUserFromBody(*body);
   if (!end_user) return jsonError(end_user.error());
   link.end_user = std::move(*end_user);
-  link.expires_at = s_.now() + s_.config.start_link_ttl.count();
+  link.created_at = s_.now();
+  link.expires_at = link.created_at + s_.config.start_link_ttl.count();
   if (auto stored = s_.store.insertStartLink(link); !stored) return storageError();
-  return jsonOk(201, Json{{"start_url", s_.config.public_url + "/link/oauth2/start/" + link.token},
-                      {"expires_at", rfc3339(link.expires_at)}});
+  // id: GET/DELETE /v1/start-links/{id} (issue 17); the token is shown this once.
+  return jsonOk(201, Json{{"id", sha256Hex(link.token).substr(0, 16)},
+                          {"start_url", s_.config.public_url + "/link/oauth2/start/" + link.token},
+                          {"expires_at", rfc3339(link.expires_at)}});
 }
 
 web::Response ApiHandlers::importCredential(const web::Request& request,

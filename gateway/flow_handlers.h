@@ -47,6 +47,11 @@ class FlowHandlers {
     EndUser end_user;  // the integrator's user (SPEC §9), sealed into the flow record
   };
 
+  // The starts' bodies: each fills `known` (account, app, provider) as soon as it knows them,
+  // so that every answer, a refusal too, is logged and counted under its provider (issue 12).
+  web::Response startNoting(const web::Request& request, web::Response::Note& known);
+  web::Response startFromLinkNoting(const web::Request& request, const std::string& token,
+                                    web::Response::Note& known);
   // Both starts end here (flow_begin.cc).
   web::Response beginFlow(const web::Request& request, const FlowStart& start);
 

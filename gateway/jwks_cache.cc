@@ -4,14 +4,15 @@
 namespace linkgate::gateway {
 
 Result<Json> JwksCache::getJson(const std::string& url, const JwksTimeouts& t,
-                                const std::string& what) {
+                                const std::string& what, std::string_view provider,
+                                CallKind kind) {
   HttpRequest request;
   request.method = "GET";
   request.url = url;
   request.headers.emplace_back("Accept", "application/json");
   request.connect_timeout = t.connect;
   request.total_timeout = t.total;
-  auto response = http_.send(request);
+  auto response = send_ ? send_(provider, kind, request) : http_.send(request);
   if (!response) return fail("jwks", what + " could not be fetched: " + response.error().id);
   if (response->status != 200) {
     return fail("jwks", what + " answered HTTP " + std::to_string(response->status));
@@ -21,8 +22,9 @@ Result<Json> JwksCache::getJson(const std::string& url, const JwksTimeouts& t,
   return doc;
 }
 
-Result<JwksCache::Entry> JwksCache::fetch(const std::string& url, const JwksTimeouts& t) {
-  auto doc = getJson(url, t, "the JWKS");
+Result<JwksCache::Entry> JwksCache::fetch(const std::string& url, const JwksTimeouts& t,
+                                          std::string_view provider) {
+  auto doc = getJson(url, t, "the JWKS", provider, CallKind::kJwks);
   if (!doc) return std::unexpected(doc.error());
   auto keys = doc->find("keys");
   if (keys == doc->end() || !keys->is_array()) return fail("jwks", "the JWKS has no keys array");
@@ -40,7 +42,7 @@ Result<JwksCache::Entry> JwksCache::fetch(const std::string& url, const JwksTime
 }
 
 Result<JwsKey> JwksCache::key(const std::string& url, const std::string& kid,
-                              const JwksTimeouts& t) {
+                              const JwksTimeouts& t, std::string_view provider) {
   const TimePoint now = clock_.now();
   {
     std::lock_guard lock(mu_);
@@ -51,7 +53,7 @@ Result<JwsKey> JwksCache::key(const std::string& url, const std::string& kid,
     }
   }
   // Unknown kid or stale set: one fetch (a rotated key appears here), then decide.
-  auto fresh = fetch(url, t);
+  auto fresh = fetch(url, t, provider);
   if (!fresh) return std::unexpected(fresh.error());
   std::lock_guard lock(mu_);
   Entry& stored = sets_[url] = std::move(*fresh);
@@ -60,13 +62,15 @@ Result<JwsKey> JwksCache::key(const std::string& url, const std::string& kid,
   return k->second;
 }
 
-Result<std::string> JwksCache::discoverJwksUri(const std::string& issuer, const JwksTimeouts& t) {
+Result<std::string> JwksCache::discoverJwksUri(const std::string& issuer, const JwksTimeouts& t,
+                                               std::string_view provider) {
   {
     std::lock_guard lock(mu_);
     auto it = jwks_uris_.find(issuer);
     if (it != jwks_uris_.end()) return it->second;
   }
-  auto doc = getJson(issuer + "/.well-known/openid-configuration", t, "the discovery document");
+  auto doc = getJson(issuer + "/.well-known/openid-configuration", t, "the discovery document",
+                     provider, CallKind::kDiscovery);
   if (!doc) return std::unexpected(doc.error());
   if (doc->value("issuer", Json()) != issuer) {
     return fail("jwks", "the discovery document names another issuer");

@@ -96,5 +96,91 @@ TEST(MetricsRender, CountsUnderPreRegisteredAndSideLabels) {
   EXPECT_EQ(m.render(nullptr).find("linkgate_pending_flows"), std::string::npos);
 }
 
+// Issue 12: a refused start (and a start link) is counted under its app's provider, an unknown
+// app under the fixed "other" (no new label value); a start link's flow is started under its
+// provider too.
+TEST(FlowMetrics, StartsAndStartLinksAreCountedUnderTheirProvider) {
+  Catalogue catalogue;
+  catalogue.add(testing::acmeDialect());
+  testing::TestGateway gw(catalogue);
+  const std::string app = gw.createApp("acme", "acme-client", "acme-secret");
+  gw.registerRedirectUri("https://app.example/cb");
+  EXPECT_EQ(gw.get("/link/oauth2/start?client_id=" + app +
+                   "&redirect_uri=https%3A%2F%2Fevil.example%2Fcb")
+                .status,
+            400);
+  EXPECT_EQ(gw.get("/link/oauth2/start?client_id=" + app +
+                   "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_challenge_method=plain" +
+                   "&code_challenge=" + std::string(43, 'a'))
+                .status,
+            302);  // an error sent back to the integrator: a failed flow too
+  EXPECT_EQ(gw.get("/link/oauth2/start?client_id=00000000-0000-4000-8000-000000000000"
+                   "&redirect_uri=https%3A%2F%2Fapp.example%2Fcb")
+                .status,
+            400);
+  auto link = gw.send("POST", "/v1/credentials/start-auth",
+                      dumpJson(Json{{"oauth_app_id", app},
+                                    {"redirect_uri", "https://app.example/cb"}}),
+                      {{"Authorization", std::string("Bearer ") + testing::TestGateway::kApiKey},
+                       {"Content-Type", "application/json"}});
+  ASSERT_EQ(link.status, 201) << link.body;
+  const std::string url = Json::parse(link.body)["start_url"];
+  const std::string path = url.substr(std::string("https://gw.example").size());
+  EXPECT_EQ(gw.get(path).status, 302);
+  EXPECT_EQ(gw.get(path).status, 400);  // used: the provider is no longer known
+  const std::string text = gw.services->metrics->render(nullptr);
+  auto has = [&](const std::string& line) {
+    EXPECT_NE(text.find("\n" + line + "\n"), std::string::npos) << line << "\n" << text;
+  };
+  has("linkgate_flows_failed_total{provider=\"acme\",reason=\"redirect_uri_not_registered\"} 1");
+  has("linkgate_flows_failed_total{provider=\"acme\",reason=\"unsupported_pkce_method\"} 1");
+  has("linkgate_flows_failed_total{provider=\"other\",reason=\"unknown_oauth_app\"} 1");
+  has("linkgate_flows_failed_total{provider=\"other\",reason=\"start_link_invalid\"} 1");
+  has("linkgate_flows_started_total{provider=\"acme\"} 1");
+  has("linkgate_flows_started_total{provider=\"other\"} 0");
+}
+
+// Issue 12: OIDC discovery and JWKS fetches go out through callProvider(): one log line each
+// (endpoint discovery / jwks) and the outbound latency histogram, labelled by provider.
+TEST(ProviderCalls, DiscoveryAndJwksFetchesAreLoggedAndTimed) {
+  Catalogue catalogue;
+  catalogue.add(testing::acmeDialect());
+  testing::TestGateway gw(catalogue);
+  const auto log_path = (gw.dir.path() / "calls.log").string();
+  gw.services->log = Logger::toFile(log_path, LogFormat::kJson, LogLevel::kInfo);
+  gw.http.answer([](const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.url.ends_with("/.well-known/openid-configuration")) {
+      return testing::jsonResponse(200, {{"issuer", "https://id.acme.test"},
+                                         {"jwks_uri", "https://id.acme.test/jwks"}});
+    }
+    return testing::jsonResponse(503, {{"error", "temporarily_unavailable"}});
+  });
+  auto uri = gw.services->jwks->discoverJwksUri("https://id.acme.test", {}, "acme");
+  ASSERT_TRUE(uri) << uri.error().message;
+  EXPECT_FALSE(gw.services->jwks->key(*uri, "kid-1", {}, "acme"));
+  gw.services->log.reset();  // flushes and closes the file
+  std::ifstream in(log_path);
+  std::vector<Json> calls;
+  for (std::string line; std::getline(in, line);) {
+    Json j = Json::parse(line);
+    if (j["msg"] == "provider call") calls.push_back(j);
+  }
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0]["provider"], "acme");
+  EXPECT_EQ(calls[0]["endpoint"], "discovery");
+  EXPECT_EQ(calls[0]["status"], 200);
+  EXPECT_EQ(calls[1]["endpoint"], "jwks");
+  EXPECT_EQ(calls[1]["status"], 503);
+  EXPECT_EQ(calls[1]["provider_error"], "temporarily_unavailable");
+  const std::string text = gw.services->metrics->render(nullptr);
+  for (const char* line :
+       {"linkgate_provider_calls_total{provider=\"acme\",endpoint=\"discovery\",result=\"2xx\"} 1",
+        "linkgate_provider_calls_total{provider=\"acme\",endpoint=\"jwks\",result=\"5xx\"} 1",
+        "linkgate_provider_call_duration_seconds_count{provider=\"acme\",endpoint=\"jwks\"} 1"}) {
+    EXPECT_NE(text.find(std::string("\n") + line + "\n"), std::string::npos)
+        << line << "\n" << text;
+  }
+}
+
 }  // namespace
 }  // namespace linkgate::gateway

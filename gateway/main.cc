@@ -93,12 +93,22 @@ int main(int argc, char** argv) {
     return 0;
   }
   const bool sqlite = options->db.find("://") == std::string::npos;
-  // A typo in --db must not create an empty database whose API key then works nowhere.
-  if (options->command == Options::Command::kCreateApiKey && sqlite && !options->create_db &&
-      !std::filesystem::exists(options->db)) {
-    std::cerr << "gateway: create-api-key: no database at " << options->db
-              << " (start the gateway on it first, or pass --create-db to create it)\n";
-    return 1;
+  // A typo in --db must not create an empty database whose API key then works nowhere: a
+  // SQLite path with no file, or a PostgreSQL database with no Linkgate schema yet.
+  if (options->command == Options::Command::kCreateApiKey && !options->create_db) {
+    auto has_schema = storeHasSchema({options->db, 1});
+    if (!has_schema) {
+      std::string why = has_schema.error().message;  // libpq's may span lines: one line here
+      std::replace(why.begin(), why.end(), '\n', ' ');
+      std::cerr << "gateway: create-api-key: " << redactedDb(options->db) << ": " << why << "\n";
+      return 1;
+    }
+    if (!*has_schema) {
+      std::cerr << "gateway: create-api-key: no " << (sqlite ? "database" : "Linkgate schema")
+                << " at " << redactedDb(options->db)
+                << " (start the gateway on it first, or pass --create-db to create it)\n";
+      return 1;
+    }
   }
   const std::string dev_key_file = sqlite ? options->db + ".key" : "linkgate.key";
   const bool dev_key_existed = std::filesystem::exists(dev_key_file);

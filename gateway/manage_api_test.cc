@@ -210,6 +210,31 @@ TEST_F(ManageApiTest, DeletingAnAppWithCredentialsIs409UnlessCascade) {
   EXPECT_EQ(call("DELETE", "/v1/oauth-apps/" + empty).status, 204);
 }
 
+TEST_F(ManageApiTest, ACascadeDeleteQueuesCredentialDeletedForEveryCredentialItDeletes) {
+  auto hook = call("POST", "/v1/webhooks",
+                   {{"url", "https://hooks.example/in"}, {"events", {"credential.deleted"}}});
+  ASSERT_EQ(hook.status, 201) << hook.body;
+  const std::string hook_id = json(hook)["id"];
+  const std::string c1 = import(acme_, "E1"), c2 = import(acme_, "E2");
+  import(other_, "E3");  // another app's credential: no event
+  auto deliveries = [&] {
+    auto r = call("GET", "/v1/webhooks/" + hook_id + "/deliveries");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json(r)["data"];
+  };
+  expectError(call("DELETE", "/v1/oauth-apps/" + acme_), 409, "conflict");
+  EXPECT_EQ(deliveries().size(), 0u) << "a refused delete queues nothing";
+  ASSERT_EQ(call("DELETE", "/v1/oauth-apps/" + acme_ + "?cascade=true").status, 204);
+  std::set<std::string> deleted;
+  for (const auto& d : deliveries()) {
+    EXPECT_EQ(d["event_type"], "credential.deleted");
+    EXPECT_EQ(d["payload"]["type"], "credential.deleted");
+    EXPECT_EQ(d["payload"]["data"]["app_id"], acme_);
+    deleted.insert(d["payload"]["data"]["credential_id"].get<std::string>());
+  }
+  EXPECT_EQ(deleted, (std::set<std::string>{c1, c2}));
+}
+
 TEST_F(ManageApiTest, AnOrphanLeftByAnOlderGatewayNeverAnswers500) {
   // What the old DELETE left behind: a credential whose app row is gone.
   const std::string id = [&] {

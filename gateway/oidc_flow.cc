@@ -46,7 +46,7 @@ Result<std::optional<OidcLink>> checkExchangeIdToken(Services& s, const Dialect&
     if (!uri) return std::unexpected(uri.error());
     jwks_uri = *uri;
   } else {
-    auto uri = s.jwks->discoverJwksUri(*issuer, timeouts);
+    auto uri = s.jwks->discoverJwksUri(*issuer, timeouts, dialect.slug);
     if (!uri) return fail("invalid_id_token", "id_token not checkable: " + uri.error().message);
     jwks_uri = *uri;
   }
@@ -59,6 +59,7 @@ Result<std::optional<OidcLink>> checkExchangeIdToken(Services& s, const Dialect&
   expect.now = s.now();
   expect.leeway_seconds = o.leeway_seconds;
   expect.timeouts = timeouts;
+  expect.provider = dialect.slug;
   auto valid = validateIdToken(id_token.get<std::string>(), expect, *s.jwks);
   if (!valid) return std::unexpected(valid.error());
   return std::optional<OidcLink>(

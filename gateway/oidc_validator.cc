@@ -32,7 +32,7 @@ Result<ValidIdToken> validateIdToken(std::string_view id_token, const IdTokenExp
   if (!kid.is_string() || kid.get<std::string>().empty()) {
     return bad("the JWS header names no kid (OIDC Core §10.1)");
   }
-  auto key = keys.key(e.jwks_uri, kid.get<std::string>(), e.timeouts);
+  auto key = keys.key(e.jwks_uri, kid.get<std::string>(), e.timeouts, e.provider);
   if (!key) {
     return bad("no key for its kid at the provider's JWKS: " + key.error().message +
                " (OIDC Core §10.1.1)");

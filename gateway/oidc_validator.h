@@ -23,6 +23,7 @@ struct IdTokenExpectations {
   int64_t now = 0;                   // unix seconds
   int64_t leeway_seconds = 120;
   JwksTimeouts timeouts;
+  std::string provider;  // the catalogue slug: the JWKS fetch's log line and metrics label
 };
 
 struct ValidIdToken {

@@ -193,6 +193,15 @@ TEST(OpenApi, RealResponsesOfEveryRouteMatchTheDocument) {
   rec.api("POST", "/v1/credentials/start-auth", {{"oauth_app_id", app_id}});
   rec.send("GET", start_url.substr(start_url.find("/link/")));
   rec.send("GET", "/link/oauth2/start/unknown-token");
+  // Start-link management (issue 17): listed, read, deleted.
+  const std::string link_id = Json::parse(link.body)["id"];
+  rec.api("GET", "/v1/start-links");
+  rec.api("GET", "/v1/start-links?provider=acme&limit=1");
+  rec.api("GET", "/v1/start-links?cursor=bad");
+  rec.api("GET", "/v1/start-links/" + link_id);
+  rec.api("GET", "/v1/start-links/0000000000000000");
+  rec.api("DELETE", "/v1/start-links/" + link_id);
+  rec.api("DELETE", "/v1/start-links/" + link_id);
   // Credentials.
   rec.api("GET", "/v1/credentials");
   rec.api("GET", "/v1/credentials?provider=acme&limit=1");

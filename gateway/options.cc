@@ -76,8 +76,9 @@ std::string usage() {
 usage: gateway --db PATH [--port N] [--address A] [--public-url URL]
                [--provider-base-url URL] [--code-ttl S] [--flow-ttl S] [--catalogue DIR]
                [--master-key-file PATH] [--dev] [--threads N] [--workers N]
-       gateway create-api-key --db PATH [--account NAME] [--master-key-file PATH] [--dev]
-                              [--create-db]  (a new SQLite file only with --create-db)
+       gateway create-api-key --db PATH|URI [--account NAME] [--master-key-file PATH] [--dev]
+                              [--create-db]  (a new SQLite file, or the schema in an empty
+                              PostgreSQL database, only with --create-db)
        gateway migrate --db PATH|URI     apply pending schema migrations, print the version
        gateway rotate-master-key --db PATH|URI [--batch-size N] [--throttle-ms MS]
                  re-seal every stored secret under the master key (LINKGATE_MASTER_KEY or

@@ -30,6 +30,15 @@ web::Response noted(web::Response response, const GatewayError& error) {
   return response;
 }
 
+// The answer's note names what the request is about, whatever the answer is: a failed start
+// is counted under its app's provider (an unknown one under "other": Metrics bounds the label).
+web::Response withKnown(web::Response response, const web::Response::Note& known) {
+  if (response.note.account.empty()) response.note.account = known.account;
+  if (response.note.app.empty()) response.note.app = known.app;
+  if (response.note.provider.empty()) response.note.provider = known.provider;
+  return response;
+}
+
 web::Response errorPage(const web::Request& request, const GatewayError& error) {
   if (request.wantsJson()) return jsonError(error);
   std::string body = "<div class=\"card\"><h1>This link cannot continue</h1>"

@@ -18,6 +18,8 @@ web::Response jsonError(const GatewayError& error);
 // Records the error in response.note (the request log and metrics; not sent). The renderings
 // here all do it.
 web::Response noted(web::Response response, const GatewayError& error);
+// Fills the note's empty account, app and provider from known (the starts: issue 12).
+web::Response withKnown(web::Response response, const web::Response::Note& known);
 
 struct Diagnostics {
   GatewayError error;

@@ -272,6 +272,9 @@ web::Response Router::api(const web::Request& request, const RouteSpec& spec,
       return m == "DELETE" ? api_.deleteWebhook(a, p[0]) : api_.getWebhook(a, p[0]);
     case RouteId::kDeliveries: return api_.listDeliveries(request, a, p[0]);
     case RouteId::kRedeliver: return api_.redeliver(a, p[0], p[1]);
+    case RouteId::kStartLinks: return api_.listStartLinks(request, a);
+    case RouteId::kStartLinkItem:
+      return m == "DELETE" ? api_.deleteStartLink(a, p[0]) : api_.getStartLink(a, p[0]);
     default: break;
   }
   return notFound();

@@ -50,6 +50,8 @@ const std::vector<RouteSpec>& routeTable() {
       {R::kDeliveries, "/v1/webhooks/{id}/deliveries", "GET", "v1_webhooks_deliveries", true},
       {R::kRedeliver, "/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "POST",
        "v1_webhooks_redeliver", true},
+      {R::kStartLinks, "/v1/start-links", "GET", "v1_start_links", true},
+      {R::kStartLinkItem, "/v1/start-links/{id}", "GET, DELETE", "v1_start_links_item", true},
   };
   return table;
 }

@@ -15,6 +15,7 @@ enum class RouteId {
   kCreds, kExport, kImport, kStartAuth, kCred, kRefresh, kAccess,
   kApiKeys, kApiKey,
   kHooks, kHook, kDeliveries, kRedeliver,
+  kStartLinks, kStartLinkItem,  // issue 17
 };
 
 struct RouteSpec {

@@ -30,6 +30,11 @@ struct GatewayConfig {
   std::chrono::milliseconds provider_total_timeout{8000};
 };
 
+struct Services;
+// provider_call.h: every outbound provider call, observed (declared here for the JWKS cache).
+Result<HttpResponse> callProvider(Services& s, std::string_view provider, CallKind kind,
+                                  const HttpRequest& request);
+
 struct Services {
   GatewayConfig config;
   const Catalogue& catalogue;
@@ -52,7 +57,14 @@ struct Services {
       : config(std::move(c)), catalogue(cat), store(s), http(h), clock(clk), random(r),
         urls(config.provider_base_url), jwks(std::make_shared<JwksCache>(h, clk)),
         metrics(std::make_shared<Metrics>(providerSlugs(cat))),
-        abuse(std::make_shared<AbuseGuard>(AbuseConfig{}, clk, s, *metrics)) {}
+        abuse(std::make_shared<AbuseGuard>(AbuseConfig{}, clk, s, *metrics)) {
+    // Issue 12: discovery and JWKS fetches are provider calls like token calls.
+    jwks->sendThrough([this](std::string_view provider, CallKind kind, const HttpRequest& r) {
+      return callProvider(*this, provider, kind, r);
+    });
+  }
+  Services(const Services&) = delete;  // the JWKS cache's sender holds this
+  Services& operator=(const Services&) = delete;
 
   static std::vector<std::string> providerSlugs(const Catalogue& cat) {
     std::vector<std::string> out;

@@ -20,6 +20,12 @@ constexpr size_t kMaxParamBytes = 4096;
 }  // namespace
 
 web::Response FlowHandlers::start(const web::Request& request) {
+  web::Response::Note known;
+  auto response = startNoting(request, known);
+  return withKnown(std::move(response), known);
+}
+
+web::Response FlowHandlers::startNoting(const web::Request& request, web::Response::Note& known) {
   // Before anything else: a flow started at another host than the public URL's cannot finish.
   if (auto wrong_host = publicHostMismatch(request, s_.config.public_url)) return *wrong_host;
   auto params = Params::parse(request.raw_query);
@@ -47,11 +53,14 @@ web::Response FlowHandlers::start(const web::Request& request) {
   if (!config) return page(storeUnavailable());
   if (!*config) return page(gwError(Code::kUnknownApp, "client_id names no OAuth app"));
   OAuthApp& app = (*config)->app;
+  known.account = app.account_id;
+  known.app = app.id;
   const Dialect* dialect = s_.catalogue.find(app.provider);
   if (dialect == nullptr) {
     return page(gwError(Code::kUnknownProvider, "the app's provider is not in the catalogue"));
   }
   diag.provider = dialect->slug;
+  known.provider = dialect->slug;
   auto requested = cleanParam(*params, "redirect_uri", kMaxRedirectUriBytes);
   if (!requested) return page(requested.error());
   if (!*requested) return page(gwError(Code::kMissingParameter, "redirect_uri is required"));

@@ -12,6 +12,14 @@
 namespace linkgate::gateway {
 
 web::Response FlowHandlers::startFromLink(const web::Request& request, const std::string& token) {
+  web::Response::Note known;
+  auto response = startFromLinkNoting(request, token, known);
+  return withKnown(std::move(response), known);
+}
+
+web::Response FlowHandlers::startFromLinkNoting(const web::Request& request,
+                                                const std::string& token,
+                                                web::Response::Note& known) {
   // Checked before the single-use link is consumed, so the right host can still use it.
   if (auto wrong_host = publicHostMismatch(request, s_.config.public_url)) return *wrong_host;
   if (token.empty() || token.size() > 128 ||
@@ -26,6 +34,8 @@ web::Response FlowHandlers::startFromLink(const web::Request& request, const std
     return errorPage(request, gwError(Code::kStartLinkInvalid,
                                       "this start link is unknown, expired or already used"));
   }
+  known.account = (*link)->account_id;
+  known.app = (*link)->app_id;
   auto app = s_.store.findApp((*link)->app_id);
   if (!app || !*app) {
     return errorPage(request, gwError(Code::kUnknownApp, "the link's OAuth app no longer exists"));
@@ -34,6 +44,7 @@ web::Response FlowHandlers::startFromLink(const web::Request& request, const std
   if (dialect == nullptr) {
     return errorPage(request, gwError(Code::kUnknownProvider, "provider not in the catalogue"));
   }
+  known.provider = dialect->slug;
   FlowStart fs;
   fs.app = std::move(**app);
   fs.dialect = dialect;

@@ -114,6 +114,34 @@ TEST(Startup, CreateApiKeyRefusesToCreateADatabaseUnlessAsked) {
   EXPECT_EQ(runGateway(dir, env, "create-api-key --db " + db.string()).exit_code, 0);
 }
 
+TEST(Startup, CreateApiKeyRefusesAPostgresDatabaseWithNoSchemaUnlessAsked) {
+  std::string why;
+  auto* cluster = testing::PgTestCluster::shared(&why);
+  ASSERT_NE(cluster, nullptr) << why;
+  auto db = cluster->createDatabase();  // exists, but no Linkgate schema in it
+  ASSERT_TRUE(db) << db.error().message;
+  testing::TempDir dir;
+  const std::string env = std::string("LINKGATE_MASTER_KEY=") + kKeyA;
+  Exited refused = runGateway(dir, env, "create-api-key --db '" + *db + "'");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(lineCount(refused.err), 1u) << refused.err;
+  EXPECT_NE(refused.err.find("no Linkgate schema"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--create-db"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.out, "");
+  // Nothing was created: the database is still without a schema, so it refuses again.
+  EXPECT_EQ(runGateway(dir, env, "create-api-key --db '" + *db + "'").exit_code, 1);
+  Exited made = runGateway(dir, env, "create-api-key --create-db --db '" + *db + "'");
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_TRUE(made.out.starts_with("lgk_")) << made.out;
+  EXPECT_EQ(runGateway(dir, env, "create-api-key --db '" + *db + "'").exit_code, 0);
+  // An unreachable server: one line, non-zero, no password.
+  Exited down = runGateway(dir, env,
+                           "create-api-key --db 'postgresql://u:s3cret@127.0.0.1:1/nope'");
+  EXPECT_EQ(down.exit_code, 1);
+  EXPECT_EQ(lineCount(down.err), 1u) << down.err;
+  EXPECT_EQ(down.err.find("s3cret"), std::string::npos) << down.err;
+}
+
 TEST(Startup, DevSaysWhereTheKeyFileIs) {
   testing::TempDir dir;
   const auto db = dir.path() / "dev.db";

@@ -6,6 +6,7 @@
 // be reached (answer 503, try again), "store_error" otherwise.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,7 @@ struct StartLink {
   std::optional<std::string> scope;
   Json connection_params = Json::object();
   EndUser end_user;
+  int64_t created_at = 0;  // 0 for links made before it was kept (sealed, no column)
   int64_t expires_at = 0;
 };
 
@@ -122,6 +124,22 @@ struct AppDeletion {
   bool found = false;
   bool deleted = false;
   int64_t credentials = 0;
+};
+
+// ---- start-link management (issue 17): GET/DELETE /v1/start-links ----
+// A stored start link as the API lists it: the token is never kept in clear and never shown;
+// id = the first 16 hex digits of the token's SHA-256 (stable, not secret).
+struct StartLinkInfo {
+  std::string id;
+  StartLink link;  // link.token is empty
+  bool used = false;
+};
+// One page of an account's start links, newest first ((expires_at, id) descending).
+struct StartLinkQuery {
+  std::optional<std::vector<std::string>> app_ids;  // only links of these apps
+  std::optional<std::string> end_user_id;
+  std::optional<std::pair<int64_t, std::string>> after;  // the last (expires_at, id) seen
+  int64_t limit = 100;
 };
 
 // ---- background refresher (issue 13): what is due, and who may refresh it ----
@@ -234,8 +252,20 @@ class Store {
                                                               const CredentialQuery& query) = 0;
   // In one transaction: deletes the app unless it has credentials and !cascade; with cascade
   // its credentials, their codes and its pending flows go too. Never leaves an orphan.
+  // events (if set) gives the webhook events of each credential a cascade deletes: they are
+  // queued in the same transaction (issue 12: credential.deleted, as the single delete).
+  using CredentialEvents = std::function<std::vector<WebhookEvent>(const Credential&)>;
   virtual Result<AppDeletion> deleteAppChecked(const std::string& account_id,
-                                               const std::string& id, bool cascade) = 0;
+                                               const std::string& id, bool cascade,
+                                               const CredentialEvents& events = {}) = 0;
+  // ---- start-link management (issue 17) ----
+  virtual Result<std::vector<StartLinkInfo>> listStartLinks(const std::string& account_id,
+                                                            const StartLinkQuery& query) = 0;
+  // The account's start link of that id (used or not, expired or not); nullopt otherwise.
+  virtual Result<std::optional<StartLinkInfo>> findStartLink(const std::string& account_id,
+                                                             const std::string& id) = 0;
+  // Deletes it: its URL then answers as an unknown link. False when the account has none.
+  virtual Result<bool> deleteStartLink(const std::string& account_id, const std::string& id) = 0;
   // ---- webhooks (issue #13) ----
   virtual Status insertWebhook(const WebhookEndpoint& endpoint) = 0;
   virtual Result<std::vector<WebhookEndpoint>> listWebhooks(const std::string& account_id) = 0;

@@ -1,6 +1,7 @@
 // The store contract for issue 12's additions, on both engines: API keys listed by id and
 // prefix (never the key) and revoked; credential pages with filters in a stable order; app
-// deletion that refuses while credentials exist and cascades on request.
+// deletion that refuses while credentials exist and cascades on request; start links listed
+// newest first by their public id, filtered, paged, read and deleted (issue 17).
 #include <gtest/gtest.h>
 
 #include "core/crypto.h"
@@ -140,6 +141,81 @@ TEST_P(StoreContract, AppDeletionRefusesWithCredentialsAndCascades) {
   // Without credentials no cascade is needed.
   ASSERT_TRUE(store_->deleteCredential("acct", (*left)[0].id));
   EXPECT_TRUE(store_->deleteAppChecked("acct", kApp2, false)->deleted);
+}
+
+TEST_P(StoreContract, StartLinksListFindAndDeleteById) {
+  // 250 links (more than one batch of the filtered scan), every tenth of app 2 for "bob".
+  for (int i = 0; i < 250; ++i) {
+    StartLink l;
+    l.token = "link-token-" + std::to_string(i);
+    l.account_id = "acct";
+    l.app_id = i % 10 == 0 ? kApp2 : kApp1;
+    l.redirect_uri = "https://x";
+    if (i % 10 == 0) l.end_user.id = "bob";
+    l.created_at = 1000 + i / 3;  // ties on expiry too
+    l.expires_at = l.created_at + 300;
+    ASSERT_TRUE(store_->insertStartLink(l));
+  }
+  StartLink theirs;
+  theirs.token = "another-account-token";
+  theirs.account_id = "other";
+  theirs.app_id = kApp1;
+  theirs.expires_at = 5000;
+  ASSERT_TRUE(store_->insertStartLink(theirs));
+  StartLinkQuery q;
+  q.limit = 1000;
+  auto all = store_->listStartLinks("acct", q);
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 250u);
+  for (size_t i = 1; i < all->size(); ++i) {
+    const auto key = [&](size_t k) { return std::pair{(*all)[k].link.expires_at, (*all)[k].id}; };
+    EXPECT_GT(key(i - 1), key(i)) << "not newest first at " << i;
+  }
+  EXPECT_EQ((*all)[0].link.token, "") << "the token is never read back";
+  // Pages of 7 after the last seen (expires_at, id) cover the same list.
+  std::vector<std::string> paged;
+  StartLinkQuery page;
+  page.limit = 7;
+  for (int n = 0; n < 100; ++n) {
+    auto got = store_->listStartLinks("acct", page);
+    ASSERT_TRUE(got);
+    for (const auto& l : *got) paged.push_back(l.id);
+    if (got->size() < 7) break;
+    page.after = std::pair{got->back().link.expires_at, got->back().id};
+  }
+  ASSERT_EQ(paged.size(), 250u);
+  for (size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], (*all)[i].id);
+  // Filters: by app, by end user, both; an empty app set matches nothing.
+  StartLinkQuery bob;
+  bob.end_user_id = "bob";
+  EXPECT_EQ(store_->listStartLinks("acct", bob)->size(), 25u);
+  StartLinkQuery app1;
+  app1.limit = 1000;
+  app1.app_ids = std::vector<std::string>{kApp1};
+  EXPECT_EQ(store_->listStartLinks("acct", app1)->size(), 225u);
+  app1.end_user_id = "bob";
+  EXPECT_EQ(store_->listStartLinks("acct", app1)->size(), 0u);
+  StartLinkQuery none;
+  none.app_ids = std::vector<std::string>{};
+  EXPECT_EQ(store_->listStartLinks("acct", none)->size(), 0u);
+  // By id: found in its account only; deleted once; then consumeStartLink knows it no more.
+  const std::string id = sha256Hex("link-token-7").substr(0, 16);
+  auto found = store_->findStartLink("acct", id);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, id);
+  EXPECT_FALSE((*found)->used);
+  EXPECT_EQ((*found)->link.created_at, 1002);
+  EXPECT_FALSE(*store_->findStartLink("other", id));
+  EXPECT_FALSE(*store_->deleteStartLink("other", id));
+  EXPECT_FALSE(*store_->findStartLink("acct", "not-an-id"));
+  ASSERT_TRUE(store_->consumeStartLink("link-token-8", 1100));
+  EXPECT_TRUE((*store_->findStartLink("acct", sha256Hex("link-token-8").substr(0, 16)))->used);
+  EXPECT_TRUE(*store_->deleteStartLink("acct", id));
+  EXPECT_FALSE(*store_->deleteStartLink("acct", id));
+  EXPECT_FALSE(*store_->findStartLink("acct", id));
+  EXPECT_FALSE(*store_->consumeStartLink("link-token-7", 1100));
+  EXPECT_EQ(store_->listStartLinks("acct", q)->size(), 249u);
+  EXPECT_EQ(store_->listStartLinks("other", q)->size(), 1u);
 }
 
 }  // namespace

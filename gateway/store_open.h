@@ -18,6 +18,11 @@ struct StoreSpec {
 // "store_unavailable" or "store_schema".
 Result<std::unique_ptr<SqlStore>> openStore(const StoreSpec& spec, const KeyRing& keys);
 
+// Whether --db already holds a Linkgate schema, without creating or migrating anything: a
+// SQLite file that exists, a PostgreSQL database with a schema_version table. Fails (with the
+// engine's reason) when a PostgreSQL server cannot be reached.
+Result<bool> storeHasSchema(const StoreSpec& spec);
+
 // The --db value as it may be printed: a URI's password replaced by "***".
 std::string redactedDb(const std::string& db);
 

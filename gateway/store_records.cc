@@ -205,7 +205,8 @@ Result<SqlParams> startLinkParams(const StartLink& l, const KeyRing& keys) {
             {"state", optional(l.state)},
             {"scope", optional(l.scope)},
             {"connection_params", l.connection_params},
-            {"end_user", endUserRecord(l.end_user)}};
+            {"end_user", endUserRecord(l.end_user)},
+            {"created_at", l.created_at}};
   const std::string hash = lookupHash(l.token);
   auto sealed = keys.seal(dumpJson(j), "start_link:" + hash);
   if (!sealed) return std::unexpected(sealed.error());
@@ -225,6 +226,9 @@ Result<StartLink> startLinkFrom(const SqlRow& r, const std::string& token, const
   link.scope = optionalFrom(*j, "scope");
   if (j->contains("connection_params")) link.connection_params = (*j)["connection_params"];
   link.end_user = endUserFromRecord(jsonAt(*j, "end_user"));
+  if (auto at = j->find("created_at"); at != j->end() && at->is_number_integer()) {
+    link.created_at = at->get<int64_t>();
+  }
   return link;
 }
 

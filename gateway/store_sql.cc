@@ -1,6 +1,8 @@
 // SqlStore, first half: API keys, OAuth apps, redirect URIs, flows and start links.
 #include "gateway/store_sql.h"
 
+#include <algorithm>
+
 #include "gateway/store_records.h"
 
 namespace linkgate::gateway {
@@ -231,6 +233,75 @@ Result<std::optional<StartLink>> SqlStore::consumeStartLink(const std::string& t
   auto link = startLinkFrom(r->rows[0], token, keys_);
   if (!link) return std::unexpected(link.error());
   return std::optional<StartLink>(std::move(*link));
+}
+
+// ---- start-link management (issue 17) ----
+// A link's id is the first 16 hex digits of its token hash: rows of an id are the primary-key
+// range [id, id + "g") ('g' sorts after every hex digit), so a lookup by id uses the index.
+
+namespace {
+bool isLinkId(const std::string& id) {
+  return id.size() == 16 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+}  // namespace
+
+Result<std::vector<StartLinkInfo>> SqlStore::listStartLinks(const std::string& account_id,
+                                                            const StartLinkQuery& q) {
+  // The app and end user are sealed, so filters apply after opening each row: rows are read in
+  // batches, newest first, until the page is full or the rows run out.
+  constexpr int64_t kBatch = 200;
+  static const std::string first = select(
+      "token_hash, account_id, sealed, expires_at, used",
+      "FROM start_links WHERE account_id = ? ORDER BY expires_at DESC, token_hash DESC LIMIT ?");
+  static const std::string next = select(
+      "token_hash, account_id, sealed, expires_at, used",
+      "FROM start_links WHERE account_id = ? AND (expires_at < ? OR (expires_at = ? AND "
+      "token_hash < ?)) ORDER BY expires_at DESC, token_hash DESC LIMIT ?");
+  std::vector<StartLinkInfo> out;
+  auto after = q.after;
+  while (static_cast<int64_t>(out.size()) < q.limit) {
+    auto r = after ? run(next, {account_id, after->first, after->first, after->second, kBatch})
+                   : run(first, {account_id, kBatch});
+    if (!r) return std::unexpected(r.error());
+    for (const auto& row : r->rows) {
+      after = std::pair{row.integer(3), row.text(0).substr(0, 16)};
+      auto link = startLinkFrom(row, "", keys_);
+      if (!link) return std::unexpected(link.error());
+      if (q.end_user_id && link->end_user.id != *q.end_user_id) continue;
+      if (q.app_ids && std::find(q.app_ids->begin(), q.app_ids->end(), link->app_id) ==
+                           q.app_ids->end()) {
+        continue;
+      }
+      out.push_back({row.text(0).substr(0, 16), std::move(*link), row.integer(4) != 0});
+      if (static_cast<int64_t>(out.size()) >= q.limit) break;
+    }
+    if (static_cast<int64_t>(r->rows.size()) < kBatch) break;
+  }
+  return out;
+}
+
+Result<std::optional<StartLinkInfo>> SqlStore::findStartLink(const std::string& account_id,
+                                                             const std::string& id) {
+  if (!isLinkId(id)) return std::optional<StartLinkInfo>();
+  static const std::string sql = select(
+      "token_hash, account_id, sealed, expires_at, used",
+      "FROM start_links WHERE token_hash >= ? AND token_hash < ? AND account_id = ?");
+  auto r = run(sql, {id, id + "g", account_id});
+  if (!r) return std::unexpected(r.error());
+  if (r->rows.empty()) return std::optional<StartLinkInfo>();
+  auto link = startLinkFrom(r->rows[0], "", keys_);
+  if (!link) return std::unexpected(link.error());
+  return std::optional<StartLinkInfo>(
+      StartLinkInfo{id, std::move(*link), r->rows[0].integer(4) != 0});
+}
+
+Result<bool> SqlStore::deleteStartLink(const std::string& account_id, const std::string& id) {
+  if (!isLinkId(id)) return false;
+  auto r = run("DELETE FROM start_links WHERE token_hash >= ? AND token_hash < ? AND "
+               "account_id = ?",
+               {id, id + "g", account_id});
+  if (!r) return std::unexpected(r.error());
+  return r->affected > 0;
 }
 
 }  // namespace linkgate::gateway

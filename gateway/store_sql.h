@@ -77,7 +77,13 @@ class SqlStore : public Store {
   Result<std::vector<Credential>> listCredentialsPage(const std::string& account_id,
                                                       const CredentialQuery& query) override;
   Result<AppDeletion> deleteAppChecked(const std::string& account_id, const std::string& id,
-                                       bool cascade) override;
+                                       bool cascade, const CredentialEvents& events = {}) override;
+  // ---- start-link management (issue 17), store_sql.cc ----
+  Result<std::vector<StartLinkInfo>> listStartLinks(const std::string& account_id,
+                                                    const StartLinkQuery& query) override;
+  Result<std::optional<StartLinkInfo>> findStartLink(const std::string& account_id,
+                                                     const std::string& id) override;
+  Result<bool> deleteStartLink(const std::string& account_id, const std::string& id) override;
   // ---- webhooks (issue #13), store_sql_webhooks.cc ----
   Status insertWebhook(const WebhookEndpoint& endpoint) override;
   Result<std::vector<WebhookEndpoint>> listWebhooks(const std::string& account_id) override;
@@ -136,7 +142,7 @@ class SqlStore : public Store {
   Status bumpConfigGeneration(const std::string& account_id);
   // deleteAppChecked's transaction (store_sql_manage.cc).
   Result<AppDeletion> deleteAppInTransaction(const std::string& account_id, const std::string& id,
-                                             bool cascade);
+                                             bool cascade, const CredentialEvents& events);
   Result<int64_t> configGeneration(const std::string& account_id);
   struct CachedStartConfig {
     int64_t generation = 0;

@@ -64,8 +64,9 @@ Result<std::vector<Credential>> SqlStore::listCredentialsPage(const std::string&
 }
 
 Result<AppDeletion> SqlStore::deleteAppChecked(const std::string& account_id,
-                                               const std::string& id, bool cascade) {
-  auto deletion = deleteAppInTransaction(account_id, id, cascade);
+                                               const std::string& id, bool cascade,
+                                               const CredentialEvents& events) {
+  auto deletion = deleteAppInTransaction(account_id, id, cascade, events);
   // The start-hop cache of every instance (store_sql_start_config.cc): bumped after the write
   // and with the connection given back, as the other app and redirect-URI writes do.
   if (deletion && deletion->deleted) {
@@ -75,7 +76,8 @@ Result<AppDeletion> SqlStore::deleteAppChecked(const std::string& account_id,
 }
 
 Result<AppDeletion> SqlStore::deleteAppInTransaction(const std::string& account_id,
-                                                     const std::string& id, bool cascade) {
+                                                     const std::string& id, bool cascade,
+                                                     const CredentialEvents& events) {
   auto c = db_->acquire();
   if (!c) return std::unexpected(c.error());
   SqlTransaction tx(**c, db_->dialect().begin);
@@ -95,6 +97,20 @@ Result<AppDeletion> SqlStore::deleteAppInTransaction(const std::string& account_
   if (!count) return std::unexpected(count.error());
   out.credentials = count->rows.empty() ? 0 : count->rows[0].integer(0);
   if (out.credentials > 0 && !cascade) return out;  // rolled back: nothing changed
+  // The events of the credentials about to go, read inside the transaction (the app row is
+  // held, so none can be added meanwhile) and queued with the deletes (the outbox).
+  std::vector<WebhookEvent> queued;
+  if (out.credentials > 0 && events) {
+    static const std::string sql = std::string("SELECT ") + kCredentialColumns +
+                                   " FROM credentials WHERE app_id = ? AND account_id = ?";
+    auto rows = (*c)->query(sql, {id, account_id});
+    if (!rows) return std::unexpected(rows.error());
+    for (const auto& row : rows->rows) {
+      auto credential = credentialFrom(row, keys_);
+      if (!credential) return std::unexpected(credential.error());
+      for (auto& e : events(*credential)) queued.push_back(std::move(e));
+    }
+  }
   for (const char* sql :
        {"DELETE FROM codes WHERE credential_id IN "
         "(SELECT id FROM credentials WHERE app_id = ? AND account_id = ?)",
@@ -103,6 +119,7 @@ Result<AppDeletion> SqlStore::deleteAppInTransaction(const std::string& account_
         "DELETE FROM oauth_apps WHERE id = ? AND account_id = ?"}) {
     if (auto r = (*c)->query(sql, {id, account_id}); !r) return std::unexpected(r.error());
   }
+  if (auto ok = fanOut(**c, queued); !ok) return std::unexpected(ok.error());
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error());
   out.deleted = true;
   return out;

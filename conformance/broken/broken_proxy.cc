@@ -39,6 +39,7 @@ enum class Mode {
   kUnmaskedSecret, // C-4.2: the masked client secret is shown as "revealed"
   kKeepDeletedUri, // C-2.6: DELETE /v1/redirect-uris/{id} answers 204 and deletes nothing
   kKeepDeletedCredential,  // C-4.6: DELETE /v1/credentials/{id} answers 204, deletes nothing
+  kKeepDeletedStartLink,   // C-1.1.14: DELETE /v1/start-links/{id} answers 204, the link works
   kNoMetrics,      // C-4.13: /metrics answers 404
   kHealthAlwaysOk, // C-4.11: a credential's health.status always reads "ok"
   kRenamedRoutes,  // not broken: /api/... routes and X-Api-Key instead of /v1 and Bearer
@@ -54,6 +55,7 @@ std::optional<Mode> parseMode(const std::string& name) {
       {"no-auth", Mode::kNoAuth},               {"no-page-headers", Mode::kNoPageHeaders},
       {"unmasked-secret", Mode::kUnmaskedSecret}, {"keep-deleted-uri", Mode::kKeepDeletedUri},
       {"keep-deleted-credential", Mode::kKeepDeletedCredential},
+      {"keep-deleted-start-link", Mode::kKeepDeletedStartLink},
       {"no-metrics", Mode::kNoMetrics},         {"health-always-ok", Mode::kHealthAlwaysOk},
       {"renamed-routes", Mode::kRenamedRoutes}};
   auto it = kModes.find(name);
@@ -111,6 +113,7 @@ std::optional<std::string> queryValue(const std::string& target, const std::stri
 const std::vector<std::pair<std::string, std::string>> kRenamed = {
     {"/api/apps", "/v1/oauth-apps"},        {"/api/callback-urls", "/v1/redirect-uris"},
     {"/api/connections/link", "/v1/credentials/start-auth"},
+    {"/api/link-sessions", "/v1/start-links"},
     {"/api/connections", "/v1/credentials"}, {"/api/catalogue", "/v1/providers"}};
 
 class BrokenProxy {
@@ -177,7 +180,8 @@ class BrokenProxy {
     }
     if (request.method == "DELETE" &&
         ((mode_ == Mode::kKeepDeletedUri && request.path.starts_with("/v1/redirect-uris/")) ||
-         (mode_ == Mode::kKeepDeletedCredential && request.path.starts_with("/v1/credentials/")))) {
+         (mode_ == Mode::kKeepDeletedCredential && request.path.starts_with("/v1/credentials/")) ||
+         (mode_ == Mode::kKeepDeletedStartLink && request.path.starts_with("/v1/start-links/")))) {
       return web::Response::text(204, "");
     }
     if (mode_ == Mode::kNoMetrics && request.path == "/metrics") {
@@ -425,7 +429,8 @@ int main(int argc, char** argv) {
                    "MODE: alter-state trailing-slash double-redeem drop-iss prefix-match\n"
                    "      provider-in-host truncate-state long-code-ttl no-store cookie-no-httponly\n"
                    "      no-auth no-page-headers unmasked-secret keep-deleted-uri\n"
-                   "      keep-deleted-credential no-metrics health-always-ok renamed-routes\n"
+                   "      keep-deleted-credential keep-deleted-start-link no-metrics\n"
+                   "      health-always-ok renamed-routes\n"
                    "(without --upstream, reads it from the first stdin line)\n";
       return 0;
     }

@@ -50,7 +50,7 @@ FailureLog& failureLog();
 
 struct CheckInfo {
   std::string id = {};        // "state.round_trip"
-  std::string clause = {};    // "SPEC §1.3, RFC 6749 §4.1.2"
+  std::string clause = {};    // "RFC 6749 §4.1.2": outside sources; the C-x anchors are separate
   std::string provider = {};  // empty: the suite's primary provider
   int max_success = 20;  // RapidCheck successes per property unless --max-success
   // docs/CONTRACT.md anchors ("C-3.9"), added to the catalogue's (harness/catalogue.h). A check

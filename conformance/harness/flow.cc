@@ -190,9 +190,9 @@ Result<model::AppendedParams> Flow::finalParams(const std::string& location,
                                                 const std::string& destination,
                                                 const model::FinalExpectation& expected) const {
   const model::SplitResult split = model::splitFinalRedirect(location, destination);
-  if (!split.params) return fail("final_redirect", "SPEC §1.3: " + split.problem);
+  if (!split.params) return fail("final_redirect", "C-1.3.1: " + split.problem);
   const std::string problem = model::finalRedirectProblem(*split.params, expected);
-  if (!problem.empty()) return fail("final_redirect", "SPEC §1.3: " + problem);
+  if (!problem.empty()) return fail("final_redirect", "C-1.3.1: " + problem);
   return *split.params;
 }
 

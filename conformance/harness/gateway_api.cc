@@ -60,7 +60,26 @@ Result<HttpResponse> GatewayApi::call(const std::string& method, const std::stri
       set.erase(percentDecode(bare.substr(collection.size() + 1)).value_or(""));
     }
   }
+  // Start links (C-1.1.14): made by start-auth, removed by DELETE /v1/start-links/{id}.
+  if (response->status >= 200 && response->status < 300) {
+    if (method == "POST" && bare == "/v1/credentials/start-auth") {
+      if (auto json = parseJsonObject(response->body)) {
+        if (auto id = jsonString(*json, "id")) {
+          std::lock_guard lock(mu_);
+          created_links_.insert(*id);
+        }
+      }
+    } else if (method == "DELETE" && bare.starts_with("/v1/start-links/")) {
+      std::lock_guard lock(mu_);
+      created_links_.erase(percentDecode(bare.substr(16)).value_or(""));
+    }
+  }
   return response;
+}
+
+std::set<std::string> GatewayApi::createdStartLinks() const {
+  std::lock_guard lock(mu_);
+  return created_links_;
 }
 
 std::set<std::string> GatewayApi::createdApps() const {

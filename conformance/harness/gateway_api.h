@@ -80,9 +80,11 @@ class GatewayApi {
                                const std::optional<Json>& body = std::nullopt) {
     return call(method, path, body);
   }
-  // Ids of the apps / redirect URIs created through this client and not deleted since.
+  // Ids of the apps / redirect URIs / start links (the `id` of a start-auth answer, C-1.1.14)
+  // created through this client and not deleted since.
   std::set<std::string> createdApps() const;
   std::set<std::string> createdRedirectUris() const;
+  std::set<std::string> createdStartLinks() const;
   const GatewayRoutes& routes() const { return routes_; }
 
  private:
@@ -97,6 +99,7 @@ class GatewayApi {
   mutable std::mutex mu_;
   std::set<std::string> created_apps_;
   std::set<std::string> created_uris_;
+  std::set<std::string> created_links_;
 };
 
 // The redirect URI in an answer of /v1/redirect-uris ("uri", "url" or "redirect_uri").

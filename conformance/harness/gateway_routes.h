@@ -11,6 +11,9 @@
 //   list_redirect_uris    GET    /v1/redirect-uris
 //   delete_redirect_uri   DELETE /v1/redirect-uris/{id}
 //   start_link            POST   /v1/credentials/start-auth        {oauth_app_id, redirect_uri, state?}
+//   list_start_links      GET    /v1/start-links                   (C-1.1.14)
+//   read_start_link       GET    /v1/start-links/{id}
+//   delete_start_link     DELETE /v1/start-links/{id}
 //   import_credential     POST   /v1/credentials                   {oauth_app_id, properties}
 //   list_credentials      GET    /v1/credentials
 //   export_credentials    GET    /v1/credentials/export            JSON lines

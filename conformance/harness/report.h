@@ -18,7 +18,7 @@ std::string verdictName(Verdict v);  // pass | fail | not_run | expected_failure
 
 struct CheckRecord {
   std::string check;     // "code.single_use"
-  std::string clause;    // "SPEC §3, RFC 6749 §4.1.2"
+  std::string clause;    // "RFC 6749 §4.1.2" (the C-x anchors are separate)
   std::string provider;  // slug the check ran against
   Verdict verdict = Verdict::kPass;
   uint64_t seed = 0;            // RapidCheck seed of its properties

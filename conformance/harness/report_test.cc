@@ -44,9 +44,9 @@ TEST(ExpectedFailuresTest, EveryEntryNeedsAReason) {
 
 TEST(ReportTest, JsonAndTable) {
   Report report;
-  report.add({"state.round_trip", "SPEC §1.3", "generic", Verdict::kPass, 7, "", ""});
-  report.add({"provider.full_flow", "SPEC §1", "github", Verdict::kFail, 7, "", "boom"});
-  report.add({"provider.refresh", "SPEC §3", "github", Verdict::kNotRun, 7, "", "no token"});
+  report.add({"state.round_trip", "RFC 6749 §4.1.2", "generic", Verdict::kPass, 7, "", ""});
+  report.add({"provider.full_flow", "RFC 6749 §4.1", "github", Verdict::kFail, 7, "", "boom"});
+  report.add({"provider.refresh", "RFC 6749 §6", "github", Verdict::kNotRun, 7, "", "no token"});
   EXPECT_TRUE(report.anyFailure());
   const Json json = report.toJson({{"seed", 7}});
   ASSERT_EQ(json["checks"].size(), 3u);

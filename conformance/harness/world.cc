@@ -8,6 +8,7 @@
 #include "conformance/harness/flow.h"
 #include "core/crypto.h"
 #include "core/json.h"
+#include "core/percent.h"
 #include "core/random.h"
 
 namespace linkgate::conformance {
@@ -136,7 +137,8 @@ void World::probeCapabilities() {
 
 std::string World::createdSummary() const {
   return std::to_string(gateway_.createdApps().size()) + " OAuth app(s) named conformance-" +
-         run_id_ + " (with their credentials) and " +
+         run_id_ + " (with their credentials), " +
+         std::to_string(gateway_.createdStartLinks().size()) + " start link(s) and " +
          std::to_string(gateway_.createdRedirectUris().size()) + " redirect URI(s)";
 }
 
@@ -148,7 +150,8 @@ std::string World::tearDown(HttpClient& http) {
   const std::set<std::string> app_set = gateway_.createdApps();
   const std::vector<std::string> uris(uri_set.begin(), uri_set.end());
   const std::vector<std::string> apps(app_set.begin(), app_set.end());
-  if (uris.empty() && apps.empty()) return "";  // nothing made, nothing to say
+  const std::set<std::string> links = gateway_.createdStartLinks();
+  if (uris.empty() && apps.empty() && links.empty()) return "";  // nothing made, nothing to say
   int credentials = 0;
   std::vector<std::string> problems;
   // The credentials of the suite's apps (flows and imports made them): deleting an app need
@@ -170,6 +173,14 @@ std::string World::tearDown(HttpClient& http) {
   } else {
     problems.push_back("GET /v1/credentials");
   }
+  // The start links the suite made (C-1.1.14), used or not: before their apps go. 404 = gone
+  // already (purged after expiry).
+  for (const auto& id : links) {
+    auto gone = gateway.request("DELETE", "/v1/start-links/" + percentEncode(id));
+    if (!gone || (gone->status >= 300 && gone->status != 404)) {
+      problems.push_back("start link " + id);
+    }
+  }
   for (const auto& id : uris) {
     if (!gateway.deleteRedirectUri(id)) problems.push_back("redirect URI " + id);
   }
@@ -177,7 +188,8 @@ std::string World::tearDown(HttpClient& http) {
     if (!gateway.deleteApp(id)) problems.push_back("OAuth app " + id);
   }
   std::string out = "removed what the suite created: " + std::to_string(credentials) +
-                    " credential(s), " + std::to_string(uris.size()) + " redirect URI(s), " +
+                    " credential(s), " + std::to_string(links.size()) + " start link(s), " +
+                    std::to_string(uris.size()) + " redirect URI(s), " +
                     std::to_string(apps.size()) + " OAuth app(s)";
   if (!problems.empty()) {
     out += "; could NOT remove " + std::to_string(problems.size()) + ": " + problems.front() +

@@ -51,7 +51,7 @@ std::optional<std::string> AppendedParams::get(std::string_view name) const {
 SplitResult splitFinalRedirect(std::string_view location, std::string_view destination) {
   SplitResult result;
   if (destination.find('#') != std::string_view::npos) {
-    result.problem = "destination has a fragment; SPEC §2 registration forbids that";
+    result.problem = "destination has a fragment; C-2.5 registration forbids that";
     return result;
   }
   if (!location.starts_with(destination)) {

@@ -33,6 +33,7 @@ const std::vector<CatalogueEntry>& checkCatalogue() {
       {"errors.debug_page", "Errors.DebugPage", false, {"C-1.1.11", "C-7.7"}, {kFaults}},
       {"start_link.flow", "Credentials.StartLinkFlow", false, {"C-1.1.12", "C-4.10"}},
       {"start_link.bad_input", "Credentials.StartLinkBadInput", false, {"C-4.10", "C-7.3"}},
+      {"start_link.manage", "Credentials.StartLinkManage", false, {"C-1.1.14"}},
       // C-1.2 callback
       {"security.flow_cookie", "Security.FlowCookieRequired", false, {"C-1.2.1"}},
       {"errors.callback_refused", "Errors.CallbackRefused", false, {"C-1.2.1"}},

@@ -13,7 +13,9 @@
 #include "conformance/harness/flow.h"
 #include "conformance/properties/support.h"
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/json.h"
+#include "core/random.h"
 
 namespace linkgate::conformance {
 namespace {
@@ -28,7 +30,7 @@ Credential linkedCredential(CheckContext& c, const App& app) {
 }
 
 TEST(Credentials, StartLinkFlow) {
-  runCheck({"start_link.flow", "SPEC §1.1 (start links), §3 (start-auth)", ""},
+  runCheck({"start_link.flow", "", ""},
            [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
@@ -52,7 +54,7 @@ TEST(Credentials, StartLinkFlow) {
     const HttpResponse final_response = must(flow.callback(callback), "callback");
     const std::string location = must(Flow::redirectTarget(final_response, "callback"), "final");
     const model::SplitResult split = model::splitFinalRedirect(location, w.integratorUri());
-    ASSERT_TRUE(split.params) << "SPEC §1.3: " << split.problem;
+    ASSERT_TRUE(split.params) << "C-1.3.1: " << split.problem;
     const auto returned = split.params->get("state");
     ASSERT_TRUE(returned) << "the final redirect carries no state: " << location;
     auto returned_json = parseJson(*returned);
@@ -77,7 +79,7 @@ TEST(Credentials, StartLinkFlow) {
 }
 
 TEST(Credentials, StartLinkBadInput) {
-  runCheck({"start_link.bad_input", "SPEC §3 (start-auth), §7 (bad input)", ""},
+  runCheck({"start_link.bad_input", "", ""},
            [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
@@ -91,7 +93,7 @@ TEST(Credentials, StartLinkBadInput) {
         {400}, "unregistered redirect_uri");
     expectJsonError(api(c, "POST", "/v1/credentials/start-auth",
                          Json{{"oauth_app_id", app.id}, {"redirect_uri", w.integratorUri() + "/"}}),
-                     {400}, "redirect_uri with a trailing slash (SPEC §2)");
+                     {400}, "redirect_uri with a trailing slash (C-2.3)");
     expectJsonError(api(c, "POST", "/v1/credentials/start-auth",
                          Json{{"redirect_uri", w.integratorUri()}}),
                      {400}, "no oauth_app_id");
@@ -109,9 +111,81 @@ std::string inSeconds(int64_t seconds) {
   return formatRfc3339(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
 }
 
+// C-1.1.14: start links are listed, read and deleted by id, never showing their token; a
+// deleted link's URL answers as an unknown one and starts nothing.
+TEST(Credentials, StartLinkManage) {
+  runCheck({"start_link.manage", "", ""}, [](CheckContext& c) {
+    World& w = c.world();
+    const App app = primaryApp(c);
+    auto make = [&](const Json& state) {
+      const HttpResponse r =
+          api(c, "POST", "/v1/credentials/start-auth",
+              withConnectionParams(w, app.provider, Json{{"oauth_app_id", app.id},
+                                                         {"redirect_uri", w.integratorUri()},
+                                                         {"state", state}}));
+      EXPECT_TRUE(r.status == 200 || r.status == 201)
+          << "start-auth: HTTP " << r.status << " " << printable(r.body, 300);
+      auto json = parseJsonObject(r.body);
+      const std::string id = json ? jsonString(*json, "id").value_or("") : "";
+      const std::string url = json ? jsonString(*json, "start_url").value_or("") : "";
+      return std::pair{id, url};
+    };
+    const auto [id, url] = make(Json{{"manage", 1}});
+    const auto [other_id, other_url] = make(Json{{"manage", 2}});
+    ASSERT_FALSE(id.empty() || other_id.empty()) << "C-1.1.14: start-auth names no link id";
+    ASSERT_FALSE(url.empty()) << "start-auth answered no start_url";
+    ASSERT_NE(id, other_id) << "two start links got the same id";
+    const std::string token = url.substr(url.rfind('/') + 1);
+    // Listed and readable, without the token.
+    const HttpResponse list = api(c, "GET", "/v1/start-links");
+    ASSERT_EQ(list.status, 200) << "C-1.1.14: GET /v1/start-links: " << printable(list.body, 300);
+    EXPECT_NE(list.body.find("\"" + id + "\""), std::string::npos)
+        << "C-1.1.14: a new start link is not listed";
+    EXPECT_EQ(list.body.find(token), std::string::npos) << "C-1.1.14: the list shows a token";
+    const HttpResponse one = api(c, "GET", "/v1/start-links/" + id);
+    ASSERT_EQ(one.status, 200) << "C-1.1.14: GET /v1/start-links/{id}: "
+                               << printable(one.body, 300);
+    EXPECT_EQ(jsonString(must(parseJsonObject(one.body), "start link"), "id").value_or(""), id);
+    EXPECT_EQ(one.body.find(token), std::string::npos) << "C-1.1.14: the link shows its token";
+    expectJsonError(api(c, "GET", "/v1/start-links/0000000000000000"), {404}, "an unknown id");
+    expectJsonError(api(c, "DELETE", "/v1/start-links/0000000000000000"), {404},
+                    "deleting an unknown id");
+    // Deleted: gone from the API, and its URL answers as an unknown link, starting nothing.
+    const HttpResponse deleted = api(c, "DELETE", "/v1/start-links/" + id);
+    EXPECT_TRUE(deleted.status == 200 || deleted.status == 204) << printable(deleted.body, 300);
+    expectJsonError(api(c, "GET", "/v1/start-links/" + id), {404}, "C-1.1.14: a deleted link");
+    expectJsonError(api(c, "DELETE", "/v1/start-links/" + id), {404},
+                    "C-1.1.14: deleting a link again");
+    EXPECT_EQ(api(c, "GET", "/v1/start-links").body.find("\"" + id + "\""), std::string::npos)
+        << "C-1.1.14: a deleted start link is still listed";
+    SystemRandom random;
+    const std::string unknown_token = randomToken(random, 256);
+    const std::string unknown_url = url.substr(0, url.rfind('/') + 1) + unknown_token;
+    const int64_t mark = must(w.sim().mark(), "journal mark");
+    Flow flow(w, &c.trace());
+    const HttpResponse after = must(flow.startAt(app.provider, url), "GET a deleted start link");
+    EXPECT_EQ(refusedWithoutRedirect(after, PageKind::kAny), "")
+        << "C-1.1.14: the URL of a deleted start link still starts a flow";
+    Flow probe(w, &c.trace());
+    const HttpResponse unknown = must(probe.startAt(app.provider, unknown_url), "GET unknown link");
+    EXPECT_EQ(after.status, unknown.status)
+        << "C-1.1.14: a deleted start link answers unlike an unknown one";
+    std::string a = after.body, b = unknown.body;
+    for (size_t at; (at = a.find(token)) != std::string::npos;) a.replace(at, token.size(), "T");
+    for (size_t at; (at = b.find(unknown_token)) != std::string::npos;) {
+      b.replace(at, unknown_token.size(), "T");
+    }
+    EXPECT_EQ(a, b) << "C-1.1.14: a deleted start link's page differs from an unknown link's";
+    EXPECT_EQ(providerUntouched(w, mark), "");
+    // Nothing else changed: the other link is still there.
+    EXPECT_EQ(api(c, "GET", "/v1/start-links/" + other_id).status, 200)
+        << "C-1.1.14: deleting one start link removed another";
+    api(c, "DELETE", "/v1/start-links/" + other_id);
+  });
+}
+
 TEST(Credentials, AccessTokenRefresh) {
-  runCheck({"credentials.access_token_refresh",
-            "SPEC §3 (access-token: refreshed within 5 minutes of expiry, one shared refresh)", ""},
+  runCheck({"credentials.access_token_refresh", "", ""},
            [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
@@ -201,9 +275,7 @@ TEST(Credentials, AccessTokenRefresh) {
 }
 
 TEST(Credentials, MaskingAndExport) {
-  runCheck({"credentials.masking_export",
-            "SPEC §3 (secrets masked unless ?truncate_secrets=false; export as JSON lines), §7",
-            ""},
+  runCheck({"credentials.masking_export", "", ""},
            [](CheckContext& c) {
     const App app = primaryApp(c);
     const Credential cred = linkedCredential(c, app);
@@ -252,7 +324,7 @@ TEST(Credentials, MaskingAndExport) {
 }
 
 TEST(Credentials, ImportIdempotent) {
-  runCheck({"credentials.import_idempotent", "SPEC §3 (POST /v1/credentials idempotent)", ""},
+  runCheck({"credentials.import_idempotent", "", ""},
            [](CheckContext& c) {
     const App app = primaryApp(c);
     const Credential cred = linkedCredential(c, app);

@@ -208,7 +208,7 @@ struct RedeemAgain : Cmd {
 };
 
 TEST(Flows, Interleaved) {
-  runCheck({"flows.interleaved", "SPEC §1.2, §1.3, §3 (model-based)", "", 25},
+  runCheck({"flows.interleaved", "", "", 25},
            [](CheckContext& c) {
     const App app = must(c.world().app(c.provider()), "app set-up");
     c.property(

@@ -208,11 +208,11 @@ void endUserCheck(CheckContext& c) {
 void registerIdentityChecks(World& world) {
   for (const ProviderUnderTest& p : world.providers()) {
     registerCheck("ProviderSameAccount", p.slug,
-                  {"provider.same_account", "SPEC §9 (one credential per provider account)",
+                  {"provider.same_account", "",
                    p.slug},
                   sameAccountCheck);
   }
-  registerCheck("Identity", "EndUser", {"identity.end_user", "SPEC §9 (end_user_id)", ""},
+  registerCheck("Identity", "EndUser", {"identity.end_user", "", ""},
                 endUserCheck);
 }
 

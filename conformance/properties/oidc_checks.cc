@@ -203,16 +203,16 @@ void registerOidcChecks(World& world) {
     probe.url = world.sim().baseUrl() + "/_sim/providers/" + p.slug + "/keys";
     auto answer = world.http().send(probe);
     if (!answer || answer->status != 200) continue;  // the provider does not speak OIDC
-    add("OidcIdToken", p.slug, {"oidc.id_token", "SPEC §8, OIDC Core §3.1.3.7, SPEC §9", p.slug},
+    add("OidcIdToken", p.slug, {"oidc.id_token", "OIDC Core §3.1.3.7", p.slug},
         idTokenCheck);
-    add("OidcNonce", p.slug, {"oidc.nonce", "SPEC §8, OIDC Core §3.1.2.1, §15.5.2", p.slug},
+    add("OidcNonce", p.slug, {"oidc.nonce", "OIDC Core §3.1.2.1, §15.5.2", p.slug},
         nonceCheck);
-    add("OidcKeyRotation", p.slug, {"oidc.key_rotation", "SPEC §8, OIDC Core §10.1.1", p.slug},
+    add("OidcKeyRotation", p.slug, {"oidc.key_rotation", "OIDC Core §10.1.1", p.slug},
         rotationCheck);
     for (const FaultCase& f : kFaults) {
       const std::string kind = f.kind;
       add(f.suite, p.slug,
-          {"oidc.rejects." + kind.substr(9), std::string("SPEC §8, ") + f.rule, p.slug},
+          {"oidc.rejects." + kind.substr(9), std::string(f.rule), p.slug},
           [kind](CheckContext& c) { rejectCheck(c, kind); });
     }
   }

@@ -292,11 +292,11 @@ void discoveryCheck(CheckContext& c) {
 void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
                             const std::vector<std::pair<std::string, std::string>>& unavailable) {
   for (const ProviderUnderTest& p : providers) {
-    add("ProviderFullFlow", p.slug, {"provider.full_flow", "SPEC §1, §3, §4", p.slug}, fullFlowCheck);
+    add("ProviderFullFlow", p.slug, {"provider.full_flow", "", p.slug}, fullFlowCheck);
     // Where the simulator never issues refresh tokens the check does not apply ("-").
     const Json* issued = p.sim.dialectField({"refresh_issued", "refresh.issued"});
     if (issued == nullptr || *issued != Json("never")) {
-      add("ProviderRefresh", p.slug, {"provider.refresh", "SPEC §3 (refresh), §4", p.slug},
+      add("ProviderRefresh", p.slug, {"provider.refresh", "", p.slug},
           refreshCheck);
     }
     const Json* separator = p.sim.dialectField({"scope_separator"});
@@ -305,35 +305,35 @@ void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
     if (separator != nullptr && *separator != Json("none") && known != nullptr &&
         known->is_array() && known->size() >= 2 && told != nullptr && *told == Json(true)) {
       add("ProviderGrantedScopes", p.slug,
-          {"provider.granted_scopes", "SPEC §1.1 (scope), §3 (scope as granted), §4", p.slug},
+          {"provider.granted_scopes", "", p.slug},
           grantedScopesCheck);
     }
     add("ProviderAccessDenied", p.slug,
-        {"provider.access_denied", "RFC 6749 §4.1.2.1, SPEC §1.2", p.slug}, accessDeniedCheck);
+        {"provider.access_denied", "RFC 6749 §4.1.2.1", p.slug}, accessDeniedCheck);
     if (!p.connection_params.empty()) {
       add("ProviderConnectionParams", p.slug,
-          {"provider.connection_params", "SPEC §1.1 (connection params)", p.slug},
+          {"provider.connection_params", "", p.slug},
           connectionParamsCheck);
     }
     if (const Json* r = p.sim.dialectField({"resources"}); r && r->is_array() && !r->empty()) {
       add("ProviderDiscovery", p.slug,
-          {"provider.discovery", "SPEC §4 (extra fields to keep), PROVIDERS.md D11", p.slug},
+          {"provider.discovery", "PROVIDERS.md D11", p.slug},
           discoveryCheck);
     }
     if (const Json* hmac = p.sim.dialectField({"callback_hmac"}); hmac && hmac->is_string()) {
       add("ProviderCallbackSignature", p.slug,
-          {"provider.callback_signature", "SPEC §1.2, §4 (provider dialect: signed callback)",
+          {"provider.callback_signature", "",
            p.slug},
           callbackSignatureCheck);
     }
     const Json* send_iss = p.sim.dialectField({"send_iss", "authorize.send_iss"});
     if (send_iss != nullptr && send_iss->is_boolean() && send_iss->get<bool>()) {
-      add("ProviderIssChecked", p.slug, {"provider.iss_checked", "SPEC §1.2, RFC 9207 §2.4", p.slug},
+      add("ProviderIssChecked", p.slug, {"provider.iss_checked", "RFC 9207 §2.4", p.slug},
           issCheckedCheck);
     }
   }
   for (const auto& [slug, reason] : unavailable) {
-    add("ProviderFullFlow", slug, {"provider.full_flow", "SPEC §1, §3, §4", slug},
+    add("ProviderFullFlow", slug, {"provider.full_flow", "", slug},
         [reason](CheckContext& c) { c.notRun(reason); });
   }
 }

@@ -23,13 +23,13 @@ std::string judgeRegistration(World& world, const std::string& uri) {
     const std::string id = json ? jsonString(*json, "id").value_or("") : "";
     const std::string stored = json ? uriOf(*json) : "";
     if (!id.empty()) (void)world.gateway().deleteRedirectUri(id);
-    if (problem) return shown + " accepted (201) although SPEC §2 rejects it: " + *problem;
+    if (problem) return shown + " accepted (201) although C-2.5 rejects it: " + *problem;
     if (stored != uri) return shown + " stored as '" + printable(stored) + "'";
     return {};
   }
   if (!problem) {
     return shown + " rejected (HTTP " + std::to_string(response->status) + " " +
-           printable(response->body, 200) + ") although SPEC §2 allows it";
+           printable(response->body, 200) + ") although C-2.5 allows it";
   }
   if (response->status != 400) {
     return shown + " rejected with HTTP " + std::to_string(response->status) + ", not 400";
@@ -50,10 +50,10 @@ std::string judgeStart(World& world, Trace& trace, const App& app, const std::st
   const std::string shown = "redirect_uri '" + printable(uri) + "'";
   if (expected) {
     const std::string p = redirectedToProvider(world, app.provider, *response);
-    return p.empty() ? p : shown + ": SPEC §2 allows it (D=" + printable(*expected) + ") but " + p;
+    return p.empty() ? p : shown + ": C-2.3 allows it (D=" + printable(*expected) + ") but " + p;
   }
   if (std::string p = refusedWithoutRedirect(*response); !p.empty()) {
-    return shown + ": SPEC §2 refuses it but " + p;
+    return shown + ": C-2.3 refuses it but " + p;
   }
   if (std::string p = providerUntouched(world, *mark); !p.empty()) {
     return shown + " was refused, but " + p;
@@ -62,7 +62,7 @@ std::string judgeStart(World& world, Trace& trace, const App& app, const std::st
 }
 
 TEST(RedirectUri, Registration) {
-  runCheck({"redirect_uri.registration", "SPEC §2 (registration)", "", 150}, [](CheckContext& c) {
+  runCheck({"redirect_uri.registration", "", "", 150}, [](CheckContext& c) {
     for (const std::string& uri : gen::registrationExamples()) {
       if (std::string p = judgeRegistration(c.world(), uri); !p.empty()) ADD_FAILURE() << p;
     }
@@ -75,7 +75,7 @@ TEST(RedirectUri, Registration) {
 
 // Every mutation kind once, against a fixed registered set: the deterministic half of matching.
 TEST(RedirectUri, Mutations) {
-  runCheck({"redirect_uri.mutations", "SPEC §2, RFC 6749 §3.1.2", ""}, [](CheckContext& c) {
+  runCheck({"redirect_uri.mutations", "RFC 6749 §3.1.2", ""}, [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
     UriGuard guard(w);
@@ -95,7 +95,7 @@ TEST(RedirectUri, Mutations) {
 }
 
 TEST(RedirectUri, Matching) {
-  runCheck({"redirect_uri.matching", "SPEC §2", "", 200}, [](CheckContext& c) {
+  runCheck({"redirect_uri.matching", "", "", 200}, [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
     const std::vector<std::string> others = otherSlugs(w, app.provider);
@@ -119,7 +119,7 @@ TEST(RedirectUri, Matching) {
 }
 
 TEST(RedirectUri, LoopbackAnyPort) {
-  runCheck({"redirect_uri.loopback_any_port", "SPEC §2, RFC 8252 §7.3", "", 40},
+  runCheck({"redirect_uri.loopback_any_port", "RFC 8252 §7.3", "", 40},
            [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
@@ -142,7 +142,7 @@ TEST(RedirectUri, LoopbackAnyPort) {
 }
 
 TEST(RedirectUri, ProviderSubstitution) {
-  runCheck({"redirect_uri.provider_substitution", "SPEC §2 (:provider), SPEC §1.3", "", 40},
+  runCheck({"redirect_uri.provider_substitution", "", "", 40},
            [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
@@ -151,7 +151,7 @@ TEST(RedirectUri, ProviderSubstitution) {
       UriGuard guard(w);
       const std::string registered = *gen::registeredUriWithToken();
       auto id = w.registerUri(registered);
-      if (!id) RC_FAIL("SPEC §2 allows registering " + registered + ": " + id.error().message);
+      if (!id) RC_FAIL("C-2.2/C-2.5 allow registering " + registered + ": " + id.error().message);
       guard.add(*id);
       const int variant = *rc::gen::inRange(0, others.empty() ? 2 : 3);
       const std::string requested =

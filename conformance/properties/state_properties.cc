@@ -37,7 +37,7 @@ std::string roundTrip(CheckContext& c, const App& app, const std::optional<std::
 }
 
 TEST(State, RoundTrip) {
-  runCheck({"state.round_trip", "SPEC §1.1, §1.3, RFC 6749 §4.1.2", "", 100}, [](CheckContext& c) {
+  runCheck({"state.round_trip", "RFC 6749 §4.1.2", "", 100}, [](CheckContext& c) {
     const App app = primaryApp(c);
     for (const std::string& state : gen::stateExamples()) {
       c.trace().clear();
@@ -53,7 +53,7 @@ TEST(State, RoundTrip) {
 }
 
 TEST(State, RoundTripOnError) {
-  runCheck({"state.round_trip_error", "RFC 6749 §4.1.2.1, SPEC §1.2", "", 30}, [](CheckContext& c) {
+  runCheck({"state.round_trip_error", "RFC 6749 §4.1.2.1", "", 30}, [](CheckContext& c) {
     const App app = primaryApp(c);
     for (const std::string state : {"a+b c", "%2B&x=1", ""}) {
       if (std::string p = roundTrip(c, app, state, Decision::kDeny); !p.empty()) ADD_FAILURE() << p;
@@ -66,7 +66,7 @@ TEST(State, RoundTripOnError) {
 }
 
 TEST(State, AbsentStaysAbsent) {
-  runCheck({"state.absent_empty", "SPEC §1.3", ""}, [](CheckContext& c) {
+  runCheck({"state.absent_empty", "", ""}, [](CheckContext& c) {
     const App app = primaryApp(c);
     for (Decision d : {Decision::kApprove, Decision::kDeny}) {
       if (std::string p = roundTrip(c, app, std::nullopt, d); !p.empty()) {
@@ -80,7 +80,7 @@ TEST(State, AbsentStaysAbsent) {
 }
 
 TEST(State, TooLongRefused) {
-  runCheck({"state.too_long", "SPEC §1.1 (state ≤ 4096 bytes)", "", 10}, [](CheckContext& c) {
+  runCheck({"state.too_long", "", "", 10}, [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
     c.property("a state over 4096 bytes never reaches the provider", [&] {
@@ -102,7 +102,7 @@ TEST(State, TooLongRefused) {
 }
 
 TEST(State, NotSentToProvider) {
-  runCheck({"state.not_sent_to_provider", "SPEC §1.1, RFC 9700 §4.7.1", "", 30},
+  runCheck({"state.not_sent_to_provider", "RFC 9700 §4.7.1", "", 30},
            [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);
@@ -127,7 +127,7 @@ TEST(State, NotSentToProvider) {
 }
 
 TEST(State, GatewayStateFreshPerFlow) {
-  runCheck({"state.gateway_state_fresh", "SPEC §1.1 (≥128 bits, URL-safe, per flow)", ""},
+  runCheck({"state.gateway_state_fresh", "", ""},
            [](CheckContext& c) {
     World& w = c.world();
     const App app = primaryApp(c);

@@ -93,7 +93,7 @@ class AttachedRunTest : public testing::Test {
   // Apps, redirect URIs and credentials of the account, as the API shows them.
   std::string account() {
     return call("GET", "/v1/oauth-apps").body + "\n" + call("GET", "/v1/redirect-uris").body +
-           "\n" + call("GET", "/v1/credentials").body;
+           "\n" + call("GET", "/v1/credentials").body + "\n" + call("GET", "/v1/start-links").body;
   }
 
   // Runs the conformance binary; its exit code, its stdout in *out.
@@ -135,7 +135,7 @@ TEST_F(AttachedRunTest, AutoApproveMakesDenyChecksNotRunAndLeavesTheAccountAsFou
               {"--report", report,
                "--gtest_filter=Errors.AccessDenied:State.AbsentStaysAbsent:ProviderAccessDenied.*:"
                "CodeExchange.SingleUse:CodeExchange.ClientBinding:Credentials.ImportIdempotent:"
-               "Credentials.StartLinkFlow:Management.*"});
+               "Credentials.StartLinkFlow:Credentials.StartLinkManage:Management.*"});
   std::string out;
   ASSERT_EQ(conformance(args, &out), 0) << out;
   EXPECT_NE(out.find("capability consent_page missing"), std::string::npos) << out;

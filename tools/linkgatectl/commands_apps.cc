@@ -1,4 +1,5 @@
-// linkgatectl: OAuth apps, redirect URIs, providers, start links and API keys.
+// linkgatectl: OAuth apps, redirect URIs, providers, start links (create, list, get, delete)
+// and API keys.
 #include <ostream>
 #include <sstream>
 
@@ -16,6 +17,41 @@ const std::vector<Column> kAppColumns = {{"ID", "id"},
 const std::vector<Column> kUriColumns = {{"ID", "id"}, {"URL", "url"}, {"CREATED", "created_at"}};
 const std::vector<Column> kKeyColumns = {
     {"ID", "id"}, {"PREFIX", "prefix"}, {"CREATED", "created_at"}};
+
+const std::vector<Column> kLinkColumns = {{"ID", "id"},
+                                          {"PROVIDER", "provider"},
+                                          {"APP", "oauth_app_id"},
+                                          {"STATUS", "status"},
+                                          {"END_USER", "end_user_id"},
+                                          {"EXPIRES", "expires_at"}};
+
+// start-links list: every page (or one with --limit), newest first, with the API's filters.
+int listStartLinks(Ctx& c) {
+  std::string base = "/v1/start-links?";
+  if (auto p = c.args.opt("provider")) base += "provider=" + queryValue(*p) + "&";
+  if (auto a = c.args.opt("app")) base += "oauth_app_id=" + queryValue(*a) + "&";
+  if (auto u = c.args.opt("end-user")) base += "end_user_id=" + queryValue(*u) + "&";
+  const auto limit = c.args.opt("limit");
+  base += "limit=" + queryValue(limit.value_or("1000"));
+  std::string cursor = c.args.opt("cursor").value_or("");
+  Json all = Json::array();
+  Json next = nullptr;
+  do {
+    auto a = c.client.call("GET", base + (cursor.empty() ? "" : "&cursor=" + queryValue(cursor)));
+    if (!a.ok()) return failed(c, a);
+    Json page = a.json();
+    for (auto& item : page["data"]) all.push_back(std::move(item));
+    next = page.value("next_cursor", Json());
+    cursor = next.is_string() ? next.get<std::string>() : "";
+  } while (!limit && !cursor.empty());
+  if (c.args.json) {
+    c.out << dumpJson(Json{{"data", all}, {"next_cursor", next}}) << "\n";
+  } else {
+    c.out << table(all, kLinkColumns);
+    if (next.is_string()) c.err << "more: --cursor " << next.get<std::string>() << "\n";
+  }
+  return kOk;
+}
 
 std::string rows(const Json& j, const std::vector<Column>& columns) {
   return table(j.value("data", Json::array()), columns);
@@ -138,9 +174,24 @@ std::vector<Command> appCommands() {
          }
          return show(c, c.client.callJson("POST", "/v1/credentials/start-auth", body),
                      [](const Json& j) {
-                       return record(j, {{"URL", "start_url"}, {"EXPIRES", "expires_at"}});
+                       return record(j, {{"ID", "id"},
+                                         {"URL", "start_url"},
+                                         {"EXPIRES", "expires_at"}});
                      });
        }},
+      {"start-links list", "[--provider SLUG] [--app ID] [--end-user ID] [--limit N] [--cursor C]",
+       "List start links, newest first (ids and status, never the link's token)", listStartLinks},
+      {"start-links get", "ID", "Show one start link",
+       [](Ctx& c) {
+         std::vector<Column> all = kLinkColumns;
+         all.insert(all.end(), {{"REDIRECT_URI", "redirect_uri"},
+                                {"SCOPE", "scope"},
+                                {"STATE", "state"},
+                                {"CREATED", "created_at"}});
+         return idCall(c, "GET", "/v1/start-links", &all);
+       }},
+      {"start-links delete", "ID", "Delete a start link (its URL stops working at once)",
+       [](Ctx& c) { return idCall(c, "DELETE", "/v1/start-links", nullptr); }},
       {"api-keys create", "", "Make an API key for this account (printed once)",
        [](Ctx& c) {
          return show(c, c.client.call("POST", "/v1/api-keys"), [](const Json& j) {

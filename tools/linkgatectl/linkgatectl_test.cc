@@ -1,6 +1,7 @@
 // linkgatectl against a real gateway and the real simulator over loopback: every command, the
 // table and --json outputs, exit codes and one-line errors, export -> import round trip with a
-// per-line report, and a credential linked through the simulator refreshed from the CLI.
+// per-line report, a credential linked through the simulator refreshed from the CLI, and start
+// links listed, read and deleted (issue 17).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -216,6 +217,52 @@ TEST_F(Ctl, CredentialsListExportImportAndDeleteCascade) {
   EXPECT_EQ(ctl("credentials get " + first).rc, 1);
   EXPECT_EQ(ctl("apps delete " + app_id + " --cascade").rc, 0);
   EXPECT_EQ(ctl("--json credentials list --app " + app_id).json()["data"].size(), 0u);
+}
+
+TEST_F(Ctl, StartLinksListGetAndDelete) {
+  auto app = ctl("--json apps create --provider github --client-id sl --client-secret sl-secret");
+  ASSERT_EQ(app.rc, 0) << app.err;
+  const std::string app_id = app.json()["id"];
+  ASSERT_EQ(ctl("redirect-uris add https://links.example/cb").rc, 0);
+  auto made = ctl("--json start-link create --app " + app_id +
+                  " --redirect-uri https://links.example/cb --state '{\"n\":2}'");
+  ASSERT_EQ(made.rc, 0) << made.err;
+  const std::string id = made.json()["id"], url = made.json()["start_url"];
+  const std::string token = url.substr(url.rfind('/') + 1);
+  auto second =
+      ctl("start-link create --app " + app_id + " --redirect-uri https://links.example/cb");
+  ASSERT_EQ(second.rc, 0) << second.err;
+  EXPECT_NE(second.out.find("ID"), std::string::npos) << second.out;
+  // Listed (a table, and JSON with every page), never with the token.
+  auto listed = ctl("start-links list --app " + app_id);
+  ASSERT_EQ(listed.rc, 0) << listed.err;
+  EXPECT_TRUE(listed.out.starts_with("ID")) << listed.out;
+  EXPECT_NE(listed.out.find(id), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("active"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(token), std::string::npos);
+  auto json = ctl("--json start-links list --provider github --limit 1");
+  ASSERT_EQ(json.rc, 0) << json.err;
+  EXPECT_EQ(json.json()["data"].size(), 1u);
+  EXPECT_TRUE(json.json()["next_cursor"].is_string()) << json.out;
+  auto all = ctl("--json start-links list --app " + app_id);
+  EXPECT_EQ(all.json()["data"].size(), 2u) << all.out;
+  auto got = ctl("--json start-links get " + id);
+  ASSERT_EQ(got.rc, 0) << got.err;
+  EXPECT_EQ(got.json()["state"], (Json{{"n", 2}}));
+  EXPECT_EQ(got.json()["oauth_app_id"], app_id);
+  EXPECT_NE(ctl("start-links get " + id).out.find("REDIRECT_URI"), std::string::npos);
+  // Deleted: gone from the API, and its URL answers as an unknown link.
+  EXPECT_EQ(ctl("start-links delete " + id).out, "deleted " + id + "\n");
+  auto again = ctl("start-links delete " + id);
+  EXPECT_EQ(again.rc, 1);
+  EXPECT_TRUE(again.err.starts_with("linkgatectl: 404 not_found: ")) << again.err;
+  EXPECT_EQ(again.err.find('\n'), again.err.size() - 1);
+  EXPECT_EQ(ctl("start-links get " + id).rc, 1);
+  EXPECT_EQ(ctl("start-links get").rc, 2);
+  EXPECT_EQ(get(url).status, 400);
+  EXPECT_EQ(ctl("--json start-links list --app " + app_id).json()["data"].size(), 1u);
+  EXPECT_EQ(ctl("start-links list --provider nope").rc, 1);
+  EXPECT_EQ(ctl("apps delete " + app_id).rc, 0);
 }
 
 TEST_F(Ctl, StartLinkThroughTheSimulatorThenRefresh) {

@@ -1,0 +1,30 @@
+# Writes a man page (roff) from a program's --help, so the page never drifts from the program
+# (issue 12 packaging). Run at build time by cmake/Packaging.cmake:
+#   cmake -DPROGRAM=path -DNAME=gateway -DSUMMARY="..." -DSEE_ALSO="..." -DEXTRA=file.roff
+#         -DOUTPUT=gateway.1 -P ManPage.cmake
+foreach(var PROGRAM NAME SUMMARY OUTPUT)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "ManPage.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+execute_process(COMMAND "${PROGRAM}" --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR help STREQUAL "")
+  message(FATAL_ERROR "ManPage.cmake: ${PROGRAM} --help failed (${rc})")
+endif()
+# roff: a backslash is \e; a line starting with . or ' would be a request: prefix \&.
+string(REPLACE "\\" "\\e" help "${help}")
+string(REGEX REPLACE "(^|\n)([.'])" "\\1\\\\&\\2" help "${help}")
+string(REPLACE "-" "\\-" help "${help}")
+string(TOUPPER "${NAME}" title)
+set(page ".TH ${title} 1 \"\" \"Linkgate\" \"Linkgate manual\"\n")
+string(APPEND page ".SH NAME\n${NAME} \\- ${SUMMARY}\n")
+string(APPEND page ".SH DESCRIPTION\nThe text of\n.B ${NAME} \\-\\-help\n(this page is made from it):\n")
+string(APPEND page ".PP\n.nf\n${help}.fi\n")
+if(DEFINED EXTRA AND EXISTS "${EXTRA}")
+  file(READ "${EXTRA}" extra)
+  string(APPEND page "${extra}")
+endif()
+if(DEFINED SEE_ALSO)
+  string(APPEND page ".SH SEE ALSO\n${SEE_ALSO}\n")
+endif()
+file(WRITE "${OUTPUT}" "${page}")
