@@ -34,7 +34,7 @@ GwResult<EndUser> checkEndUser(const std::optional<std::string>& id,
   }
   if (id->empty() || id->size() > kMaxEndUserIdBytes || !printableAscii(*id)) {
     return gwFail(Code::kInvalidRequest,
-                  "end_user_id must be 1 to 256 bytes of printable ASCII (SPEC §9)");
+                  "end_user_id must be 1 to 256 bytes of printable ASCII (contract C-9.1)");
   }
   user.id = *id;
   if (email) {

@@ -75,7 +75,7 @@ web::Response FlowHandlers::startNoting(const web::Request& request, web::Respon
     diag.hints.push_back("Register the exact redirect URI with POST /v1/redirect-uris, or "
                          "send one of the URIs listed here (matching is byte for byte).");
     return page(gwError(Code::kRedirectUriMismatch,
-                        "redirect_uri does not match any registered redirect URI (SPEC §2)"));
+                        "redirect_uri does not match any registered redirect URI (contract C-2.3)"));
   }
 
   // From here on errors go back to the integrator (RFC 6749 §4.1.2.1).
