@@ -149,7 +149,8 @@ std::optional<web::Response> handleKeysControl(const Router& router, OidcKeyRing
     return jsonAnswer(200, Json{{"current_kid", current->kid},
                                 {"keys", (*jwks)["keys"]},
                                 {"issuer", issuer},
-                                {"discovery_url", issuer + std::string(kDiscoverySuffix)}});
+                                {"discovery_url", discoveryUrl(issuer)},
+                                {"id_token_on_refresh", p->profile.oidc->on_refresh}});
   }
   if (request.method != "POST") return oidcError(405, "invalid_request", "use POST");
   int64_t grace = 3600;
