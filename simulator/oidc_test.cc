@@ -348,6 +348,13 @@ TEST(OidcProfilesTest, MicrosoftIssuerFollowsTheTenant) {
   EXPECT_EQ(d["token_endpoint"],
             "http://sim.test/microsoft/login.microsoftonline.com/organizations/oauth2/v2.0/token");
   EXPECT_EQ(d["subject_types_supported"], Json::array({"pairwise"}));
+  // The keys control names the templated issuer and where its document is (the example tenant).
+  web::Response keys = s.call(makeRequest("GET", "/_sim/providers/microsoft/keys"));
+  ASSERT_EQ(keys.status, 200) << keys.body;
+  Json k = *parseJson(keys.body);
+  EXPECT_EQ(k["issuer"], "http://sim.test/microsoft/login.microsoftonline.com/{tenantid}/v2.0");
+  EXPECT_EQ(k["discovery_url"], "http://sim.test/microsoft/login.microsoftonline.com/common/v2.0/"
+                                ".well-known/openid-configuration");
   EXPECT_EQ(s.call(makeRequest("GET", "/microsoft/login.microsoftonline.com/bad_tenant!/v2.0/"
                                       ".well-known/openid-configuration")).status, 404);
 }
