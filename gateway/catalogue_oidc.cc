@@ -18,6 +18,39 @@ std::optional<std::string> badUrl(const std::string& url, const Dialect& d) {
   return std::nullopt;
 }
 
+Result<TenantIssuer> parseTenantIssuer(const Json& j, const Dialect& d) {
+  const std::string at = "oidc.tenant_issuer";
+  if (!j.is_object()) return fail("bad_catalogue", at + ": must be an object");
+  TenantIssuer t;
+  for (const auto& [key, value] : j.items()) {
+    if (key == "param" || key == "claim") {
+      if (!value.is_string() || value.get<std::string>().empty()) {
+        return fail("bad_catalogue", at + "." + key + ": must be a non-empty string");
+      }
+      (key == "param" ? t.param : t.claim) = value.get<std::string>();
+    } else if (key == "values") {
+      if (!value.is_array() || value.empty()) {
+        return fail("bad_catalogue", at + ".values: must be a non-empty array of strings");
+      }
+      for (const auto& v : value) {
+        if (!v.is_string() || v.get<std::string>().empty()) {
+          return fail("bad_catalogue", at + ".values: must be a non-empty array of strings");
+        }
+        t.values.push_back(v.get<std::string>());
+      }
+    } else {
+      return fail("bad_catalogue", at + "." + key + ": unknown field");
+    }
+  }
+  if (t.param.empty() || t.claim.empty() || t.values.empty()) {
+    return fail("bad_catalogue", at + ": param, values and claim are required");
+  }
+  if (d.param(t.param) == nullptr) {
+    return fail("bad_catalogue", at + ".param: must name a declared connection param");
+  }
+  return t;
+}
+
 }  // namespace
 
 Result<OidcDialect> parseOidcDialect(const Json& j, const Dialect& d) {
@@ -36,6 +69,10 @@ Result<OidcDialect> parseOidcDialect(const Json& j, const Dialect& d) {
         return fail("bad_catalogue", field + ": must be \"openid_scope\" or \"always\"");
       }
       o.id_token_always = value == "always";
+    } else if (key == "tenant_issuer") {
+      auto t = parseTenantIssuer(value, d);
+      if (!t) return std::unexpected(t.error());
+      o.tenant_issuer = std::move(*t);
     } else if (key == "leeway_seconds") {
       if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 600) {
         return fail("bad_catalogue", field + ": must be an integer 0..600");
@@ -46,7 +83,11 @@ Result<OidcDialect> parseOidcDialect(const Json& j, const Dialect& d) {
     }
   }
   if (o.issuer.empty()) return fail("bad_catalogue", "oidc.issuer: is required");
-  if (o.issuer.back() == '/') return fail("bad_catalogue", "oidc.issuer: must not end with /");
+  if (o.issuer.ends_with("//")) return fail("bad_catalogue", "oidc.issuer: must not end with //");
+  if (o.tenant_issuer &&
+      o.issuer.find("{" + o.tenant_issuer->param + "}") == std::string::npos) {
+    return fail("bad_catalogue", "oidc.tenant_issuer.param: the issuer does not use it");
+  }
   return o;
 }
 

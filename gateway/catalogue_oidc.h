@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/json.h"
@@ -12,11 +13,21 @@ namespace linkgate::gateway {
 
 struct Dialect;
 
+// A multi-tenant issuer (Microsoft `common`, `organizations`, `consumers`): when the connection
+// param `param` is one of `values`, the expected `iss` is the issuer with that param replaced by
+// the id_token's `claim` (its tenant, `tid`), which must pass the param's pattern.
+struct TenantIssuer {
+  std::string param;
+  std::vector<std::string> values;
+  std::string claim;
+};
+
 struct OidcDialect {
   std::string issuer;                   // https URL, may contain {param}: the expected `iss`
   std::optional<std::string> jwks_uri;  // https URL; absent = from the issuer's discovery
   bool id_token_always = false;         // an id_token even without the openid scope (Apple)
   int64_t leeway_seconds = 120;         // clock skew allowed on exp / iat
+  std::optional<TenantIssuer> tenant_issuer;
 };
 
 // Reads the block strictly; `dialect` supplies the declared connection params. Error id

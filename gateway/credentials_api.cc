@@ -10,6 +10,7 @@
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/end_user.h"
+#include "gateway/oidc_refresh.h"
 #include "gateway/pages.h"
 #include "gateway/provider_call.h"
 #include "gateway/provider_text.h"
@@ -372,8 +373,23 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential,
     return gwFail(Code::kProviderExchangeFailed,
                   dialect->display_name + ": " + tokens.error().message);
   }
+  // C-8.9: an id_token in the refresh answer must validate and name the credential's subject;
+  // otherwise this refresh fails and nothing is stored (the provider's answer is not trusted).
+  auto id_token = checkRefreshIdToken(s_, *dialect, input.params, input.client_id, *response,
+                                      tokens->access_token, credential.properties);
+  if (!id_token) {
+    s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);
+    const std::string why = dialect->display_name + ": " + id_token.error().message +
+                            "; the credential's stored tokens are unchanged";
+    if (failure) *failure = transportFailure(why);
+    return gwFail(Code::kProviderExchangeFailed, why);
+  }
   s_.metrics->refresh(dialect->slug, RefreshOutcome::kOk);
   Json& props = updated.properties;
+  if (*id_token) {
+    props["id_token"] = (*id_token)->id_token;
+    props["id_token_claims"] = (*id_token)->claims;
+  }
   props["access_token"] = tokens->access_token;
   // A rotated refresh token replaces the old one in the same write; none keeps the old one.
   if (tokens->refresh_token) props["refresh_token"] = *tokens->refresh_token;

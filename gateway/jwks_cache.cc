@@ -69,7 +69,9 @@ Result<std::string> JwksCache::discoverJwksUri(const std::string& issuer, const 
     auto it = jwks_uris_.find(issuer);
     if (it != jwks_uris_.end()) return it->second;
   }
-  auto doc = getJson(issuer + "/.well-known/openid-configuration", t, "the discovery document",
+  // Discovery §4.1: a terminating / of the issuer is removed before appending the suffix.
+  const std::string base = issuer.ends_with('/') ? issuer.substr(0, issuer.size() - 1) : issuer;
+  auto doc = getJson(base + "/.well-known/openid-configuration", t, "the discovery document",
                      provider, CallKind::kDiscovery);
   if (!doc) return std::unexpected(doc.error());
   if (doc->value("issuer", Json()) != issuer) {

@@ -5,7 +5,7 @@
 
 #include "core/base64.h"
 #include "core/crypto.h"
-#include "gateway/oidc_validator.h"
+#include "core/jws.h"
 
 namespace linkgate::gateway {
 
@@ -19,26 +19,42 @@ bool expectsIdToken(const Dialect& dialect, const std::vector<std::string>& scop
          std::find(scopes.begin(), scopes.end(), "openid") != scopes.end();
 }
 
-Result<std::optional<OidcLink>> checkExchangeIdToken(Services& s, const Dialect& dialect,
-                                                     const std::vector<std::string>& scopes,
-                                                     const ConnectionValues& params,
-                                                     const std::string& client_id,
-                                                     std::string_view flow_cookie,
-                                                     const HttpResponse& token_answer,
-                                                     const std::string& access_token) {
-  if (!expectsIdToken(dialect, scopes)) return std::optional<OidcLink>();
-  const OidcDialect& o = *dialect.oidc;
-  auto body = parseJsonObject(token_answer.body);
-  const Json id_token = body ? body->value("id_token", Json()) : Json();
-  if (!id_token.is_string() || id_token.get<std::string>().empty()) {
-    return fail("invalid_id_token",
-                "the token answer carries no id_token although the flow is OpenID Connect "
-                "(OIDC Core §3.1.3.3)");
+Result<ConnectionValues> issuerValues(const Dialect& dialect, const ConnectionValues& params,
+                                      std::string_view id_token) {
+  const auto& tenant = dialect.oidc->tenant_issuer;
+  if (!tenant) return params;
+  auto it = params.find(tenant->param);
+  if (it == params.end() ||
+      std::find(tenant->values.begin(), tenant->values.end(), it->second) == tenant->values.end()) {
+    return params;
   }
-  auto issuer = s.urls.resolve(dialect, o.issuer, params);
+  auto jws = parseCompactJws(id_token);
+  if (!jws) return params;  // the validation names what is wrong with it
+  const Json claim = jws->payload.value(tenant->claim, Json());
+  if (!claim.is_string() || claim.get<std::string>().empty()) {
+    return fail("invalid_id_token", "id_token rejected: it has no " + tenant->claim +
+                                        " claim, which names the tenant of a multi-tenant "
+                                        "issuer (catalogue oidc.tenant_issuer)");
+  }
+  ConnectionValues values = params;
+  values[tenant->param] = claim.get<std::string>();
+  if (!checkConnectionValues(dialect, values)) {
+    return fail("invalid_id_token", "id_token rejected: its " + tenant->claim +
+                                        " claim is not a tenant id (catalogue oidc.tenant_issuer)");
+  }
+  return values;
+}
+
+Result<IdTokenExpectations> oidcExpectations(Services& s, const Dialect& dialect,
+                                             const ConnectionValues& params,
+                                             const std::string& client_id,
+                                             const std::string& access_token,
+                                             std::string_view id_token) {
+  const OidcDialect& o = *dialect.oidc;
+  auto values = issuerValues(dialect, params, id_token);
+  if (!values) return std::unexpected(values.error());
+  auto issuer = s.urls.resolve(dialect, o.issuer, *values);
   if (!issuer) return std::unexpected(issuer.error());
-  auto real_issuer = ProviderUrls().resolve(dialect, o.issuer, params);
-  if (!real_issuer) return std::unexpected(real_issuer.error());
   JwksTimeouts timeouts{s.config.provider_connect_timeout, s.config.provider_total_timeout};
   std::string jwks_uri;
   if (o.jwks_uri) {
@@ -54,13 +70,43 @@ Result<std::optional<OidcLink>> checkExchangeIdToken(Services& s, const Dialect&
   expect.issuer = *issuer;
   expect.jwks_uri = jwks_uri;
   expect.client_id = client_id;
-  expect.nonce = oidcNonce(flow_cookie);
   expect.access_token = access_token;
   expect.now = s.now();
   expect.leeway_seconds = o.leeway_seconds;
   expect.timeouts = timeouts;
   expect.provider = dialect.slug;
-  auto valid = validateIdToken(id_token.get<std::string>(), expect, *s.jwks);
+  return expect;
+}
+
+Result<std::string> realIssuer(const Dialect& dialect, const ConnectionValues& params,
+                               std::string_view id_token) {
+  auto values = issuerValues(dialect, params, id_token);
+  if (!values) return std::unexpected(values.error());
+  return ProviderUrls().resolve(dialect, dialect.oidc->issuer, *values);
+}
+
+Result<std::optional<OidcLink>> checkExchangeIdToken(Services& s, const Dialect& dialect,
+                                                     const std::vector<std::string>& scopes,
+                                                     const ConnectionValues& params,
+                                                     const std::string& client_id,
+                                                     std::string_view flow_cookie,
+                                                     const HttpResponse& token_answer,
+                                                     const std::string& access_token) {
+  if (!expectsIdToken(dialect, scopes)) return std::optional<OidcLink>();
+  auto body = parseJsonObject(token_answer.body);
+  const Json id_token = body ? body->value("id_token", Json()) : Json();
+  if (!id_token.is_string() || id_token.get<std::string>().empty()) {
+    return fail("invalid_id_token",
+                "the token answer carries no id_token although the flow is OpenID Connect "
+                "(OIDC Core §3.1.3.3)");
+  }
+  auto real_issuer = realIssuer(dialect, params, id_token.get<std::string>());
+  if (!real_issuer) return std::unexpected(real_issuer.error());
+  auto expect = oidcExpectations(s, dialect, params, client_id, access_token,
+                                 id_token.get<std::string>());
+  if (!expect) return std::unexpected(expect.error());
+  expect->nonce = oidcNonce(flow_cookie);
+  auto valid = validateIdToken(id_token.get<std::string>(), *expect, *s.jwks);
   if (!valid) return std::unexpected(valid.error());
   return std::optional<OidcLink>(
       OidcLink{id_token.get<std::string>(), valid->claims, *real_issuer + " " + valid->subject});

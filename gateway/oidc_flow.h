@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/http_client.h"
 #include "gateway/catalogue.h"
+#include "gateway/oidc_validator.h"
 #include "gateway/provider_urls.h"
 #include "gateway/services.h"
 
@@ -21,6 +22,25 @@ std::string oidcNonce(std::string_view flow_cookie);
 // True when the dialect speaks OIDC and this flow will get an id_token (openid requested, or
 // the provider always sends one).
 bool expectsIdToken(const Dialect& dialect, const std::vector<std::string>& scopes);
+
+// The values the issuer template is filled with: `params`, except for a multi-tenant issuer
+// (catalogue oidc.tenant_issuer, Microsoft `common`), where the tenant claim of `id_token`
+// (read before its signature is checked; the signature check then covers it) takes the
+// tenant param's place. Error id "invalid_id_token" when that claim is missing or no tenant id.
+Result<ConnectionValues> issuerValues(const Dialect& dialect, const ConnectionValues& params,
+                                      std::string_view id_token);
+// What `id_token` of this dialect must say (issuer mapped, JWKS from the catalogue or the
+// issuer's discovery, the client id, at_hash of `access_token`, now) without a nonce; the
+// caller adds the nonce where one was sent. Error id "invalid_id_token" when the JWKS location
+// cannot be found.
+Result<IdTokenExpectations> oidcExpectations(Services& services, const Dialect& dialect,
+                                             const ConnectionValues& params,
+                                             const std::string& client_id,
+                                             const std::string& access_token,
+                                             std::string_view id_token);
+// The provider's real issuer for the account identity ("<real issuer> <sub>", SPEC §9).
+Result<std::string> realIssuer(const Dialect& dialect, const ConnectionValues& params,
+                               std::string_view id_token);
 
 struct OidcLink {
   std::string id_token;

@@ -6,7 +6,9 @@
 
 #include "core/base64.h"
 #include "core/jws.h"
+#include "gateway/catalogue.h"
 #include "gateway/catalogue_oidc.h"
+#include "gateway/oidc_flow.h"
 #include "gateway/test_support.h"
 
 namespace linkgate::gateway {
@@ -205,6 +207,73 @@ TEST(CatalogueOidcTest, ParsesAndRefuses) {
   EXPECT_NE(parseOidcDialect(Json{{"issuer", "https://a.example"}, {"x", 1}}, d)
                 .error().message.find("unknown field"), std::string::npos);
   EXPECT_FALSE(parseOidcDialect(Json{{"issuer", "https://a.example"}, {"leeway_seconds", 9999}}, d));
+}
+
+// Microsoft `common` (item 3 of the OIDC brief): the discovery issuer holds {tenantid}; the
+// expected iss is the issuer with the id_token's own tid as the tenant (catalogue data,
+// oidc.tenant_issuer), checked against the tenant param's pattern.
+TEST(CatalogueOidcTest, TenantIssuerTakesTheTokensTid) {
+  auto c = Catalogue::load(testing::sourceDir() + "/gateway/catalogue");
+  ASSERT_TRUE(c) << c.error().message;
+  const Dialect* ms = c->find("microsoft");
+  ASSERT_NE(ms, nullptr);
+  ASSERT_TRUE(ms->oidc && ms->oidc->tenant_issuer);
+  auto token = [](const Json& claims) {
+    return jwsSignRs256(Json{{"kid", "k1"}}, claims, key1());
+  };
+  const std::string tid = "9a0c3f47-1b2d-4e5f-8a6b-7c8d9e0f1a2b";
+  ConnectionValues common{{"tenant", "common"}};
+  auto iss = realIssuer(*ms, common, token(Json{{"tid", tid}, {"sub", "s"}}));
+  ASSERT_TRUE(iss) << iss.error().message;
+  EXPECT_EQ(*iss, "https://login.microsoftonline.com/" + tid + "/v2.0");
+  // A named tenant stays as it is, whatever the token says.
+  ConnectionValues named{{"tenant", "contoso.onmicrosoft.com"}};
+  EXPECT_EQ(*realIssuer(*ms, named, token(Json{{"tid", tid}})),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0");
+  // No tid, or one that is no tenant id (an injection attempt): refused, naming the claim.
+  auto none = issuerValues(*ms, common, token(Json{{"sub", "s"}}));
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().id, "invalid_id_token");
+  EXPECT_NE(none.error().message.find("tid"), std::string::npos);
+  auto evil = issuerValues(*ms, common, token(Json{{"tid", "evil.example/x?"}}));
+  ASSERT_FALSE(evil);
+  EXPECT_NE(evil.error().message.find("not a tenant id"), std::string::npos);
+  // Without the block, `common` is taken literally (the bug this fixes).
+  Dialect plain = *ms;
+  plain.oidc->tenant_issuer.reset();
+  EXPECT_EQ(*realIssuer(plain, common, token(Json{{"tid", tid}})),
+            "https://login.microsoftonline.com/common/v2.0");
+}
+
+TEST(CatalogueOidcTest, TenantIssuerIsChecked) {
+  auto c = Catalogue::load(testing::sourceDir() + "/gateway/catalogue");
+  ASSERT_TRUE(c);
+  const Dialect& ms = *c->find("microsoft");
+  auto refusal = [&](Json tenant) {
+    auto r = parseOidcDialect(
+        Json{{"issuer", "https://login.microsoftonline.com/{tenant}/v2.0"}, {"tenant_issuer", tenant}},
+        ms);
+    return r ? std::string("(accepted)") : r.error().message;
+  };
+  const Json good = {{"param", "tenant"}, {"values", {"common"}}, {"claim", "tid"}};
+  EXPECT_EQ(refusal(good), "(accepted)");
+  Json bad = good;
+  bad["param"] = "nope";
+  EXPECT_NE(refusal(bad).find("declared connection param"), std::string::npos);
+  bad = good;
+  bad["values"] = Json::array();
+  EXPECT_NE(refusal(bad).find("values"), std::string::npos);
+  bad = good;
+  bad.erase("claim");
+  EXPECT_NE(refusal(bad).find("required"), std::string::npos);
+  bad = good;
+  bad["extra"] = 1;
+  EXPECT_NE(refusal(bad).find("unknown field"), std::string::npos);
+  EXPECT_NE(parseOidcDialect(Json{{"issuer", "https://login.microsoftonline.com/v2.0"},
+                                  {"tenant_issuer", good}},
+                             ms)
+                .error().message.find("does not use it"),
+            std::string::npos);
 }
 
 }  // namespace

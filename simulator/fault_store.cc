@@ -23,7 +23,8 @@ const std::vector<std::pair<std::string_view, FaultKind>> kKinds = {
     {"id_token_bad_signature", FaultKind::kIdTokenBadSignature},
     {"id_token_unknown_kid", FaultKind::kIdTokenUnknownKid},
     {"id_token_replay", FaultKind::kIdTokenReplay},
-    {"id_token_alg_none", FaultKind::kIdTokenAlgNone}};
+    {"id_token_alg_none", FaultKind::kIdTokenAlgNone},
+    {"id_token_other_sub", FaultKind::kIdTokenOtherSub}};
 
 std::optional<int64_t> intField(const Json& body, const char* name) {
   auto it = body.find(name);
@@ -41,7 +42,8 @@ bool isIdTokenFault(FaultKind kind) {
     case FaultKind::kIdTokenBadSignature:
     case FaultKind::kIdTokenUnknownKid:
     case FaultKind::kIdTokenReplay:
-    case FaultKind::kIdTokenAlgNone: return true;
+    case FaultKind::kIdTokenAlgNone:
+    case FaultKind::kIdTokenOtherSub: return true;
     default: return false;
   }
 }

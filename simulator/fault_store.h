@@ -20,7 +20,7 @@ enum class FaultKind {
 
   // OpenID Connect (SPEC §8): the token answer's id_token is wrong in one way.
   kIdTokenWrongIss, kIdTokenWrongAud, kIdTokenExpired, kIdTokenBadSignature,
-  kIdTokenUnknownKid, kIdTokenReplay, kIdTokenAlgNone
+  kIdTokenUnknownKid, kIdTokenReplay, kIdTokenAlgNone, kIdTokenOtherSub
 };
 // True for the kIdToken* kinds (endpoints token and refresh only).
 bool isIdTokenFault(FaultKind kind);

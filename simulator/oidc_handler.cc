@@ -146,10 +146,14 @@ std::optional<web::Response> handleKeysControl(const Router& router, OidcKeyRing
     std::map<std::string, std::string> examples;
     for (const auto& [name, spec] : p->profile.params) examples[name] = spec.example;
     const std::string issuer = mappedIssuer(requestBase(request), *p, examples);
+    // Where the discovery document is: the examples' issuer (for Microsoft `common` the
+    // document then names the templated issuer above).
+    const std::string at = requestBase(request) + "/" + slug + "/" + p->oidc->issuer.fill(examples);
     return jsonAnswer(200, Json{{"current_kid", current->kid},
                                 {"keys", (*jwks)["keys"]},
                                 {"issuer", issuer},
-                                {"discovery_url", issuer + std::string(kDiscoverySuffix)}});
+                                {"discovery_url", discoveryUrl(at)},
+                                {"id_token_on_refresh", p->profile.oidc->on_refresh}});
   }
   if (request.method != "POST") return oidcError(405, "invalid_request", "use POST");
   int64_t grace = 3600;

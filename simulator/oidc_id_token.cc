@@ -10,9 +10,36 @@
 
 namespace linkgate::sim {
 
+namespace {
+
+// True when the request's params make this a multi-tenant issuer (Microsoft `common`).
+bool multiTenant(const OidcSpec& spec, const std::map<std::string, std::string>& params) {
+  if (!spec.tenant_issuer) return false;
+  auto it = params.find(spec.tenant_issuer->param);
+  return it != params.end() && std::find(spec.tenant_issuer->values.begin(),
+                                         spec.tenant_issuer->values.end(),
+                                         it->second) != spec.tenant_issuer->values.end();
+}
+
+}  // namespace
+
 std::string mappedIssuer(const std::string& base, const Provider& p,
                          const std::map<std::string, std::string>& params) {
-  return base + "/" + p.profile.slug + "/" + p.oidc->issuer.fill(params);
+  if (!multiTenant(*p.profile.oidc, params)) {
+    return base + "/" + p.profile.slug + "/" + p.oidc->issuer.fill(params);
+  }
+  auto templated = params;
+  templated[p.profile.oidc->tenant_issuer->param] = "{tenantid}";
+  return base + "/" + p.profile.slug + "/" + p.oidc->issuer.fill(templated);
+}
+
+std::string idTokenIssuer(const std::string& base, const Provider& p,
+                          const std::map<std::string, std::string>& params, const Json& claims) {
+  if (!multiTenant(*p.profile.oidc, params)) return mappedIssuer(base, p, params);
+  auto tenant = params;
+  const Json tid = claims.value(p.profile.oidc->tenant_issuer->claim, Json());
+  tenant[p.profile.oidc->tenant_issuer->param] = tid.is_string() ? tid.get<std::string>() : "";
+  return base + "/" + p.profile.slug + "/" + p.oidc->issuer.fill(tenant);
 }
 
 bool wantsIdToken(const Profile& p, const std::vector<std::string>& scopes, bool refresh) {
@@ -65,7 +92,7 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
   Json claims = renderTemplate(spec.claims, values);
   if (!claims.is_object()) claims = Json::object();
   int64_t now = unixSeconds(r.now);
-  claims["iss"] = mappedIssuer(r.base, p, r.params);
+  claims["iss"] = idTokenIssuer(r.base, p, r.params, claims);
   claims["sub"] = renderText(spec.sub, values);
   claims["aud"] = r.client_id;
   claims["iat"] = now;
@@ -90,6 +117,7 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
     }
     case IdTokenFault::kUnknownKid: key = strangerKey(); break;
     case IdTokenFault::kReplay: claims["nonce"] = "replayed-" + randomToken(random_, 128); break;
+    case IdTokenFault::kOtherSub: claims["sub"] = "other-" + claims["sub"].get<std::string>(); break;
     case IdTokenFault::kNone:
     case IdTokenFault::kBadSignature:
     case IdTokenFault::kAlgNone: break;

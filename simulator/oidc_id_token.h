@@ -26,6 +26,7 @@ enum class IdTokenFault {
   kUnknownKid,    // signed by a key that no JWKS publishes, under a kid no JWKS has
   kReplay,        // the id_token this client got last (another flow's nonce), unchanged
   kAlgNone,       // alg "none", no signature (RFC 7519 §6)
+  kOtherSub,      // well signed, but naming another subject (at refresh: OIDC Core §12.2)
 };
 
 struct IdTokenRequest {
@@ -45,6 +46,10 @@ struct IdTokenRequest {
 // The issuer a provider's discovery document names, for the request's base and params.
 std::string mappedIssuer(const std::string& base, const Provider& p,
                          const std::map<std::string, std::string>& params);
+// The `iss` of an id_token: the mapped issuer, except for a multi-tenant issuer (oidc.
+// tenant_issuer), where the user's tenant claim of `claims` takes the place of `{tenantid}`.
+std::string idTokenIssuer(const std::string& base, const Provider& p,
+                          const std::map<std::string, std::string>& params, const Json& claims);
 // True when this grant's answer carries an id_token per the profile's `oidc` block.
 bool wantsIdToken(const Profile& p, const std::vector<std::string>& scopes, bool refresh);
 

@@ -13,7 +13,7 @@ Result<std::optional<OidcPatterns>> compileOidcPatterns(const Profile& profile) 
   };
   auto issuer = compile(o.issuer);
   if (!issuer) return std::unexpected(issuer.error());
-  auto discovery = compile(o.issuer + std::string(kDiscoverySuffix));
+  auto discovery = compile(discoveryUrl(o.issuer));
   if (!discovery) return std::unexpected(discovery.error());
   auto jwks = compile(o.jwks_uri);
   if (!jwks) return std::unexpected(jwks.error());

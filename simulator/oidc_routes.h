@@ -12,6 +12,11 @@
 namespace linkgate::sim {
 
 inline constexpr std::string_view kDiscoverySuffix = "/.well-known/openid-configuration";
+// OpenID Connect Discovery 1.0 §4.1: a terminating / of the issuer is removed before the suffix.
+inline std::string discoveryUrl(std::string issuer) {
+  if (issuer.ends_with('/')) issuer.pop_back();
+  return issuer + std::string(kDiscoverySuffix);
+}
 
 struct OidcPatterns {
   EndpointPattern issuer;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 
@@ -12,6 +13,15 @@ namespace linkgate::sim {
 
 // When the token answer carries an id_token: when `openid` was granted, or always (Apple).
 enum class IdTokenWhen { kOpenidScope, kAlways };
+
+// A multi-tenant issuer (Microsoft `common`): when the request's `param` is one of `values`,
+// discovery names the issuer with that param as the literal `{tenantid}` and each id_token's
+// `iss` has the signed-in user's tenant (the id_token's `claim`) in its place.
+struct TenantIssuer {
+  std::string param;
+  std::vector<std::string> values;
+  std::string claim;
+};
 
 struct OidcSpec {
   std::string issuer;                   // https URL, may contain {param}; discovery at
@@ -25,6 +35,7 @@ struct OidcSpec {
   std::string sub = "{user.id}";        // template string of the stable subject
   std::string subject_type = "public";  // discovery subject_types_supported
   Json claims = Json::object();         // TEMPLATE: the provider's usual claims
+  std::optional<TenantIssuer> tenant_issuer;
 };
 
 }  // namespace linkgate::sim

@@ -11,6 +11,8 @@
 
 #include "core/base64.h"
 #include "core/crypto.h"
+#include "simulator/oidc_id_token.h"
+#include "simulator/oidc_routes.h"
 #include "simulator/profile_loader.h"
 #include "simulator/test_support.h"
 
@@ -168,6 +170,25 @@ TEST_F(OidcTest, RefreshCarriesANewIdTokenWithoutNonce) {
                                    sha256(refreshed["access_token"].get<std::string>()).substr(0, 16)));
 }
 
+TEST_F(OidcTest, OtherSubFaultOnRefreshNamesAnotherSubject) {
+  Json answer = openidExchange();
+  fault("id_token_other_sub", "refresh");
+  web::Response r = s_.token("grant_type=refresh_token&refresh_token=" +
+                             answer["refresh_token"].get<std::string>());
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json refreshed = *parseJson(r.body);
+  const std::string t = refreshed.value("id_token", "");
+  ASSERT_FALSE(t.empty());
+  EXPECT_NE(part(t, 1)["sub"], "1001");
+  EXPECT_EQ(part(t, 1)["iss"], kIssuer);  // otherwise a good token: only the subject differs
+  EXPECT_TRUE(opensslVerifies(*jwk(jwks(), part(t, 0)["kid"]), t));
+  // Used once: the next refresh names the user again.
+  web::Response again = s_.token("grant_type=refresh_token&refresh_token=" +
+                                 refreshed.value("refresh_token", answer["refresh_token"].get<std::string>()));
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(part(parseJson(again.body)->value("id_token", ""), 1)["sub"], "1001");
+}
+
 TEST_F(OidcTest, Userinfo) {
   Json answer = openidExchange();
   const std::string at = answer["access_token"];
@@ -258,6 +279,7 @@ TEST_F(OidcTest, KeyRotationKeepsTheOldKeyForTheGracePeriod) {
   EXPECT_EQ(keys["current_kid"], new_kid);
   EXPECT_EQ(keys["issuer"], kIssuer);
   EXPECT_EQ(keys["discovery_url"], std::string(kIssuer) + "/.well-known/openid-configuration");
+  EXPECT_EQ(keys["id_token_on_refresh"], true);  // generic's profile: oidc.on_refresh
   // Reset: back to the first key.
   ASSERT_EQ(s_.control("POST", "/_sim/reset").status, 200);
   EXPECT_EQ(get("/_sim/providers/generic/keys")["current_kid"], old_kid);
@@ -288,11 +310,12 @@ TEST(OidcProfilesTest, EveryOidcProviderIsDiscoverable) {
     for (const auto& [name, spec] : p->profile.params) examples[name] = spec.example;
     const std::string base = "http://sim.test";
     const std::string issuer = base + "/" + p->profile.slug + "/" + p->oidc->issuer.fill(examples);
-    web::Response r = s.call(makeRequest("GET", issuer.substr(base.size()) +
-                                                    "/.well-known/openid-configuration"));
+    web::Response r = s.call(makeRequest("GET", discoveryUrl(issuer).substr(base.size())));
     ASSERT_EQ(r.status, 200) << p->profile.slug << ": " << r.body;
     Json d = *parseJson(r.body);
-    EXPECT_EQ(d["issuer"], issuer) << p->profile.slug;
+    // A multi-tenant issuer (Microsoft `common`) names {tenantid} in its discovery document.
+    EXPECT_EQ(d["issuer"], p->profile.oidc->tenant_issuer ? mappedIssuer(base, *p, examples) : issuer)
+        << p->profile.slug;
     EXPECT_EQ(d["token_endpoint"], Router::exampleUrl(base, *p, p->token)) << p->profile.slug;
     EXPECT_EQ(d["authorization_endpoint"], Router::exampleUrl(base, *p, p->authorize));
     const std::string jwks = d["jwks_uri"];
@@ -307,19 +330,45 @@ TEST(OidcProfilesTest, EveryOidcProviderIsDiscoverable) {
   }
 }
 
-// Microsoft's issuer is per tenant: discovery under another tenant names that tenant.
+// Microsoft's issuer is per tenant: discovery under a named tenant names that tenant; under the
+// multi-tenant aliases (common, organizations, consumers) it names the literal {tenantid}.
 TEST(OidcProfilesTest, MicrosoftIssuerFollowsTheTenant) {
   testing::TestSimulator s({testing::providerProfile("microsoft")}, true);
+  const std::string guid = "9a0c3f47-1b2d-4e5f-8a6b-7c8d9e0f1a2b";
+  web::Response named = s.call(makeRequest(
+      "GET", "/microsoft/login.microsoftonline.com/" + guid + "/v2.0/.well-known/openid-configuration"));
+  ASSERT_EQ(named.status, 200) << named.body;
+  EXPECT_EQ((*parseJson(named.body))["issuer"],
+            "http://sim.test/microsoft/login.microsoftonline.com/" + guid + "/v2.0");
   web::Response r = s.call(makeRequest(
       "GET", "/microsoft/login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration"));
   ASSERT_EQ(r.status, 200) << r.body;
   Json d = *parseJson(r.body);
-  EXPECT_EQ(d["issuer"], "http://sim.test/microsoft/login.microsoftonline.com/organizations/v2.0");
+  EXPECT_EQ(d["issuer"], "http://sim.test/microsoft/login.microsoftonline.com/{tenantid}/v2.0");
   EXPECT_EQ(d["token_endpoint"],
             "http://sim.test/microsoft/login.microsoftonline.com/organizations/oauth2/v2.0/token");
   EXPECT_EQ(d["subject_types_supported"], Json::array({"pairwise"}));
+  // The keys control names the templated issuer and where its document is (the example tenant).
+  web::Response keys = s.call(makeRequest("GET", "/_sim/providers/microsoft/keys"));
+  ASSERT_EQ(keys.status, 200) << keys.body;
+  Json k = *parseJson(keys.body);
+  EXPECT_EQ(k["issuer"], "http://sim.test/microsoft/login.microsoftonline.com/{tenantid}/v2.0");
+  EXPECT_EQ(k["discovery_url"], "http://sim.test/microsoft/login.microsoftonline.com/common/v2.0/"
+                                ".well-known/openid-configuration");
   EXPECT_EQ(s.call(makeRequest("GET", "/microsoft/login.microsoftonline.com/bad_tenant!/v2.0/"
                                       ".well-known/openid-configuration")).status, 404);
+}
+
+// Through `common`, the id_token's iss is the signed-in user's tenant (its tid claim).
+TEST(OidcProfilesTest, MicrosoftCommonIdTokenNamesTheUsersTenant) {
+  testing::GenericSim s({testing::providerProfile("microsoft")});
+  Json answer = s.exchange(s.code({{"scope", "openid offline_access User.Read"}}, "microsoft"),
+                           "microsoft");
+  ASSERT_TRUE(answer.contains("id_token")) << answer.dump();
+  Json claims = part(answer["id_token"], 1);
+  ASSERT_TRUE(claims["tid"].is_string());
+  EXPECT_EQ(claims["iss"], "http://sim.test/microsoft/login.microsoftonline.com/" +
+                               claims["tid"].get<std::string>() + "/v2.0");
 }
 
 TEST(OidcProfilesTest, AppleAlwaysSendsAnIdToken) {
@@ -353,8 +402,11 @@ TEST(OidcProfilesTest, LoaderRefusesBadOidcBlocks) {
   j.erase("jwks_uri");
   EXPECT_NE(with(j).error().message.find("oidc.jwks_uri: required"), std::string::npos);
   j = good;
-  j["issuer"] = "https://generic.example/";
+  j["issuer"] = "https://generic.example//";
   EXPECT_FALSE(with(j));
+  j = good;  // a tenant issuer needs a param the issuer uses and a claim the template has
+  j["tenant_issuer"] = {{"param", "tenant"}, {"values", {"common"}}, {"claim", "tid"}};
+  EXPECT_NE(with(j).error().message.find("oidc.tenant_issuer.param"), std::string::npos);
 }
 
 }  // namespace

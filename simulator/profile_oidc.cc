@@ -32,12 +32,12 @@ void checkUrl(const Obj& o, std::string_view key, const Profile& p) {
 void readOidcSection(const Json& j, Profile& p, const PlaceholderRules& claim_rules) {
   Obj o(j, "oidc",
         {"issuer", "jwks_uri", "userinfo", "id_token", "on_refresh", "signing_alg",
-         "id_token_ttl_seconds", "auth_time", "sub", "subject_type", "claims"});
+         "id_token_ttl_seconds", "auth_time", "sub", "subject_type", "claims", "tenant_issuer"});
   OidcSpec s;
   s.issuer = o.reqString("issuer");
-  if (!s.issuer.empty() && s.issuer.back() == '/') {
-    throw LoadError{o.field("issuer"), "must not end with /"};
-  }
+  // A trailing / is part of some real issuers (DocuSign's https://account-d.docusign.com/); it
+  // stays in `iss` and is dropped before /.well-known (OpenID Connect Discovery 1.0 §4.1).
+  if (s.issuer.ends_with("//")) throw LoadError{o.field("issuer"), "must not end with //"};
   checkUrl(o, "issuer", p);
   s.jwks_uri = o.reqString("jwks_uri");
   checkUrl(o, "jwks_uri", p);
@@ -61,6 +61,21 @@ void readOidcSection(const Json& j, Profile& p, const PlaceholderRules& claim_ru
     }
     checkTemplate(*c, o.field("claims"), claim_rules);
     s.claims = *c;
+  }
+  if (const Json* t = o.get("tenant_issuer")) {
+    Obj to(*t, o.field("tenant_issuer"), {"param", "values", "claim"});
+    TenantIssuer ti;
+    ti.param = to.reqString("param");
+    if (!p.params.contains(ti.param) || s.issuer.find("{" + ti.param + "}") == std::string::npos) {
+      throw LoadError{to.field("param"), "must be a connection param the issuer uses"};
+    }
+    ti.values = to.stringArray("values", true);
+    if (ti.values.empty()) throw LoadError{to.field("values"), "required"};
+    ti.claim = to.reqString("claim");
+    if (!s.claims.contains(ti.claim)) {
+      throw LoadError{to.field("claim"), "must be one of oidc.claims (the tenant claim)"};
+    }
+    s.tenant_issuer = std::move(ti);
   }
   if (s.id_token == IdTokenWhen::kOpenidScope) {
     const auto& scopes = p.authorize.scopes;

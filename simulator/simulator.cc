@@ -22,6 +22,7 @@ IdTokenFault idTokenFaultOf(FaultKind kind) {
     case FaultKind::kIdTokenUnknownKid: return IdTokenFault::kUnknownKid;
     case FaultKind::kIdTokenReplay: return IdTokenFault::kReplay;
     case FaultKind::kIdTokenAlgNone: return IdTokenFault::kAlgNone;
+    case FaultKind::kIdTokenOtherSub: return IdTokenFault::kOtherSub;
     default: return IdTokenFault::kNone;
   }
 }

@@ -111,6 +111,7 @@ const std::vector<CatalogueEntry>& checkCatalogue() {
       {"oidc.id_token", "OidcIdToken", true, {"C-8.1", "C-8.2", "C-8.8"}},
       {"oidc.nonce", "OidcNonce", true, {"C-8.4", "C-8.6", "C-8.7"}, {kFaults}},
       {"oidc.key_rotation", "OidcKeyRotation", true, {"C-8.3", "C-8.5"}},
+      {"oidc.refresh_id_token", "OidcRefreshIdToken", true, {"C-8.9"}, {kFaults}},
       {"oidc.rejects.bad_signature", "OidcRejectsBadSignature", true, {"C-8.3", "C-8.5", "C-8.7"},
        {kFaults}},
       {"oidc.rejects.wrong_aud", "OidcRejectsWrongAud", true, {"C-8.3", "C-8.6", "C-8.7"}, {kFaults}},

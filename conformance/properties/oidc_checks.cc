@@ -69,7 +69,9 @@ std::string idTokenProblem(World& w, const std::string& slug, const Json& props)
   if (*claims != jws->payload) return "id_token_claims is not the id_token's payload";
   const std::string iss = jws->payload.value("iss", "");
   if (!iss.starts_with(w.sim().baseUrl() + "/" + slug + "/")) return "iss is not the provider's";
-  auto discovery = getJson(w, iss + "/.well-known/openid-configuration");
+  // Discovery §4.1: an issuer's terminating / is dropped before /.well-known (DocuSign).
+  auto discovery = getJson(w, (iss.ends_with('/') ? iss.substr(0, iss.size() - 1) : iss) +
+                                  "/.well-known/openid-configuration");
   if (!discovery) return "discovery at iss: " + discovery.error().message;
   if (discovery->value("issuer", "") != iss) return "discovery names another issuer";
   auto jwks = getJson(w, discovery->value("jwks_uri", ""));
@@ -85,12 +87,25 @@ std::string idTokenProblem(World& w, const std::string& slug, const Json& props)
   return "no JWKS key has the id_token's kid";
 }
 
+// openidScope plus offline_access where the provider issues refresh tokens only for it
+// (Microsoft, Okta, ...).
+std::vector<std::pair<std::string, std::string>> offlineScope(const ProviderUnderTest& p) {
+  auto scope = openidScope(p);
+  const Json* scopes = p.sim.dialectField({"scopes"});
+  if (scope.empty() || !scopes || !scopes->is_array()) return scope;
+  for (const auto& s : *scopes) {
+    if (s == "offline_access") scope[0].second += " offline_access";
+  }
+  return scope;
+}
+
 // A successful OIDC flow for `app` as `user` (default: the consent page's last).
-Credential oidcFlow(CheckContext& c, const App& app, Flow& flow) {
+Credential oidcFlow(CheckContext& c, const App& app, Flow& flow, bool offline = false) {
   World& w = c.world();
   const std::string dest = model::substituteProvider(w.integratorTokenUri(), app.provider);
   const std::string code =
-      must(approvedCode(flow, app, w.integratorTokenUri(), dest, "oidc", openidScope(under(c))),
+      must(approvedCode(flow, app, w.integratorTokenUri(), dest, "oidc",
+                        offline ? offlineScope(under(c)) : openidScope(under(c))),
            "OIDC flow");
   return must(flow.exchange(app, code), "code exchange");
 }
@@ -181,6 +196,55 @@ void rotationCheck(CheckContext& c) {
       << "the id_token after the rotation is not signed with the new key";
 }
 
+// The credential's stored properties (unmasked), for before/after comparisons.
+Json storedProperties(World& w, const std::string& id) {
+  const HttpResponse r = must(w.gateway().credential(id, true), "GET credential");
+  if (r.status != 200) return Json();
+  auto json = parseJsonObject(r.body);
+  if (!json) return Json();
+  for (const char* path : {"credential.properties", "properties"}) {
+    if (const Json* props = jsonAt(*json, path); props && props->is_object()) return *props;
+  }
+  return Json();
+}
+
+// C-8.9 (OIDC Core §12.2): a refresh answer's id_token is validated and must name the subject
+// the credential was linked for; one naming another subject fails that refresh and changes
+// nothing stored.
+void refreshIdTokenCheck(CheckContext& c) {
+  World& w = c.world();
+  const App app = primaryApp(c);
+  auto keys = getJson(w, w.sim().baseUrl() + "/_sim/providers/" + app.provider + "/keys");
+  if (!keys || !keys->value("id_token_on_refresh", false)) {
+    c.notRun("the simulator's profile sends no id_token in a refresh answer");
+  }
+  Flow flow(w, &c.trace());
+  const Credential cred = oidcFlow(c, app, flow, true);
+  if (!cred.refresh_token) c.notRun("no refresh token issued");
+  const HttpResponse good = must(w.gateway().refreshCredential(cred.id), "refresh");
+  ASSERT_EQ(good.status, 200) << "a good refresh (its id_token names the same subject): "
+                              << printable(good.body, 300);
+  const Json before = storedProperties(w, cred.id);
+  ASSERT_TRUE(before.is_object()) << "the credential cannot be read back";
+  {
+    SimulatorGuard guard(w, app.provider);
+    must(w.sim().addFault({app.provider, "refresh", "id_token_other_sub"}), "arm id_token_other_sub");
+    const HttpResponse bad = must(w.gateway().refreshCredential(cred.id), "refresh");
+    c.trace().add("refresh with id_token_other_sub -> " + std::to_string(bad.status) + " " +
+                  printable(bad.body, 200));
+    EXPECT_NE(bad.status, 200)
+        << "a refresh answer whose id_token names another subject was accepted (OIDC Core §12.2)";
+    EXPECT_NE(bad.body.find("id_token"), std::string::npos)
+        << "the refusal does not name the id_token rule: " << printable(bad.body, 300);
+    EXPECT_EQ(bad.body.find(app.client_secret), std::string::npos) << "leaks the client secret";
+  }
+  const Json after = storedProperties(w, cred.id);
+  for (const char* field : {"access_token", "refresh_token", "id_token"}) {
+    EXPECT_EQ(after.value(field, Json()), before.value(field, Json()))
+        << field << " changed although the refresh was refused";
+  }
+}
+
 struct FaultCase {
   const char* suite;
   const char* kind;
@@ -207,6 +271,8 @@ void registerOidcChecks(World& world) {
         idTokenCheck);
     add("OidcNonce", p.slug, {"oidc.nonce", "OIDC Core §3.1.2.1, §15.5.2", p.slug},
         nonceCheck);
+    add("OidcRefreshIdToken", p.slug, {"oidc.refresh_id_token", "OIDC Core §12.2", p.slug},
+        refreshIdTokenCheck);
     add("OidcKeyRotation", p.slug, {"oidc.key_rotation", "OIDC Core §10.1.1", p.slug},
         rotationCheck);
     for (const FaultCase& f : kFaults) {

@@ -6,7 +6,8 @@
 
 namespace linkgate::conformance {
 
-// Registers OidcIdToken.<slug>, OidcNonce.<slug>, OidcKeyRotation.<slug> and
+// Registers OidcIdToken.<slug>, OidcNonce.<slug>, OidcKeyRotation.<slug>,
+// OidcRefreshIdToken.<slug> and
 // OidcRejects<Fault>.<slug> for every OIDC provider of `world`.
 void registerOidcChecks(World& world);
 
