@@ -5,8 +5,10 @@
 // gateway's through --clock-file (test-only seam). Every wait is bounded.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/http_client.h"
 #include "core/params.h"
@@ -99,7 +101,9 @@ class Stack {
     auto gw = ChildProcess::start(
         {binaryPath("LINKGATE_GATEWAY", "gateway", LINKGATE_BUILT_GATEWAY), "--port", "0", "--db",
          (dir.path() / "gw.db").string(), "--provider-base-url", simulator->url(), "--catalogue",
-         testing::sourceDir() + "/gateway/catalogue", "--clock-file", clock_file},
+         testing::sourceDir() + "/gateway/catalogue", "--clock-file", clock_file,
+         // The background refresher: a pass every 100 ms, due within 10 minutes of expiry.
+         "--refresh-interval", "100ms", "--refresh-window", "600"},
         {"LINKGATE_API_KEY=ll-key",
          "LINKGATE_MASTER_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="});
     if (!gw) {
@@ -231,6 +235,37 @@ TEST(LongLivedE2E, FacebookStoresTheLongLivedTokenAndRenewsItWithFbExchangeToken
   EXPECT_NE(fresh, stored);
   EXPECT_EQ(s.introspect(fresh).value("long_lived", false), true);
   EXPECT_EQ(s.introspect(stored).value("active", true), true) << "the old one is still valid";
+}
+
+// C-12.7: the background refresher renews long-lived tokens near their expiry by the
+// provider's own call, with nobody asking. Polled with a deadline, never a fixed sleep.
+TEST(LongLivedE2E, TheBackgroundRefresherRenewsLongLivedTokensBeforeTheyExpire) {
+  Stack& s = Stack::get();
+  ASSERT_TRUE(s.error.empty()) << s.error;
+  // Only this test's credentials (the other tests may have run in this process before).
+  auto listed = parseJsonObject(s.api("GET", "/v1/credentials").body).value_or(Json::object());
+  for (const auto& c : listed.value("data", Json::array())) {
+    EXPECT_EQ(s.api("DELETE", "/v1/credentials/" + c.value("id", "")).status, 204);
+  }
+  const Json ig = link("instagram", {});
+  const Json fb = link("facebook", {{"api_version", "v22.0"}});
+  ASSERT_TRUE(ig.contains("id") && fb.contains("id"));
+  const std::string ig_token = accessToken(ig["id"]), fb_token = accessToken(fb["id"]);
+  const int64_t mark = s.mark();
+  s.advance(5184000 - 300);  // both now expire within the refresh window
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline &&
+         (accessToken(ig["id"]) == ig_token || accessToken(fb["id"]) == fb_token)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(s.journal("instagram", "renew", mark), std::vector<int>{200});
+  EXPECT_EQ(s.journal("facebook", "exchange", mark), std::vector<int>{200});
+  EXPECT_TRUE(s.journal("instagram", "refresh", mark).empty());
+  const std::string ig_new = accessToken(ig["id"]), fb_new = accessToken(fb["id"]);
+  EXPECT_NE(ig_new, ig_token) << "the refresher did not renew the Instagram token";
+  EXPECT_NE(fb_new, fb_token) << "the refresher did not renew the Facebook token";
+  EXPECT_EQ(s.introspect(ig_new).value("long_lived", false), true);
+  EXPECT_EQ(s.introspect(fb_new).value("long_lived", false), true);
 }
 
 }  // namespace
