@@ -9,6 +9,7 @@
 #include "gateway/flow_handlers.h"
 #include "gateway/pages.h"
 #include "gateway/flow_redirect.h"
+#include "gateway/long_lived.h"
 #include "gateway/oidc_flow.h"
 #include "gateway/provider_call.h"
 #include "gateway/provider_text.h"
@@ -243,6 +244,27 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
                         dialect.display_name + ": " + oidc.error().message));
   }
 
+  // Issue 13: a short-lived token is traded for the long-lived one before anything is stored.
+  if (dialect.token_upgrade.on) {
+    auto request = tokenUpgradeRequest(dialect, s_.urls, tokens->access_token, input.client_id,
+                                       input.client_secret, input.params);
+    if (!request) return fail(gwError(Code::kProviderExchangeFailed, request.error().message));
+    request->connect_timeout = s_.config.provider_connect_timeout;
+    request->total_timeout = s_.config.provider_total_timeout;
+    secrets.add(tokens->access_token);
+    const std::string what = dialect.display_name + " long-lived token exchange";
+    auto answer = callProvider(s_, dialect.slug, CallKind::kToken, *request);
+    if (!answer) {
+      diag.provider_answer = answer.error().id;
+      return fail(gwError(Code::kProviderExchangeFailed, what + " failed: " + answer.error().id));
+    }
+    if (auto upgraded = applyTokenUpgrade(dialect, *answer, s_.clock.now(), *tokens); !upgraded) {
+      diag.provider_answer = "HTTP " + std::to_string(answer->status);
+      return fail(gwError(Code::kProviderExchangeFailed,
+                          what + ": " + sanitiseProviderText(upgraded.error().message, secrets)));
+    }
+  }
+
   // What the token answer does not say (Xero tenant, Atlassian site, ...): one more call each.
   Json discovered = Json::object();
   for (const auto& call : dialect.discovery) {
@@ -257,7 +279,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
       diag.provider_answer = answer.error().id;
       return fail(gwError(Code::kProviderExchangeFailed, what + " failed: " + answer.error().id));
     }
-    auto fields = discoveryFields(call, *answer);
+    auto fields = discoveryFields(call, *answer, tokens->access_token);
     if (!fields) {
       diag.provider_answer = "HTTP " + std::to_string(answer->status);
       return fail(gwError(Code::kProviderExchangeFailed, what + " " + fields.error().message));
@@ -287,6 +309,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   if (tokens->expires_at) {
     props["expires_at"] = formatRfc3339(TimePoint(std::chrono::seconds(*tokens->expires_at)));
   }
+  if (dialect.token_upgrade.on) props["long_lived"] = longLivedProperty(dialect, now);
   std::optional<std::string> account;
   if (*oidc) {
     props["id_token"] = (*oidc)->id_token;
@@ -298,6 +321,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   if (dialect.account.from != AccountFrom::kOidc && dialect.account.from != AccountFrom::kNone) {
     account = accountFromFields(dialect.account, props);
   }
+  // Issue 13: which of several accounts behind the login this credential holds, and why.
+  if (auto chosen = accountChoiceProperty(dialect.account, props)) props["provider_account"] = *chosen;
   credential.provider_account = credentialIdentity(props, account);
   bool relinked = false;  // webhooks: credential.updated instead of credential.created
   if (account) {

@@ -29,7 +29,8 @@ const std::initializer_list<std::pair<std::string_view, PkceMode>> kPkce = {
 const std::initializer_list<std::pair<std::string_view, ClientAuth>> kClientAuth = {
     {"client_secret_post", ClientAuth::kPost},
     {"client_secret_basic", ClientAuth::kBasic},
-    {"client_secret_query", ClientAuth::kQuery}};
+    {"client_secret_query", ClientAuth::kQuery},
+    {"none", ClientAuth::kNone}};
 const std::initializer_list<std::pair<std::string_view, Encoding>> kEncodings = {
     {"form", Encoding::kForm}, {"json", Encoding::kJson}, {"query", Encoding::kQuery}};
 const std::initializer_list<std::pair<std::string_view, ResponseFormat>> kFormats = {
@@ -249,10 +250,42 @@ void readTokenResponse(ObjectReader& r, TokenResponseDialect& tr) {
   for (const auto& [name, path] : tr.extra_fields) {
     checkPath(r.field("extra_fields." + name), path);
     static const std::set<std::string> kReserved = {"kind", "access_token", "refresh_token",
-                                                    "token_type", "scope", "expires_at"};
+                                                    "token_type", "scope", "expires_at",
+                                                    "long_lived"};
     if (kReserved.contains(name)) bad(r.field("extra_fields." + name), "reserved name");
   }
   r.done();
+}
+
+// token_upgrade (issue 13): the long-lived token exchange right after the code exchange.
+void readTokenUpgrade(const Json& j, Dialect& d) {
+  ObjectReader r(j, "token_upgrade");
+  TokenUpgrade& u = d.token_upgrade;
+  u.on = true;
+  r.str("url", u.url, true);
+  checkUrl("token_upgrade.url", u.url, d);
+  r.enumeration("method", u.method, {{"GET", TokenMethod::kGet}, {"POST", TokenMethod::kPost}});
+  r.nameValues("params", u.params);
+  bool presents = false;
+  for (const auto& [name, value] : u.params) {
+    if (name.empty()) bad("token_upgrade.params", "names must not be empty");
+    if (value.find('{') != std::string::npos && value != "{access_token}" &&
+        value != "{client_id}" && value != "{client_secret}") {
+      bad("token_upgrade.params." + name,
+          "a template must be exactly {access_token}, {client_id} or {client_secret}");
+    }
+    presents = presents || value == "{access_token}";
+  }
+  if (!presents) bad("token_upgrade.params", "must present the token ({access_token})");
+  const Json* resp = r.get("response");
+  if (resp == nullptr) bad("token_upgrade.response", "is required");
+  ObjectReader rr(*resp, "token_upgrade.response");
+  readTokenResponse(rr, u.response);
+  r.done();
+  if (d.refresh.issued != RefreshIssued::kNever) {
+    bad("token_upgrade", "only with refresh.issued \"never\" (the long-lived token is renewed "
+                         "itself, refresh.presents access_token)");
+  }
 }
 
 // api.resources: the calls made with the new access token (shared shape with the profiles'
@@ -291,7 +324,8 @@ void readResources(const Json* list, Dialect& d) {
       for (const auto& [name, field_path] : call.extra_fields) {
         checkPath(path + ".extra_fields." + name, field_path);
         static const std::set<std::string> kReserved = {"kind", "access_token", "refresh_token",
-                                                        "token_type", "scope", "expires_at"};
+                                                        "token_type", "scope", "expires_at",
+                                                    "long_lived"};
         if (kReserved.contains(name)) bad(path + ".extra_fields." + name, "reserved name");
       }
       d.discovery.push_back(std::move(call));
@@ -306,7 +340,7 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
   // (`authorization: unknown field`) rather than the section it lacks.
   static const std::set<std::string, std::less<>> kTopLevel = {
       "slug", "display_name", "sources", "assumed", "notes", "connection_params", "app_params",
-      "endpoints", "authorize", "token", "refresh", "api", "oidc", "account"};
+      "endpoints", "authorize", "token", "refresh", "token_upgrade", "api", "oidc", "account"};
   for (const auto& [key, value] : doc.items()) {
     if (!kTopLevel.contains(key)) bad(key, "unknown field");
   }
@@ -390,6 +424,9 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     if (t == nullptr) bad("token", "is required");
     ObjectReader r(*t, "token");
     readTokenRequest(r, d.token_request, false, d.authorization.send_redirect_uri);
+    if (d.token_request.client_auth == ClientAuth::kNone) {
+      bad("token.client_auth", "none is only for refresh (the code exchange authenticates)");
+    }
     const Json* resp = r.get("response");
     if (resp == nullptr) bad("token.response", "is required");
     ObjectReader rr(*resp, "token.response");
@@ -412,7 +449,25 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
       }
       d.refresh.idle_revocation_days = idle->get<int64_t>();
     }
+    std::string presents = "refresh_token";
+    r.enumeration("presents", presents,
+                  {{"refresh_token", std::string("refresh_token")},
+                   {"access_token", std::string("access_token")}});
+    d.refresh.presents_access_token = presents == "access_token";
+    if (const Json* age = r.get("min_token_age_seconds")) {
+      if (!age->is_number_integer() || age->get<int64_t>() < 1 ||
+          age->get<int64_t>() > 86400 * 365) {
+        bad("refresh.min_token_age_seconds", "must be an integer in [1, 31536000]");
+      }
+      d.refresh.min_token_age_seconds = age->get<int64_t>();
+    }
+    if (d.refresh.presents_access_token && d.refresh.issued != RefreshIssued::kNever) {
+      bad("refresh.presents", "access_token only with issued \"never\" (no refresh token)");
+    }
     readTokenRequest(r, d.refresh_request, true, false);
+    if (d.refresh.presents_access_token && d.refresh_request.token_param == "refresh_token") {
+      bad("refresh.token_param", "name the parameter the access token goes in");
+    }
     if (const Json* resp = r.get("response")) {
       ObjectReader rr(*resp, "refresh.response");
       d.refresh_response.emplace();
@@ -420,6 +475,7 @@ Dialect parseOrThrow(const Json& doc, const std::string& slug) {
     }
     r.done();
   }
+  if (const Json* u = top.get("token_upgrade")) readTokenUpgrade(*u, d);
   {
     const Json* t = top.get("api");
     if (t == nullptr) bad("api", "is required");

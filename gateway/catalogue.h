@@ -23,7 +23,8 @@ enum class PkceMode { kRequired, kSupported, kNone, kAcceptThenReject };
 inline bool sendsPkce(PkceMode m) { return m == PkceMode::kRequired || m == PkceMode::kSupported; }
 enum class IssCheck { kNone, kRequired };
 enum class TokenMethod { kPost, kGet };
-enum class ClientAuth { kPost, kBasic, kQuery };
+// kNone ("none", refresh only): the call carries no client credentials (Instagram's renewal).
+enum class ClientAuth { kPost, kBasic, kQuery, kNone };
 enum class Encoding { kForm, kJson, kQuery };
 enum class ResponseFormat { kJson, kForm };
 // kScope / kAuthorizeParam: issued when the authorization asks for that scope / parameter
@@ -106,6 +107,24 @@ struct RefreshPolicy {
   // The provider revokes a refresh token unused for this long (Xero 60 days, Atlassian 90):
   // the background refresher exercises it before then (issue 13). 0 = not known to.
   int64_t idle_revocation_days = 0;
+  // Issue 13: what the refresh call presents as token_param: the refresh token, or (Instagram,
+  // Facebook: no refresh token exists) the current long-lived access token itself.
+  bool presents_access_token = false;
+  // The provider refuses to renew a token younger than this (Instagram: 24 h); the gateway then
+  // refuses locally and sends nothing. 0 = no such rule.
+  int64_t min_token_age_seconds = 0;
+};
+
+// Issue 13: a call made right after the code exchange that trades the new (short-lived) access
+// token for a long-lived one before anything is stored (Instagram ig_exchange_token, Facebook
+// fb_exchange_token). Parameter values are literals or exactly one of the templates
+// {access_token}, {client_id}, {client_secret}; all go in the query (GET) or a form body.
+struct TokenUpgrade {
+  bool on = false;
+  std::string url;  // https, {param} placeholders
+  TokenMethod method = TokenMethod::kGet;
+  NameValues params;
+  TokenResponseDialect response;  // where the new token and its expiry sit
 };
 
 struct ApiDialect {
@@ -142,6 +161,7 @@ struct Dialect {
   // user token under authed_user); absent = token_response.
   std::optional<TokenResponseDialect> refresh_response;
   RefreshPolicy refresh;
+  TokenUpgrade token_upgrade;
   ApiDialect api;
   std::vector<DiscoveryCall> discovery;
   std::optional<OidcDialect> oidc;  // the provider speaks OpenID Connect (SPEC §8)

@@ -47,7 +47,9 @@ Result<AccountSource> parseAccountSource(const Json& doc, const Dialect& d) {
   AccountSource out;
   if (!doc.is_object()) return std::unexpected(bad("account", "must be an object"));
   for (const auto& [key, value] : doc.items()) {
-    if (key != "from" && key != "fields") return std::unexpected(bad("account." + key, "unknown field"));
+    if (key != "from" && key != "fields" && key != "choice") {
+      return std::unexpected(bad("account." + key, "unknown field"));
+    }
   }
   auto from = doc.find("from");
   if (from == doc.end() || !from->is_string()) {
@@ -80,6 +82,47 @@ Result<AccountSource> parseAccountSource(const Json& doc, const Dialect& d) {
                                                        " fills"));
     }
     out.fields.push_back(n);
+  }
+  if (auto choice = doc.find("choice"); choice != doc.end()) {
+    if (!choice->is_object()) return std::unexpected(bad("account.choice", "must be an object"));
+    AccountChoice& c = out.choice;
+    c.on = true;
+    for (const auto& [key, value] : choice->items()) {
+      std::string* into = key == "id" ? &c.id_field
+                          : key == "name" ? &c.name_field
+                          : key == "rule" ? &c.rule
+                          : key == "choices" ? &c.choices_field
+                                             : nullptr;
+      if (into == nullptr) return std::unexpected(bad("account.choice." + key, "unknown field"));
+      if (!value.is_string() || value.get_ref<const std::string&>().empty()) {
+        return std::unexpected(bad("account.choice." + key, "must be a non-empty string"));
+      }
+      *into = value.get<std::string>();
+      if (key != "rule" && !filledBy(out.from, d, *into)) {
+        return std::unexpected(bad("account.choice." + key,
+                                   "\"" + *into + "\" is not a field that " + f + " fills"));
+      }
+    }
+    if (c.id_field.empty() || c.rule.empty()) {
+      return std::unexpected(bad("account.choice", "needs id and rule"));
+    }
+  }
+  return out;
+}
+
+std::optional<Json> accountChoiceProperty(const AccountSource& source, const Json& properties) {
+  const AccountChoice& c = source.choice;
+  if (!c.on) return std::nullopt;
+  auto value = [&](const std::string& field) -> const Json* {
+    auto it = properties.find(field);
+    return it == properties.end() || it->is_null() ? nullptr : &*it;
+  };
+  const Json* id = value(c.id_field);
+  if (id == nullptr) return std::nullopt;
+  Json out{{"id", *id}, {"rule", c.rule}};
+  if (const Json* name = c.name_field.empty() ? nullptr : value(c.name_field)) out["name"] = *name;
+  if (const Json* all = c.choices_field.empty() ? nullptr : value(c.choices_field)) {
+    out["choices"] = *all;
   }
   return out;
 }

@@ -14,12 +14,24 @@ struct Dialect;
 
 enum class AccountFrom { kNone, kOidc, kToken, kCallback, kResource };
 
+// Issue 13: several accounts behind one login (DocuSign accounts, Xero tenants, Atlassian
+// sites): which one the credential holds, by which documented rule, shown to the integrator as
+// the credential's `provider_account` property ({id, name?, rule, choices?}).
+struct AccountChoice {
+  bool on = false;
+  std::string id_field;       // the chosen account's id (a field of the account source)
+  std::string name_field;     // its display name; "" = none
+  std::string rule;           // the provider's documented rule, in words
+  std::string choices_field;  // a field listing every account the grant covers; "" = none
+};
+
 struct AccountSource {
   AccountFrom from = AccountFrom::kNone;  // kNone: not declared (the identity follows the tokens)
   // The credential fields (kToken: token.response.extra_fields, kCallback:
   // authorize.callback_extras, kResource: an api.resources extra field) whose values, joined by
   // " ", are the account id. Empty for kOidc (iss + sub of the validated id_token).
   std::vector<std::string> fields;
+  AccountChoice choice;  // `account.choice`
 };
 
 // Reads `account` ({"from": "oidc"} or {"from": "token"|"callback"|"resource", "fields": [...]})
@@ -30,6 +42,10 @@ Result<AccountSource> parseAccountSource(const Json& doc, const Dialect& dialect
 // The account id of a credential's properties under `source`; nullopt when the source is kNone
 // or kOidc (the caller has the id_token's), or a field is missing or empty.
 std::optional<std::string> accountFromFields(const AccountSource& source, const Json& properties);
+
+// The credential's `provider_account` property under `source.choice`: {"id", "name"?, "rule",
+// "choices"?} from the credential's fields; nullopt without a choice or when its id is missing.
+std::optional<Json> accountChoiceProperty(const AccountSource& source, const Json& properties);
 
 std::string_view wireName(AccountFrom v);
 

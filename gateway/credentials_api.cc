@@ -10,6 +10,7 @@
 #include "gateway/credential_identity.h"
 #include "gateway/dialect_engine.h"
 #include "gateway/end_user.h"
+#include "gateway/long_lived.h"
 #include "gateway/oidc_refresh.h"
 #include "gateway/pages.h"
 #include "gateway/provider_call.h"
@@ -308,14 +309,26 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential,
   }
   const Dialect* dialect = s_.catalogue.find(credential.provider);
   if (dialect == nullptr) return gwFail(Code::kUnknownProvider, "provider not in catalogue");
-  auto rt = credential.properties.find("refresh_token");
-  if (rt == credential.properties.end() || !rt->is_string()) {
-    return gwFail(Code::kInvalidRequest, "this credential has no refresh token");
+  const std::string presented = renewalToken(*dialect, credential.properties);
+  if (presented.empty()) {
+    return gwFail(Code::kInvalidRequest, dialect->refresh.presents_access_token
+                                             ? "this credential has no access token to renew"
+                                             : "this credential has no refresh token");
+  }
+  // Issue 13: a provider that refuses to renew a young token (Instagram: 24 h) is not asked.
+  if (const int64_t wait = secondsUntilRenewable(*dialect, credential.properties, s_.now());
+      wait > 0) {
+    return gwFail(Code::kConflict,
+                  dialect->display_name + " renews a long-lived token only once it is " +
+                      std::to_string(dialect->refresh.min_token_age_seconds) +
+                      " s old; this one can be renewed in " + std::to_string(wait) +
+                      " s (long_lived.renewable_after); nothing was sent, the credential is "
+                      "unchanged");
   }
   RefreshInput input;
   input.client_id = (*app)->client_id;
   input.client_secret = (*app)->client_secret;
-  input.refresh_token = rt->get<std::string>();
+  input.refresh_token = presented;
   input.redirect_uri = s_.callbackUrl(dialect->slug);
   input.scopes = splitScopes(credential.properties.value("scope", ""), ScopeSeparator::kSpace);
   auto with_app = withAppParams(*dialect, (*app)->metadata, valuesOf(credential.connection_params));
@@ -401,6 +414,10 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential,
     props.erase("expires_at");
   }
   for (const auto& [name, value] : tokens->extra_fields.items()) props[name] = value;
+  // A renewed long-lived token is a new one: its age starts again (issue 13).
+  if (dialect->refresh.presents_access_token) {
+    props["long_lived"] = longLivedProperty(*dialect, updated.updated_at);
+  }
   updated.health_status = "ok";
   updated.health_detail.clear();
   // A rotated refresh token is the same provider account: the identity follows it.

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <functional>
 #include <tuple>
 
 #include "core/base64.h"
@@ -44,6 +45,7 @@ Result<HttpRequest> buildTokenCall(const Dialect& dialect, const TokenRequestDia
       url_params.add(t.client_id_param, client_id);
       url_params.add("client_secret", client_secret);
       break;
+    case ClientAuth::kNone: break;  // the token alone (Instagram's renewal, issue 13)
   }
   for (const auto& [name, value] : t.extra_params) params.add(name, value);
   if (t.encoding == Encoding::kQuery || t.method == TokenMethod::kGet) {
@@ -376,11 +378,13 @@ Result<HttpRequest> discoveryRequest(const Dialect& dialect, const ProviderUrls&
 // jsonAt plus one selector segment: "[name=value]" is the first element of an array whose
 // member `name` is `value` (a string's text, or true / false / a number as JSON writes it), so a
 // provider's documented choice among several accounts is data (DocuSign
-// "accounts.[is_default=true].account_id").
-static const Json* selectAt(const Json& root, std::string_view path) {
+// "accounts.[is_default=true].account_id"; Xero "[authEventId={access_token.authentication_
+// event_id}].tenantId", the value a claim of the access token: `claim` looks it up).
+using ClaimLookup = std::function<std::optional<std::string>(const std::string&)>;
+static const Json* selectAt(const Json& root, std::string_view path, const ClaimLookup& claim) {
   const Json* at = &root;
   while (at != nullptr && !path.empty()) {
-    const size_t dot = path.find('.');
+    const size_t dot = path.find('.', path.starts_with('[') ? path.find(']') : 0);
     const std::string_view segment = path.substr(0, dot);
     path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
     if (segment.size() > 2 && segment.front() == '[' && segment.back() == ']') {
@@ -388,7 +392,13 @@ static const Json* selectAt(const Json& root, std::string_view path) {
       const size_t eq = rule.find('=');
       if (!at->is_array() || eq == std::string_view::npos) return nullptr;
       const std::string name(rule.substr(0, eq));
-      const std::string_view want = rule.substr(eq + 1);
+      std::string want(rule.substr(eq + 1));
+      constexpr std::string_view kClaim = "{access_token.";
+      if (want.starts_with(kClaim) && want.ends_with('}')) {
+        auto value = claim(want.substr(kClaim.size(), want.size() - kClaim.size() - 1));
+        if (!value) return nullptr;
+        want = *value;
+      }
       const Json* chosen = nullptr;
       for (const auto& item : *at) {
         auto it = item.is_object() ? item.find(name) : item.end();
@@ -406,7 +416,23 @@ static const Json* selectAt(const Json& root, std::string_view path) {
   return at;
 }
 
-Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& response) {
+std::optional<std::string> unverifiedJwtClaim(const std::string& jwt, const std::string& name) {
+  const size_t first = jwt.find('.');
+  const size_t second = first == std::string::npos ? first : jwt.find('.', first + 1);
+  if (second == std::string::npos || jwt.size() > kMaxTokenBytes) return std::nullopt;
+  auto payload = base64UrlDecode(std::string_view(jwt).substr(first + 1, second - first - 1));
+  if (!payload) return std::nullopt;
+  auto claims = parseJsonObject(*payload);
+  if (!claims) return std::nullopt;
+  auto it = claims->find(name);
+  if (it == claims->end()) return std::nullopt;
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number()) return it->dump();
+  return std::nullopt;
+}
+
+Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& response,
+                             const std::string& access_token) {
   if (response.status != 200) {
     return fail("bad_provider_response", "answered HTTP " + std::to_string(response.status));
   }
@@ -416,8 +442,41 @@ Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& resp
   auto body = parseJson(response.body);
   if (!body) return fail("bad_provider_response", "the answer is not JSON");
   Json out = Json::object();
+  std::string missing_claim;
+  const ClaimLookup claim = [&](const std::string& name) {
+    auto value = unverifiedJwtClaim(access_token, name);
+    if (!value) missing_claim = name;
+    return value;
+  };
   for (const auto& [name, path] : call.extra_fields) {
-    const Json* value = selectAt(*body, path);
+    // "[*].KEY" / "a.[*].KEY": KEY of every element, a list (Atlassian: every site the grant
+    // covers), at most kMaxListed of them.
+    constexpr size_t kMaxListed = 100;
+    if (const size_t star = path.find("[*]"); star != std::string::npos) {
+      const Json* list = star == 0 ? &*body : selectAt(*body, path.substr(0, star - 1), claim);
+      const std::string rest = star + 3 < path.size() ? path.substr(star + 4) : "";
+      if (list == nullptr || !list->is_array() || list->empty()) {
+        return fail("bad_provider_response", "the answer has no " + path);
+      }
+      Json all = Json::array();
+      for (const auto& item : *list) {
+        const Json* v = rest.empty() ? &item : selectAt(item, rest, claim);
+        if (v == nullptr || !(v->is_string() || v->is_number()) ||
+            (v->is_string() && v->get_ref<const std::string&>().size() > kMaxTokenBytes)) {
+          return fail("bad_provider_response", "an entry of the answer has no usable " + rest);
+        }
+        if (all.size() == kMaxListed) break;
+        all.push_back(*v);
+      }
+      out[name] = std::move(all);
+      continue;
+    }
+    const Json* value = selectAt(*body, path, claim);
+    if (!missing_claim.empty()) {
+      return fail("bad_provider_response", "cannot choose by " + path +
+                                               ": the access token carries no " + missing_claim +
+                                               " claim");
+    }
     if (value == nullptr || !(value->is_string() || value->is_number()) ||
         (value->is_string() && value->get_ref<const std::string&>().empty())) {
       return fail("bad_provider_response", "the answer has no " + path);

@@ -98,8 +98,16 @@ Result<HttpRequest> discoveryRequest(const Dialect& dialect, const ProviderUrls&
                                      const DiscoveryCall& call, const std::string& access_token,
                                      const ConnectionValues& params);
 // The call's extra fields from its answer (HTTP 200 JSON); each declared one must be there
-// (a string or a number), else "bad_provider_response" naming it.
-Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& response);
+// (a string or a number), else "bad_provider_response" naming it. A selector value
+// "{access_token.CLAIM}" ("[authEventId={access_token.authentication_event_id}]", Xero) is that
+// claim of the access token, a JWT the provider issued (read, not verified: it only chooses
+// among what the provider's own answer lists for that token).
+Result<Json> discoveryFields(const DiscoveryCall& call, const HttpResponse& response,
+                             const std::string& access_token = {});
+
+// The string or number claim `name` of a JWT's payload, read without verification; nullopt
+// when the token is not a JWT or lacks it.
+std::optional<std::string> unverifiedJwtClaim(const std::string& jwt, const std::string& name);
 
 // Values the dialect keeps from the callback query (e.g. realmId).
 Json callbackExtraFields(const Dialect& dialect, const Params& callback_query);

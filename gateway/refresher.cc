@@ -6,6 +6,8 @@
 #include <map>
 #include <vector>
 
+#include "gateway/long_lived.h"
+
 namespace linkgate::gateway {
 namespace {
 
@@ -21,10 +23,8 @@ std::optional<int64_t> expiresAt(const Credential& c) {
   return parseRfc3339(it->get<std::string>());
 }
 
-bool hasRefreshToken(const Credential& c) {
-  auto it = c.properties.find("refresh_token");
-  return it != c.properties.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
-}
+// A refresh token, or a long-lived access token renewed itself (issue 13).
+bool hasRefreshToken(const Credential& c) { return renewable(c.properties); }
 
 constexpr size_t kMaxThreads = 16;  // all providers together
 

@@ -1,6 +1,7 @@
 // SqlStore, the background refresher's part (issue 13): which credentials are due, and the
 // refresh lease that lets exactly one gateway instance refresh a credential at a time.
 #include "core/clock.h"
+#include "gateway/long_lived.h"
 #include "gateway/store_records.h"
 #include "gateway/store_sql.h"
 
@@ -18,11 +19,8 @@ int64_t tokenExpiry(const Credential& c) {
   return parseRfc3339(it->get<std::string>()).value_or(kNoExpiry);
 }
 
-bool refreshable(const Credential& c) {
-  auto it = c.properties.find("refresh_token");
-  return it != c.properties.end() && it->is_string() &&
-         !it->get_ref<const std::string&>().empty() && c.health_status == "ok";
-}
+// A refresh token, or a long-lived access token renewed itself (issue 13).
+bool refreshable(const Credential& c) { return renewable(c.properties) && c.health_status == "ok"; }
 
 }  // namespace
 

@@ -123,6 +123,7 @@ web::Response rendered(const SimContext& ctx, const Profile& p, const TokenRecor
   TemplateValues values = baseValues(ctx.clock.now(), record.client_id, record.params,
                                      p.findUser(record.user_id), record.scopes,
                                      ctx.behaviours.effective(p).scope_separator);
+  values["authorization_id"] = record.authorization_id;
   for (auto& [name, value] : extra) values[name] = std::move(value);
   web::Response r = web::Response::json(200, renderTemplate(tmpl, values));
   r.setHeader("Cache-Control", "no-store");

@@ -135,6 +135,22 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
     resources.push_back(std::move(entry));
   }
   dialect["resources"] = std::move(resources);
+  if (const LongLivedSpec& l = prof.long_lived; l.on) {  // issue 13
+    Json calls = Json::object();
+    for (auto [name, spec, own] : {std::tuple{"exchange", &l.exchange, &p.exchange},
+                                   std::tuple{"renew", &l.renew, &p.renew}}) {
+      if (!spec->on) continue;
+      const EndpointPattern& at = *own ? **own : p.token;  // no URL of its own: the token URL
+      calls[name] = Json{{"url", Router::exampleUrl(base, p, at)},
+                         {"grant_type", spec->grant_type},
+                         {"token_param", spec->token_param},
+                         {"client_params", spec->client_params},
+                         {"accepts", wireName(spec->accepts)},
+                         {"min_age_seconds", spec->min_age_seconds}};
+    }
+    calls["ttl_seconds"] = l.ttl_seconds;
+    dialect["long_lived"] = std::move(calls);
+  }
   return Json{{"slug", prof.slug},
               {"display_name", prof.display_name},
               {"connection_params", params},
@@ -206,6 +222,10 @@ web::Response ControlApi::introspect(const web::Request& request) {
               {"user_id", record->user_id},
               {"scopes", record->scopes}};
   if (record->expires_at) answer["expires_at"] = unixSeconds(*record->expires_at);
+  if (kind == std::string_view("access_token")) {
+    answer["long_lived"] = record->long_lived;  // issued by a long_lived exchange or renewal
+    if (record->issued_at) answer["issued_at"] = unixSeconds(*record->issued_at);
+  }
   return ok(answer);
 }
 

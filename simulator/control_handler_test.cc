@@ -101,7 +101,8 @@ TEST(Control, ProvidersListTheDiscoveryResources) {
   }
   EXPECT_EQ(resources["generic"], Json::array());
   EXPECT_EQ(resources["xero"], Json::parse(R"([{"url": "http://sim.test/xero/api.xero.com/connections",
-                                               "token_in": "bearer", "key": "0.tenantId"}])"));
+                                               "token_in": "bearer", "key": "1.tenantId"}])"))
+      << "Xero: this authorisation's connection is listed second (issue 13)";
   // Atlassian: the site list, then the identity call (GET /me) that names the user.
   EXPECT_EQ(resources["atlassian"], Json::parse(R"([{
       "url": "http://sim.test/atlassian/api.atlassian.com/oauth/token/accessible-resources",

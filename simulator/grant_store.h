@@ -57,6 +57,11 @@ struct TokenRecord {  // access or refresh token
   std::string grant;                    // the code the lineage started from
   StringMap authorize_params;
   bool companion = false;  // token.companion's token (its prefix and token_type on refresh)
+  bool long_lived = false;  // issued by a long_lived exchange or renewal
+  // A UUID naming the authorization (consent + code exchange) the lineage started from, kept
+  // by refreshes: the {authorization_id} placeholder (Xero's authentication_event_id).
+  std::string authorization_id;
+  std::optional<TimePoint> issued_at;  // access tokens: when issued (long_lived min_age_seconds)
 
   bool validAt(TimePoint now) const {
     return (!expires_at || now < *expires_at) && (!revoked_at || now < *revoked_at);

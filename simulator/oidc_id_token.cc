@@ -131,6 +131,12 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
   return token;
 }
 
+Result<std::string> IdTokenIssuer::signClaims(const std::string& slug, const Json& claims) {
+  Result<SigningKey> key = keys_.current(slug);
+  if (!key) return std::unexpected(key.error());
+  return sign(Json{{"kid", key->kid}, {"typ", "JWT"}}, claims, *key, IdTokenFault::kNone);
+}
+
 void IdTokenIssuer::reset() {
   std::lock_guard lock(mu_);
   last_.clear();

@@ -62,6 +62,9 @@ class IdTokenIssuer {
       : keys_(keys), random_(random), clock_(clock) {}
   // The compact id_token; an error only when no signing key can be made.
   Result<std::string> issue(const IdTokenRequest& request, IdTokenFault fault);
+  // Any JWT of provider `slug` (token.access_token_jwt): `claims` signed with its current key,
+  // header kid + typ "JWT". An error only when no signing key can be made.
+  Result<std::string> signClaims(const std::string& slug, const Json& claims);
   void reset();
 
  private:

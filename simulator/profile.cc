@@ -108,6 +108,15 @@ std::string_view wireName(ResourceTokenIn v) {
   return "?";
 }
 
+std::string_view wireName(TradeAccepts v) {
+  switch (v) {
+    case TradeAccepts::kShortLived: return "short_lived";
+    case TradeAccepts::kLongLived: return "long_lived";
+    case TradeAccepts::kAny: return "any";
+  }
+  return "?";
+}
+
 std::string_view separatorText(ScopeSeparator v) {
   switch (v) {
     case ScopeSeparator::kComma: return ",";

@@ -27,6 +27,8 @@ enum class IssueKind { kAlways, kNever, kScope, kAuthorizeParam };
 // How a resource (discovery) call carries the access token: Authorization Bearer, a named
 // header with a value prefix, or the URL's last path segment.
 enum class ResourceTokenIn { kBearer, kHeader, kPath };
+// Which access tokens a long_lived call takes (issue 13).
+enum class TradeAccepts { kShortLived, kLongLived, kAny };
 
 // Wire names, as written in profiles and shown by /_sim/providers.
 std::string_view wireName(ScopeSeparator v);
@@ -40,6 +42,7 @@ std::string_view wireName(Rotation v);
 std::string_view wireName(TokenIn v);
 std::string_view wireName(IssueKind v);
 std::string_view wireName(ResourceTokenIn v);
+std::string_view wireName(TradeAccepts v);
 // The character(s) scopes are joined with (space for kNone).
 std::string_view separatorText(ScopeSeparator v);
 // Splits a decoded scope value on the separator's text; empty parts are kept (the callers
@@ -142,6 +145,15 @@ struct CompanionToken {
   std::string evidence;
 };
 
+// Access tokens that are JWTs the client may read (Xero: its authentication_event_id claim
+// names the authorization, GET /connections lists each tenant's authEventId). Signed with the
+// provider's OIDC key; claims TEMPLATE plus iat, nbf, exp and jti.
+struct AccessTokenJwt {
+  bool on = false;
+  Json claims = Json::object();  // TEMPLATE
+  std::string evidence;
+};
+
 struct TokenSpec {
   std::vector<ClientAuth> client_auth = {ClientAuth::kPost, ClientAuth::kBasic};
   std::string client_id_param = "client_id";
@@ -158,6 +170,7 @@ struct TokenSpec {
   std::string access_token_prefix;
   std::string token_type = "Bearer";  // the {token_type} placeholder
   ExpiresIn expires_in = ExpiresIn::kNumber;
+  AccessTokenJwt access_token_jwt;
   CompanionToken companion;
   ResponseSpec response;
   ErrorSpec errors;
@@ -184,6 +197,27 @@ struct RefreshSpec {
   ResponseSpec response;
   ErrorSpec errors;
   TokenTolerance tolerate;  // defaults copied from token
+};
+
+// A call that trades a valid access token for a long-lived one (Instagram ig_exchange_token,
+// Facebook fb_exchange_token) or renews a long-lived one (Instagram ig_refresh_token): every
+// parameter in the query (or a form body), no refresh token involved (PROVIDERS.md D13).
+struct TokenTradeSpec {
+  bool on = false;
+  std::optional<std::string> url;  // its own URL; none = the token endpoint, told by grant_type
+  std::vector<std::string> methods = {"GET"};
+  std::string grant_type;
+  std::string token_param = "access_token";
+  std::vector<std::string> client_params;  // which of client_id, client_secret it takes
+  TradeAccepts accepts = TradeAccepts::kShortLived;
+  int64_t min_age_seconds = 0;  // a younger token is refused (Instagram: 24 h)
+  ResponseSpec response;
+};
+struct LongLivedSpec {
+  bool on = false;
+  int64_t ttl_seconds = 0;  // of every token the exchange or renewal issues
+  TokenTradeSpec exchange;
+  TokenTradeSpec renew;  // off: the exchange renews too (Facebook)
 };
 
 // A provider endpoint an integrator must call with the new access token to learn which
@@ -223,6 +257,7 @@ struct Profile {
   AuthorizeSpec authorize;
   TokenSpec token;
   RefreshSpec refresh;
+  LongLivedSpec long_lived;  // the `long_lived` block (issue 13)
   ApiSpec api;
   std::vector<User> users;
   std::optional<OidcSpec> oidc;  // the `oidc` block: the provider speaks OpenID Connect

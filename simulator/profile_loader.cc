@@ -11,6 +11,7 @@
 
 #include "simulator/endpoint_pattern.h"
 #include "simulator/profile_fields.h"
+#include "simulator/profile_long_lived.h"
 #include "simulator/profile_oidc.h"
 #include "simulator/profile_resources.h"
 #include "simulator/profile_tolerance.h"
@@ -269,8 +270,25 @@ void readToken(const Json& j, Profile& p, Context& ctx) {
         {"client_auth", "client_id_param", "encoding", "methods", "redirect_uri",
          "extra_params", "code_ttl_seconds", "access_token_ttl_seconds",
          "access_token_prefix", "token_type", "companion", "expires_in", "response", "errors",
-         "url_params_from_user", "tolerate"});
+         "url_params_from_user", "tolerate", "access_token_jwt"});
   auto& t = p.token;
+  if (const Json* jwt = o.get("access_token_jwt")) {
+    Obj jo(*jwt, o.field("access_token_jwt"), {"claims", "evidence"});
+    t.access_token_jwt.on = true;
+    t.access_token_jwt.evidence = jo.reqString("evidence");
+    if (t.access_token_jwt.evidence.empty()) {
+      throw LoadError{jo.field("evidence"), "must not be empty"};
+    }
+    const Json* claims = jo.get("claims");
+    if (claims == nullptr || !claims->is_object()) throw LoadError{jo.field("claims"), "required object"};
+    checkTemplate(*claims, jo.field("claims"), ctx.me_rules);
+    for (const char* reserved : {"iat", "nbf", "exp", "jti"}) {
+      if (claims->contains(reserved)) {
+        throw LoadError{jo.field("claims") + "." + reserved, "set by the simulator"};
+      }
+    }
+    t.access_token_jwt.claims = *claims;
+  }
   o.readStringMap("url_params_from_user", t.url_params_from_user);
   for (const auto& [param, field] : t.url_params_from_user) {
     const std::string f = o.field("url_params_from_user") + "." + param;
@@ -449,12 +467,12 @@ Context makeContext(const Profile& p) {
 
 const std::set<std::string, std::less<>> kSections = {
     "slug", "display_name", "sources", "assumed", "notes", "connection_params", "endpoints",
-    "authorize", "token", "refresh", "api", "users", "oidc"};
+    "authorize", "token", "refresh", "long_lived", "api", "users", "oidc"};
 
 Profile parseOrThrow(const Json& doc, std::string_view file) {
   Obj top(doc, "",
           {"slug", "display_name", "sources", "assumed", "notes", "connection_params", "endpoints",
-           "authorize", "token", "refresh", "api", "users", "oidc"});
+           "authorize", "token", "refresh", "long_lived", "api", "users", "oidc"});
   Profile p;
   p.file = std::string(file);
   p.slug = top.reqString("slug");
@@ -485,8 +503,14 @@ Profile parseOrThrow(const Json& doc, std::string_view file) {
   readAuthorize(*top.get("authorize"), p, ctx);
   readToken(*top.get("token"), p, ctx);
   readRefresh(*top.get("refresh"), p, ctx);
+  if (const Json* l = top.get("long_lived")) p.long_lived = readLongLived(*l, p, ctx.token_rules);
   readApi(*top.get("api"), p, ctx);
   if (const Json* oidc = top.get("oidc")) readOidcSection(*oidc, p, ctx.me_rules);
+  if (p.token.access_token_jwt.on && (!p.oidc || !p.token.access_token_prefix.empty() ||
+                                      p.token.companion.on)) {
+    throw LoadError{"token.access_token_jwt",
+                    "needs an oidc block (its key signs) and no access_token_prefix or companion"};
+  }
   if (p.refresh.issued.kind == IssueKind::kScope) {
     const auto& a = p.authorize;
     if (a.scope_separator == ScopeSeparator::kNone) {

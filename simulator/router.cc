@@ -25,6 +25,14 @@ Result<Router> Router::build(std::vector<Profile> profiles) {
       if (!p) return std::unexpected(p.error());
       refresh = std::move(*p);
     }
+    std::optional<EndpointPattern> exchange, renew;
+    for (auto [spec, out] : {std::pair{&profile.long_lived.exchange, &exchange},
+                             std::pair{&profile.long_lived.renew, &renew}}) {
+      if (!spec->on || !spec->url) continue;
+      auto p = compile(*spec->url);
+      if (!p) return std::unexpected(p.error());
+      *out = std::move(*p);
+    }
     std::vector<EndpointPattern> resources;
     for (const auto& spec : profile.api.resources) {
       auto p = EndpointPattern::compileResource(spec.url, profile.params);
@@ -37,7 +45,7 @@ Result<Router> Router::build(std::vector<Profile> profiles) {
     if (r.by_slug_.contains(slug)) return fail("bad_profile", "duplicate slug " + slug);
     r.providers_.push_back(std::make_unique<Provider>(
         Provider{std::move(profile), std::move(*authorize), std::move(*token), std::move(refresh),
-                 std::move(resources), std::move(*oidc)}));
+                 std::move(exchange), std::move(renew), std::move(resources), std::move(*oidc)}));
     r.by_slug_[slug] = r.providers_.back().get();
   }
   return r;
@@ -74,6 +82,8 @@ std::optional<RouteMatch> Router::match(std::string_view path, std::string_view 
   };
   std::vector<Candidate> candidates = {{&p->token, Route::kToken}};
   if (p->refresh) candidates.push_back({&*p->refresh, Route::kRefreshUrl});
+  if (p->exchange) candidates.push_back({&*p->exchange, Route::kExchangeUrl});
+  if (p->renew) candidates.push_back({&*p->renew, Route::kRenewUrl});
   candidates.push_back({&p->authorize, Route::kAuthorize});
   if (p->oidc) {
     candidates.push_back({&p->oidc->discovery, Route::kDiscovery});

@@ -22,12 +22,13 @@ struct Provider {
   EndpointPattern authorize;
   EndpointPattern token;
   std::optional<EndpointPattern> refresh;
+  std::optional<EndpointPattern> exchange, renew;  // long_lived calls with their own URL
   std::vector<EndpointPattern> resources;  // parallel to profile.api.resources
   std::optional<OidcPatterns> oidc;        // profile.oidc set
 };
 
-enum class Route { kAuthorize, kConsent, kToken, kRefreshUrl, kApiMe, kResource, kDiscovery, kJwks, kUserinfo,
-                   kUnknownPath };
+enum class Route { kAuthorize, kConsent, kToken, kRefreshUrl, kExchangeUrl, kRenewUrl, kApiMe,
+                   kResource, kDiscovery, kJwks, kUserinfo, kUnknownPath };
 
 struct RouteMatch {
   const Provider* provider = nullptr;

@@ -6,6 +6,7 @@
 #include "simulator/api_handler.h"
 #include "simulator/authorize_handler.h"
 #include "simulator/fault_answers.h"
+#include "simulator/long_lived.h"
 #include "simulator/oauth_response.h"
 #include "simulator/oidc_handler.h"
 #include "simulator/token_handler.h"
@@ -34,7 +35,13 @@ std::string endpointName(const RouteMatch& m, const web::Request& request) {
     case Route::kAuthorize: return "authorize";
     case Route::kConsent: return "consent";
     case Route::kToken:
-    case Route::kRefreshUrl: return isRefreshRequest(m, request) ? "refresh" : "token";
+    case Route::kRefreshUrl:
+      if (const TokenTradeSpec* t = tradeFor(m, request)) {
+        return t == &m.provider->profile.long_lived.exchange ? "exchange" : "renew";
+      }
+      return isRefreshRequest(m, request) ? "refresh" : "token";
+    case Route::kExchangeUrl: return "exchange";
+    case Route::kRenewUrl: return "renew";
     case Route::kApiMe: return "api_me";
     case Route::kResource: return "resource";
     case Route::kDiscovery: return "discovery";
@@ -79,6 +86,10 @@ web::Response Simulator::dispatch(const RouteMatch& m, const web::Request& reque
       case Route::kConsent: return handleConsent(ctx_, m, request);
       case Route::kToken:
       case Route::kRefreshUrl:
+      case Route::kExchangeUrl:
+      case Route::kRenewUrl:
+        if (const TokenTradeSpec* t = tradeFor(m, request)) return handleTrade(ctx_, m, request, *t);
+        if (m.route == Route::kExchangeUrl || m.route == Route::kRenewUrl) break;
         return handleToken(ctx_, m, request, force_invalid_grant, id_token_fault);
       case Route::kApiMe: return handleApiMe(ctx_, m, request);
       case Route::kResource: return handleResource(ctx_, m, request);

@@ -40,6 +40,10 @@ std::optional<std::string> checkName(std::string_view name, const PlaceholderRul
       "access_token", "refresh_token", "token_type", "expires_in", "expires_at",
       "expires_at_rfc3339"};
   if (kAlways.contains(name)) return std::nullopt;
+  if (name == "authorization_id") {
+    if (rules.user) return std::nullopt;
+    return "placeholder {authorization_id} is not allowed here";
+  }
   if (kTokens.contains(name)) {
     if (rules.tokens) return std::nullopt;
     if (rules.presented_token && (name == "access_token" || name == "expires_in")) {

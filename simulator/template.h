@@ -28,7 +28,8 @@ struct PlaceholderRules {
   bool presented_token = false;
   // companion.access_token, companion.refresh_token, companion.token_type (token.companion).
   bool companion = false;
-  // now, now_ms, now_ms_string and client_id are always allowed.
+  // now, now_ms, now_ms_string and client_id are always allowed; authorization_id (the
+  // authorization a token descends from) wherever user fields are.
 };
 
 // Checks every placeholder of tmpl; error id "bad_template", message "PATH: reason" where PATH

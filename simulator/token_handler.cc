@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "simulator/oauth_response.h"
+#include "simulator/oidc_id_token.h"
 #include "simulator/profile_tolerance.h"
 #include "simulator/oidc_token.h"
 #include "simulator/token_request.h"
@@ -96,6 +97,42 @@ std::optional<Rejection> paramConflict(const std::map<std::string, std::string>&
 std::optional<TimePoint> expiry(TimePoint now, int64_t ttl) {
   if (ttl <= 0) return std::nullopt;
   return now + std::chrono::seconds(ttl);
+}
+
+// A random RFC 4122 version-4 UUID: the id of one authorization ({authorization_id}).
+std::string newAuthorizationId(RandomSource& random) {
+  uint8_t b[16];
+  random.fill(b, sizeof b);
+  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += kHex[b[i] >> 4];
+    out += kHex[b[i] & 0x0f];
+  }
+  return out;
+}
+
+// The access token for `record`: random with the profile's prefix, or (token.access_token_jwt,
+// Xero) a signed JWT of the profile's claims for the record's user, scopes and authorization.
+std::string newAccessToken(const SimContext& ctx, const Profile& p, const TokenRecord& record,
+                           TimePoint now, int64_t ttl, ScopeSeparator separator) {
+  const AccessTokenJwt& jwt = p.token.access_token_jwt;
+  if (!jwt.on || ctx.id_tokens == nullptr || record.companion) {
+    return (record.companion ? p.token.companion.access_token_prefix : p.token.access_token_prefix) +
+           randomToken(ctx.random, 192);
+  }
+  TemplateValues values = baseValues(now, record.client_id, record.params,
+                                     p.findUser(record.user_id), record.scopes, separator);
+  values["authorization_id"] = record.authorization_id;
+  Json claims = renderTemplate(jwt.claims, values);
+  claims["iat"] = claims["nbf"] = unixSeconds(now);
+  if (ttl > 0) claims["exp"] = unixSeconds(now) + ttl;
+  claims["jti"] = randomToken(ctx.random, 128);
+  auto signed_token = ctx.id_tokens->signClaims(p.slug, claims);
+  return signed_token ? *signed_token : p.token.access_token_prefix + randomToken(ctx.random, 192);
 }
 
 // Shared front half of both grants: parse, authenticate, check grant_type and fixed params.
@@ -230,6 +267,10 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
                                mergeParams(g.request.params, m.params),
                                expiry(now, b.access_token_ttl_seconds), std::nullopt, g.code,
                                g.request.authorize_params};
+    issue.access.issued_at = now;
+    issue.access.authorization_id = newAuthorizationId(ctx.random);
+    issue.access.token = newAccessToken(ctx, p, issue.access, now, b.access_token_ttl_seconds,
+                                        b.scope_separator);
     if (issuesRefresh(p.refresh.issued, g.request)) {
       TokenRecord refresh = issue.access;
       refresh.token = randomToken(ctx.random, 192);
@@ -313,12 +354,13 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
     }
     Issue issue;
     issue.access = old;
-    issue.access.token = (old.companion ? p.token.companion.access_token_prefix
-                                        : p.token.access_token_prefix) +
-                         randomToken(ctx.random, 192);
     issue.access.scopes = scopes;
+    issue.access.token = newAccessToken(ctx, p, issue.access, now, b.access_token_ttl_seconds,
+                                        b.scope_separator);
     issue.access.expires_at = expiry(now, b.access_token_ttl_seconds);
     issue.access.revoked_at.reset();
+    issue.access.issued_at = now;
+    issue.access.long_lived = false;
     issue.access.params = mergeParams(old.params, m.params);
     if (exchange) return issue;
     refresh_out = old.token;

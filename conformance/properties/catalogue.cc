@@ -107,6 +107,7 @@ const std::vector<CatalogueEntry>& checkCatalogue() {
       {"provider.discovery", "ProviderDiscovery", true, {"C-5.3", "C-9.6"}},
       {"provider.callback_signature", "ProviderCallbackSignature", true, {"C-1.2.8"}},
       {"provider.iss_checked", "ProviderIssChecked", true, {"C-1.2.3", "C-6.9"}, {kFaults}},
+      {"provider.long_lived_token", "ProviderLongLived", true, {"C-12.6", "C-12.7", "C-12.8"}},
       // properties/oidc_checks.cc (SPEC §8)
       {"oidc.id_token", "OidcIdToken", true, {"C-8.1", "C-8.2", "C-8.8"}},
       {"oidc.nonce", "OidcNonce", true, {"C-8.4", "C-8.6", "C-8.7"}, {kFaults}},

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "conformance/harness/check.h"
 #include "conformance/harness/flow.h"
 #include "conformance/model/redirect_model.h"
+#include "conformance/properties/long_lived_checks.h"
 #include "conformance/properties/support.h"
 #include "core/params.h"
 
@@ -267,6 +269,7 @@ void discoveryCheck(CheckContext& c) {
   const App app = must(w.app(c.provider()), "app set-up");
   Flow flow(w, &c.trace());
   const Credential cred = fullFlow(c, app, flow);
+  std::vector<std::string> reported_keys;  // what the provider's calls say, for C-9.6 below
   for (const Json& resource : *under(c).sim.dialectField({"resources"})) {
     const std::string key = resource.value("key", "");
     const HttpResponse answer = must(w.sim().resource(resource, cred.access_token), "resource");
@@ -277,6 +280,7 @@ void discoveryCheck(CheckContext& c) {
     const Json* reported = jsonAt(body, key);
     ASSERT_TRUE(reported != nullptr && !reported->is_null()) << key << " not in " << answer.body;
     const std::string want = reported->is_string() ? reported->get<std::string>() : reported->dump();
+    reported_keys.push_back(want);
     bool carried = false;
     for (const auto& [name, value] : cred.properties.items()) {
       const std::string have = value.is_string() ? value.get<std::string>() : value.dump();
@@ -284,6 +288,17 @@ void discoveryCheck(CheckContext& c) {
     }
     EXPECT_TRUE(carried) << "the credential does not carry " << key << " = \"" << want
                          << "\" that " << resource.value("url", "") << " reports";
+  }
+  // C-9.6: where the gateway says which of several accounts it holds, that is the one the
+  // provider's rule picks (the simulator's key: Xero's tenant of this authorisation, DocuSign's
+  // default account), not merely the first listed.
+  if (const Json* chosen = jsonAt(cred.properties, "provider_account.id")) {
+    const std::string id = chosen->is_string() ? chosen->get<std::string>() : chosen->dump();
+    EXPECT_NE(std::find(reported_keys.begin(), reported_keys.end(), id), reported_keys.end())
+        << "C-9.6: provider_account.id \"" << id << "\" is not the account the provider's rule "
+        << "picks";
+    c.trace().add("provider_account " + printable(dumpJson(*jsonAt(cred.properties,
+                                                                   "provider_account")), 300));
   }
 }
 
@@ -299,6 +314,7 @@ void registerProviderChecks(const std::vector<ProviderUnderTest>& providers,
       add("ProviderRefresh", p.slug, {"provider.refresh", "", p.slug},
           refreshCheck);
     }
+    registerLongLivedCheck(p);  // issue 13: Instagram, Facebook
     const Json* separator = p.sim.dialectField({"scope_separator"});
     const Json* known = p.sim.dialectField({"scopes"});
     const Json* told = p.sim.dialectField({"token_answer_scope"});
