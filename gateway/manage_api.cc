@@ -102,16 +102,9 @@ web::Response ApiHandlers::listCredentials(const web::Request& request,
     if (auto ok = checkEndUser(u, std::nullopt, std::nullopt); !ok) return jsonError(ok.error());
     q.end_user_id = *u;
   }
-  if (auto l = params->get("limit")) {
-    const bool digits = !l->empty() && l->size() <= 4 &&
-                        l->find_first_not_of("0123456789") == std::string::npos;
-    const int64_t n = digits ? std::stoll(*l) : 0;
-    if (n < 1 || n > kMaxPageSize) {
-      return jsonError(gwError(Code::kInvalidRequest, "limit must be an integer from 1 to " +
-                                                          std::to_string(kMaxPageSize)));
-    }
-    q.limit = n;
-  }
+  auto limit = pageLimit(*params, q.limit, kMaxPageSize);
+  if (!limit) return jsonError(limit.error());
+  q.limit = *limit;
   if (auto c = params->get("cursor")) {
     auto after = decodeCursor(*c);
     if (!after) return jsonError(after.error());

@@ -84,6 +84,19 @@ std::string newUuid(RandomSource& random) {
   return out;
 }
 
+GwResult<int64_t> pageLimit(const Params& params, int64_t fallback, int64_t max) {
+  auto l = params.get("limit");
+  if (!l) return fallback;
+  const bool digits =
+      !l->empty() && l->size() <= 4 && l->find_first_not_of("0123456789") == std::string::npos;
+  const int64_t n = digits ? std::stoll(*l) : 0;
+  if (n < 1 || n > max) {
+    return gwFail(Code::kInvalidRequest,
+                  "limit must be an integer from 1 to " + std::to_string(max));
+  }
+  return n;
+}
+
 GwResult<std::optional<std::string>> cleanParam(const Params& params,
                                                                    std::string_view name,
                                                                    size_t max_bytes) {

@@ -25,6 +25,9 @@ GwResult<std::optional<std::string>> cleanParam(const Params& params,
                                                                    std::string_view name,
                                                                    size_t max_bytes = 4096);
 
+// A list's `limit` parameter: absent = fallback; else an integer from 1 to max (errors say so).
+GwResult<int64_t> pageLimit(const Params& params, int64_t fallback, int64_t max);
+
 // Provider- or user-supplied text for a description: control characters become spaces, at most
 // max bytes (then "..."), and "(not UTF-8)" when it is not UTF-8.
 std::string printableExcerpt(std::string_view text, size_t max = 200);
