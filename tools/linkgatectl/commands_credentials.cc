@@ -23,6 +23,7 @@ int list(Ctx& c) {
   std::string base = "/v1/credentials?";
   if (auto p = c.args.opt("provider")) base += "provider=" + queryValue(*p) + "&";
   if (auto a = c.args.opt("app")) base += "oauth_app_id=" + queryValue(*a) + "&";
+  if (auto u = c.args.opt("end-user")) base += "end_user_id=" + queryValue(*u) + "&";
   const auto limit = c.args.opt("limit");
   base += "limit=" + queryValue(limit.value_or("1000"));
   std::string cursor = c.args.opt("cursor").value_or("");
@@ -153,7 +154,7 @@ int byId(Ctx& c, const std::string& method, const std::string& suffix,
 
 std::vector<Command> credentialCommands() {
   return {
-      {"credentials list", "[--provider SLUG] [--app ID] [--limit N [--cursor C]]",
+      {"credentials list", "[--provider SLUG] [--app ID] [--end-user ID] [--limit N [--cursor C]]",
        "List credentials (every page, or one page of --limit)", list},
       {"credentials get", "ID [--reveal]", "Show one credential (--reveal: with its tokens)",
        [](Ctx& c) {

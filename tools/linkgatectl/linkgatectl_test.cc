@@ -170,6 +170,7 @@ TEST_F(Ctl, CredentialsListExportImportAndDeleteCascade) {
     for (int i = 0; i < 3; ++i) {
       lines << dumpJson(Json{{"oauth_app_id", app_id},
                              {"provider_account_id", "user-" + std::to_string(i)},
+                             {"end_user_id", i == 1 ? "eu-one" : "eu-other"},
                              {"properties", {{"access_token", "AT-" + std::to_string(i)}}}})
             << "\n";
     }
@@ -188,6 +189,11 @@ TEST_F(Ctl, CredentialsListExportImportAndDeleteCascade) {
   auto rest = ctl("--json credentials list --app " + app_id + " --limit 2 --cursor " +
                   paged.json()["next_cursor"].get<std::string>());
   EXPECT_EQ(rest.json()["data"].size(), 1u);
+  auto by_user = ctl("--json credentials list --end-user eu-one");
+  ASSERT_EQ(by_user.rc, 0) << by_user.err;
+  ASSERT_EQ(by_user.json()["data"].size(), 1u) << by_user.out;
+  EXPECT_EQ(by_user.json()["data"][0]["end_user_id"], "eu-one") << by_user.out;
+  EXPECT_EQ(ctl("credentials list --end-user ''").rc, 1) << "an empty end user id is refused";
   EXPECT_EQ(ctl("credentials list --provider nope").rc, 1);
   EXPECT_NE(ctl("credentials list --provider github").out.find("HEALTH"), std::string::npos);
   const std::string first = listed.json()["data"][0]["id"];
