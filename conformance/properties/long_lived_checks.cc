@@ -86,7 +86,7 @@ void registerLongLivedCheck(const ProviderUnderTest& p) {
   const Json* calls = p.sim.dialectField({"long_lived"});
   if (calls == nullptr || !calls->is_object()) return;
   registerCheck("ProviderLongLived", p.slug,
-                {"provider.long_lived_token", "SPEC §3 (refresh), issue 13 (long-lived tokens)",
+                {"provider.long_lived_token", "RFC 6749 §6; the provider's long-lived token calls",
                  p.slug},
                 longLivedCheck);
 }
