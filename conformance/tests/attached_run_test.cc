@@ -90,10 +90,17 @@ class AttachedRunTest : public testing::Test {
     return answer ? *answer : HttpResponse{};
   }
 
-  // Apps, redirect URIs and credentials of the account, as the API shows them.
+  // Everything of the account the API shows: apps, redirect URIs, credentials, start links,
+  // webhooks and API keys.
   std::string account() {
-    return call("GET", "/v1/oauth-apps").body + "\n" + call("GET", "/v1/redirect-uris").body +
-           "\n" + call("GET", "/v1/credentials").body + "\n" + call("GET", "/v1/start-links").body;
+    std::string all;
+    for (const char* path : {"/v1/oauth-apps", "/v1/redirect-uris", "/v1/credentials",
+                             "/v1/start-links", "/v1/webhooks", "/v1/api-keys"}) {
+      HttpResponse r = call("GET", path);
+      EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+      all += std::string(path) + " " + r.body + "\n";
+    }
+    return all;
   }
 
   // Runs the conformance binary; its exit code, its stdout in *out.
@@ -135,7 +142,8 @@ TEST_F(AttachedRunTest, AutoApproveMakesDenyChecksNotRunAndLeavesTheAccountAsFou
               {"--report", report,
                "--gtest_filter=Errors.AccessDenied:State.AbsentStaysAbsent:ProviderAccessDenied.*:"
                "CodeExchange.SingleUse:CodeExchange.ClientBinding:Credentials.ImportIdempotent:"
-               "Credentials.StartLinkFlow:Credentials.StartLinkManage:Management.*"});
+               "Credentials.StartLinkFlow:Credentials.StartLinkManage:Management.*:"
+               "Webhooks.Manage"});
   std::string out;
   ASSERT_EQ(conformance(args, &out), 0) << out;
   EXPECT_NE(out.find("capability consent_page missing"), std::string::npos) << out;
@@ -145,8 +153,10 @@ TEST_F(AttachedRunTest, AutoApproveMakesDenyChecksNotRunAndLeavesTheAccountAsFou
   auto json = parseJsonObject(text.str());
   ASSERT_TRUE(json) << text.str();
   int deny = 0, passed = 0;
+  bool webhooks_ran = false;  // it creates and deletes webhooks: the account must not show them
   for (const Json& c : (*json)["checks"]) {
     const std::string id = c["check"], verdict = c["verdict"];
+    webhooks_ran = webhooks_ran || (id == "webhooks.manage" && verdict == "pass");
     if (id == "errors.access_denied" || id == "state.absent_empty" || id == "provider.access_denied") {
       ++deny;
       EXPECT_EQ(verdict, "not_run") << id;
@@ -158,6 +168,7 @@ TEST_F(AttachedRunTest, AutoApproveMakesDenyChecksNotRunAndLeavesTheAccountAsFou
   }
   EXPECT_EQ(deny, 3);
   EXPECT_GE(passed, 8);
+  EXPECT_TRUE(webhooks_ran) << text.str();
   EXPECT_NE(out.find("removed what the suite created"), std::string::npos) << out;
   EXPECT_EQ(account(), before) << "the run left things in the account";
 }
