@@ -30,17 +30,19 @@ std::string dirFromEnv(const char* name, const char* fallback) {
 
 class AttachedRunTest : public testing::Test {
  protected:
+  // The simulator as gateway/README.md starts it for a developer (--auto-approve), or with its
+  // consent page (the suite then approves and denies on it).
+  virtual bool autoApprove() const { return true; }
   void SetUp() override {
     bin_ = dirFromEnv("LINKGATE_BIN_DIR", LINKGATE_DEFAULT_BIN_DIR);
     src_ = dirFromEnv("LINKGATE_SOURCE_DIR", LINKGATE_DEFAULT_SOURCE_DIR);
     char tmpl[] = "/tmp/conformance-attached-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    auto sim = ChildProcess::start({bin_ + "/simulator",
-                                    {"--port", "0", "--profiles", src_ + "/fixtures/providers",
-                                     "--auto-approve"},
-                                    {},
-                                    dir_ + "/simulator.log"});
+    std::vector<std::string> sim_args = {"--port", "0", "--profiles",
+                                         src_ + "/fixtures/providers"};
+    if (autoApprove()) sim_args.push_back("--auto-approve");
+    auto sim = ChildProcess::start({bin_ + "/simulator", sim_args, {}, dir_ + "/simulator.log"});
     ASSERT_TRUE(sim) << sim.error().message;
     sim_ = std::move(*sim);
     auto sim_line = sim_->waitForLine("listening on ", kStart);
@@ -219,6 +221,41 @@ TEST_F(AttachedRunTest, SigintOnALaunchedStackRemovesItsTempDir) {
     EXPECT_FALSE(entry.path().filename().string().starts_with("linkgate-conformance-"))
         << entry.path() << " left behind";
   }
+}
+
+// The same run against a simulator that shows its consent page: the deny checks run for real
+// (the suite denies on the page) and pass, and the account is left as found.
+class AttachedConsentRunTest : public AttachedRunTest {
+ protected:
+  bool autoApprove() const override { return false; }
+};
+
+TEST_F(AttachedConsentRunTest, DenyChecksRunOnTheConsentPageAndTheAccountIsLeftAsFound) {
+  const std::string before = account();
+  std::vector<std::string> args = attached();
+  const std::string report = dir_ + "/report.json";
+  args.insert(args.end(),
+              {"--report", report,
+               "--gtest_filter=Errors.AccessDenied:State.AbsentStaysAbsent:ProviderAccessDenied.*:"
+               "CodeExchange.SingleUse:Credentials.StartLinkFlow:Webhooks.Manage"});
+  std::string out;
+  ASSERT_EQ(conformance(args, &out), 0) << out;
+  std::ifstream in(report);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto json = parseJsonObject(text.str());
+  ASSERT_TRUE(json) << text.str();
+  int deny = 0;
+  for (const Json& c : (*json)["checks"]) {
+    const std::string id = c["check"], verdict = c["verdict"];
+    EXPECT_NE(verdict, "fail") << id << ": " << c["detail"];
+    if (id == "errors.access_denied" || id == "state.absent_empty" || id == "provider.access_denied") {
+      ++deny;
+      EXPECT_EQ(verdict, "pass") << id << ": " << c["detail"];
+    }
+  }
+  EXPECT_EQ(deny, 3) << text.str();
+  EXPECT_EQ(account(), before) << "the run left things in the account";
 }
 
 }  // namespace
