@@ -42,6 +42,9 @@ enum class Mode {
   kKeepDeletedStartLink,   // C-1.1.14: DELETE /v1/start-links/{id} answers 204, the link works
   kNoMetrics,      // C-4.13: /metrics answers 404
   kHealthAlwaysOk, // C-4.11: a credential's health.status always reads "ok"
+  kDropIdToken,    // C-8.8: the id_token is checked but not kept: credentials lose it and its claims
+  kIgnoreEndUserFilter,  // C-9.2: GET /v1/credentials?end_user_id= answers every credential
+  kUnmaskedWebhookSecret,  // C-10.6: later webhook answers show the whsec_ secret again
   kRenamedRoutes,  // not broken: /api/... routes and X-Api-Key instead of /v1 and Bearer
 };
 
@@ -57,6 +60,9 @@ std::optional<Mode> parseMode(const std::string& name) {
       {"keep-deleted-credential", Mode::kKeepDeletedCredential},
       {"keep-deleted-start-link", Mode::kKeepDeletedStartLink},
       {"no-metrics", Mode::kNoMetrics},         {"health-always-ok", Mode::kHealthAlwaysOk},
+      {"drop-id-token", Mode::kDropIdToken},
+      {"ignore-end-user-filter", Mode::kIgnoreEndUserFilter},
+      {"unmasked-webhook-secret", Mode::kUnmaskedWebhookSecret},
       {"renamed-routes", Mode::kRenamedRoutes}};
   auto it = kModes.find(name);
   return it == kModes.end() ? std::nullopt : std::optional<Mode>(it->second);
@@ -94,6 +100,39 @@ std::string editParam(const std::string& url, const std::string& name, Edit edit
     start = amp + 1;
   }
   return out;
+}
+
+// Every "id_token" and "id_token_claims" member, at any depth, removed from a JSON answer (an
+// answer that is not JSON is left as it is).
+void dropIdTokens(Json& j) {
+  if (j.is_object()) {
+    j.erase("id_token");
+    j.erase("id_token_claims");
+  }
+  if (j.is_structured()) {
+    for (auto& child : j) dropIdTokens(child);
+  }
+}
+
+// Every object whose "id" is a key of `secrets` gets that secret as its "secret" member.
+void revealSecrets(Json& j, const std::map<std::string, std::string>& secrets) {
+  if (j.is_object()) {
+    if (auto id = j.find("id"); id != j.end() && id->is_string()) {
+      if (auto it = secrets.find(id->get<std::string>()); it != secrets.end()) {
+        j["secret"] = it->second;
+      }
+    }
+  }
+  if (j.is_structured()) {
+    for (auto& child : j) revealSecrets(child, secrets);
+  }
+}
+
+std::string withoutIdTokens(const std::string& body) {
+  Json j = Json::parse(body, nullptr, false);
+  if (j.is_discarded()) return body;
+  dropIdTokens(j);
+  return j.dump();
 }
 
 std::string lowerAscii(std::string s) {
@@ -186,6 +225,11 @@ class BrokenProxy {
     }
     if (mode_ == Mode::kNoMetrics && request.path == "/metrics") {
       return web::Response::text(404, "no metrics here\n");
+    }
+    if (mode_ == Mode::kIgnoreEndUserFilter && request.method == "GET" &&
+        request.path == "/v1/credentials") {
+      request.target = editParam(request.target, "end_user_id",
+                                 [](const std::string&) -> std::optional<std::string> { return {}; });
     }
     if (mode_ == Mode::kTrailingSlash && start) {
       request.target = editParam(request.target, "redirect_uri",
@@ -286,6 +330,23 @@ class BrokenProxy {
     if (mode_ == Mode::kUnmaskedSecret && request.path.starts_with("/v1/oauth-apps")) {
       for (size_t at; (at = response.body.find("\"**********\"")) != std::string::npos;) {
         response.body.replace(at, 12, "\"revealed\"");
+      }
+    }
+    if (mode_ == Mode::kDropIdToken && (request.path == "/link/oauth2/token" ||
+                                        request.path.starts_with("/v1/credentials"))) {
+      response.body = withoutIdTokens(response.body);
+    }
+    if (mode_ == Mode::kUnmaskedWebhookSecret && request.path.starts_with("/v1/webhooks")) {
+      Json j = Json::parse(response.body, nullptr, false);
+      if (!j.is_discarded()) {
+        std::lock_guard lock(mu_);
+        if (request.method == "POST" && response.status == 201 && j.is_object() &&
+            j.value("id", Json()).is_string() && j.value("secret", Json()).is_string()) {
+          webhook_secrets_[j["id"].get<std::string>()] = j["secret"].get<std::string>();
+        } else {
+          revealSecrets(j, webhook_secrets_);
+          response.body = j.dump();
+        }
       }
     }
     if (mode_ == Mode::kHealthAlwaysOk && request.path.starts_with("/v1/credentials")) {
@@ -403,6 +464,7 @@ class BrokenProxy {
   std::mutex mu_;
   std::string upstream_;
   std::string last_auth_;                          // the last /v1 Authorization seen
+  std::map<std::string, std::string> webhook_secrets_;  // unmasked-webhook-secret: id -> whsec_
   std::map<std::string, std::string> secrets_;     // app id -> client secret (long-code-ttl)
   std::map<std::string, std::string> flow_apps_;   // gateway state -> app id (long-code-ttl)
   std::vector<std::string> fake_ids_;              // provider-in-host "registrations"
