@@ -130,6 +130,21 @@ class AttachedRunTest : public testing::Test {
             "--providers", "generic", "--seed", "5"};
   }
 
+  // Runs the suite attached to the stack with `filter`; its JSON report lands in *report (null
+  // when it wrote none). Returns the exit code.
+  int runAttached(const std::string& filter, std::string* out, Json* report) {
+    std::vector<std::string> args = attached();
+    const std::string path = dir_ + "/report.json";
+    args.insert(args.end(), {"--report", path, "--gtest_filter=" + filter});
+    const int rc = conformance(args, out);
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto json = parseJsonObject(text.str());
+    *report = json ? *json : Json();
+    return rc;
+  }
+
   CurlHttpClient http_;
   std::string bin_, src_, dir_, sim_url_, gw_url_, api_key_;
   std::unique_ptr<ChildProcess> sim_, gw_;
@@ -138,25 +153,20 @@ class AttachedRunTest : public testing::Test {
 
 TEST_F(AttachedRunTest, AutoApproveMakesDenyChecksNotRunAndLeavesTheAccountAsFound) {
   const std::string before = account();
-  std::vector<std::string> args = attached();
-  const std::string report = dir_ + "/report.json";
-  args.insert(args.end(),
-              {"--report", report,
-               "--gtest_filter=Errors.AccessDenied:State.AbsentStaysAbsent:ProviderAccessDenied.*:"
-               "CodeExchange.SingleUse:CodeExchange.ClientBinding:Credentials.ImportIdempotent:"
-               "Credentials.StartLinkFlow:Credentials.StartLinkManage:Management.*:"
-               "Webhooks.Manage"});
   std::string out;
-  ASSERT_EQ(conformance(args, &out), 0) << out;
+  Json report;
+  ASSERT_EQ(runAttached("Errors.AccessDenied:State.AbsentStaysAbsent:ProviderAccessDenied.*:"
+                        "CodeExchange.SingleUse:CodeExchange.ClientBinding:"
+                        "Credentials.ImportIdempotent:Credentials.StartLinkFlow:"
+                        "Credentials.StartLinkManage:Management.*:Webhooks.Manage",
+                        &out, &report),
+            0)
+      << out;
   EXPECT_NE(out.find("capability consent_page missing"), std::string::npos) << out;
-  std::ifstream in(report);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto json = parseJsonObject(text.str());
-  ASSERT_TRUE(json) << text.str();
+  ASSERT_TRUE(report.is_object()) << out;
   int deny = 0, passed = 0;
   bool webhooks_ran = false;  // it creates and deletes webhooks: the account must not show them
-  for (const Json& c : (*json)["checks"]) {
+  for (const Json& c : report["checks"]) {
     const std::string id = c["check"], verdict = c["verdict"];
     webhooks_ran = webhooks_ran || (id == "webhooks.manage" && verdict == "pass");
     if (id == "errors.access_denied" || id == "state.absent_empty" || id == "provider.access_denied") {
@@ -170,7 +180,7 @@ TEST_F(AttachedRunTest, AutoApproveMakesDenyChecksNotRunAndLeavesTheAccountAsFou
   }
   EXPECT_EQ(deny, 3);
   EXPECT_GE(passed, 8);
-  EXPECT_TRUE(webhooks_ran) << text.str();
+  EXPECT_TRUE(webhooks_ran) << report.dump();
   EXPECT_NE(out.find("removed what the suite created"), std::string::npos) << out;
   EXPECT_EQ(account(), before) << "the run left things in the account";
 }
@@ -232,21 +242,16 @@ class AttachedConsentRunTest : public AttachedRunTest {
 
 TEST_F(AttachedConsentRunTest, DenyChecksRunOnTheConsentPageAndTheAccountIsLeftAsFound) {
   const std::string before = account();
-  std::vector<std::string> args = attached();
-  const std::string report = dir_ + "/report.json";
-  args.insert(args.end(),
-              {"--report", report,
-               "--gtest_filter=Errors.AccessDenied:State.AbsentStaysAbsent:ProviderAccessDenied.*:"
-               "CodeExchange.SingleUse:Credentials.StartLinkFlow:Webhooks.Manage"});
   std::string out;
-  ASSERT_EQ(conformance(args, &out), 0) << out;
-  std::ifstream in(report);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto json = parseJsonObject(text.str());
-  ASSERT_TRUE(json) << text.str();
+  Json report;
+  ASSERT_EQ(runAttached("Errors.AccessDenied:State.AbsentStaysAbsent:ProviderAccessDenied.*:"
+                        "CodeExchange.SingleUse:Credentials.StartLinkFlow:Webhooks.Manage",
+                        &out, &report),
+            0)
+      << out;
+  ASSERT_TRUE(report.is_object()) << out;
   int deny = 0;
-  for (const Json& c : (*json)["checks"]) {
+  for (const Json& c : report["checks"]) {
     const std::string id = c["check"], verdict = c["verdict"];
     EXPECT_NE(verdict, "fail") << id << ": " << c["detail"];
     if (id == "errors.access_denied" || id == "state.absent_empty" || id == "provider.access_denied") {
@@ -254,7 +259,7 @@ TEST_F(AttachedConsentRunTest, DenyChecksRunOnTheConsentPageAndTheAccountIsLeftA
       EXPECT_EQ(verdict, "pass") << id << ": " << c["detail"];
     }
   }
-  EXPECT_EQ(deny, 3) << text.str();
+  EXPECT_EQ(deny, 3) << report.dump();
   EXPECT_EQ(account(), before) << "the run left things in the account";
 }
 
