@@ -72,8 +72,13 @@ Credential credential(size_t i, const std::string& app_id, int64_t now) {
 // Credentials [from, to) in transactions of 10000 rows.
 bool seed(SqliteStore& store, const KeyRing& keys, size_t from, size_t to,
           const std::string& app_id, int64_t now) {
-  static const std::string sql = std::string("INSERT INTO credentials (") +
-                                 records::kCredentialColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+  // One placeholder per column of the store's own record (the list grows with the schema).
+  static const std::string sql = [] {
+    const std::string columns = records::kCredentialColumns;
+    std::string marks = "?";
+    for (char ch : columns) marks += ch == ',' ? ",?" : "";
+    return "INSERT INTO credentials (" + columns + ") VALUES (" + marks + ")";
+  }();
   for (size_t at = from; at < to;) {
     auto c = store.database().acquire();
     if (!c) return false;
