@@ -60,6 +60,71 @@ std::pair<std::string_view, std::string_view> splitHostPort(std::string_view aut
   return {authority.substr(0, host_end), authority.substr(host_end)};
 }
 
+// RFC 3986 §3.2.2 dec-octet: 0-255 without leading zeros.
+bool isDecOctet(std::string_view s) {
+  if (s.empty() || s.size() > 3 || (s.size() > 1 && s[0] == '0')) return false;
+  for (char c : s) {
+    if (!isDigit(c)) return false;
+  }
+  return std::stoi(std::string(s)) <= 255;
+}
+
+bool isIpv4Text(std::string_view s) {
+  for (int i = 0; i < 4; ++i) {
+    const size_t dot = i < 3 ? s.find('.') : s.size();
+    if (dot == std::string_view::npos || !isDecOctet(s.substr(0, dot))) return false;
+    s = i < 3 ? s.substr(dot + 1) : std::string_view{};
+  }
+  return true;
+}
+
+// The 16-bit groups of one side of "::" (or of the whole address): h16 *( ":" h16 ), the last
+// one possibly an IPv4 address (counting two). -1 when it is not that.
+int groupCount(std::string_view side, bool ipv4_allowed) {
+  if (side.empty()) return 0;
+  int count = 0;
+  while (true) {
+    const size_t colon = side.find(':');
+    const std::string_view piece = side.substr(0, colon);
+    if (colon == std::string_view::npos && ipv4_allowed && piece.find('.') != std::string_view::npos) {
+      return isIpv4Text(piece) ? count + 2 : -1;
+    }
+    if (piece.empty() || piece.size() > 4) return -1;
+    for (char c : piece) {
+      if (!isHex(c)) return -1;
+    }
+    ++count;
+    if (colon == std::string_view::npos) return count;
+    side.remove_prefix(colon + 1);
+  }
+}
+
+// RFC 3986 §3.2.2: the inside of "[...]" is an IPv6address (RFC 4291 §2.2 text forms) or an
+// IPvFuture ("v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )).
+bool isIpLiteralInside(std::string_view in) {
+  if (!in.empty() && (in[0] == 'v' || in[0] == 'V')) {
+    const size_t dot = in.find('.');
+    if (dot == std::string_view::npos || dot < 2 || dot + 1 == in.size()) return false;
+    for (size_t i = 1; i < dot; ++i) {
+      if (!isHex(in[i])) return false;
+    }
+    constexpr std::string_view kSubDelims = "!$&'()*+,;=";
+    for (char c : in.substr(dot + 1)) {
+      if (!isLetter(c) && !isDigit(c) && std::string_view("-._~:").find(c) == std::string_view::npos &&
+          kSubDelims.find(c) == std::string_view::npos) {
+        return false;
+      }
+    }
+    return true;
+  }
+  const size_t gap = in.find("::");
+  if (gap == std::string_view::npos) return groupCount(in, true) == 8;
+  if (in.find("::", gap + 1) != std::string_view::npos) return false;
+  const int left = groupCount(in.substr(0, gap), false);
+  const int right = groupCount(in.substr(gap + 2), true);
+  return left >= 0 && right >= 0 && left + right <= 7;
+}
+
 // RFC 6335: a TCP port is 1-65535; "08080" would be a second spelling of port 8080.
 bool isTcpPortNumber(std::string_view digits) {
   if (digits.empty() || digits.size() > 5 || digits[0] == '0') return false;
@@ -162,6 +227,9 @@ std::optional<std::string> registrationProblem(std::string_view uri) {
   const auto [host, port] = splitHostPort(p.authority);
   if (host.empty()) return "not an absolute URI (empty host)";
   if (host[0] == '[' && host.back() != ']') return "not a URI (unterminated IPv6 literal)";
+  if (host[0] == '[' && !isIpLiteralInside(host.substr(1, host.size() - 2))) {
+    return "not a URI (the IP literal is neither IPv6 nor IPvFuture)";
+  }
   // RFC 3986 §3.2.2: '[' and ']' only delimit an IP literal; after the host only ":port".
   if (host[0] != '[' && host.find_first_of("[]") != std::string_view::npos) {
     return "not a URI (bracket outside an IP literal)";

@@ -76,6 +76,22 @@ TEST(RedirectModelTest, RegistrationAccepts) {
 
 TEST(RedirectModelTest, RegistrationRejectsEachRule) {
   EXPECT_TRUE(registrationProblem("/cb"));                               // non-absolute
+  // RFC 3986 §3.2.2: an IP literal must be an IPv6 address or IPvFuture (found by fuzz_redirect_uri:
+  // the gateway refused "https://[pap::1]:" and the model took it).
+  EXPECT_TRUE(registrationProblem("https://[pap::1]:"));
+  EXPECT_TRUE(registrationProblem("https://[1:2:3:4:5:6:7:8:9]/cb"));
+  EXPECT_TRUE(registrationProblem("https://[1::2::3]/cb"));
+  EXPECT_TRUE(registrationProblem("https://[::1.2.3.04]/cb"));
+  EXPECT_TRUE(registrationProblem("https://[12345::1]/cb"));
+  EXPECT_TRUE(registrationProblem("https://[1:2:3:4:5:6:7:8::]/cb"));
+  EXPECT_TRUE(registrationProblem("https://[fe80::1%25eth0]/cb"));
+  EXPECT_TRUE(registrationProblem("https://[]/cb"));
+  for (const char* ok : {"https://[2001:db8::1]/cb", "https://[::ffff:192.0.2.1]:8443/cb",
+                         "https://[1:2:3:4:5:6:7::]/cb", "https://[::]/cb",
+                         "https://[1:2:3:4:5:6:1.2.3.4]/cb", "https://[v1.fe:80]/cb",
+                         "https://[ABCD:EF01::1]/cb"}) {
+    EXPECT_EQ(registrationProblem(ok), std::nullopt) << ok;
+  }
   EXPECT_TRUE(registrationProblem("app.example.com/cb"));                // non-absolute
   EXPECT_TRUE(registrationProblem("https:///cb"));                       // no host
   EXPECT_TRUE(registrationProblem("https://app.example.com/cb#x"));      // fragment
