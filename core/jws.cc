@@ -1,4 +1,4 @@
-// JWS compact serialisation: sign with RS256, parse the three parts.
+// JWS compact serialisation: sign with RS256 or HS256, parse the three parts.
 #include "core/jws.h"
 
 #include "core/base64.h"
@@ -11,6 +11,18 @@ std::string jwsSignRs256(Json header, const Json& payload, const JwsKey& key) {
   if (!header.contains("typ")) header["typ"] = "JWT";
   std::string input = base64UrlEncode(header.dump()) + "." + base64UrlEncode(payload.dump());
   return input + "." + base64UrlEncode(key.signRs256(input));
+}
+
+std::string jwsSignHs256(Json header, const Json& payload, std::string_view secret) {
+  header["alg"] = "HS256";
+  if (!header.contains("typ")) header["typ"] = "JWT";
+  std::string input = base64UrlEncode(header.dump()) + "." + base64UrlEncode(payload.dump());
+  return input + "." + base64UrlEncode(hmacSha256(secret, input));
+}
+
+bool verifyHs256(std::string_view signing_input, std::string_view signature,
+                 std::string_view secret) {
+  return !secret.empty() && constantTimeEqual(hmacSha256(secret, signing_input), signature);
 }
 
 Result<CompactJws> parseCompactJws(std::string_view compact) {

@@ -1,5 +1,5 @@
-// Tests for JWS RS256: sign/verify round trip, a public key rebuilt from its JWK, tampering,
-// structural parse errors, and the RFC 7515 appendix A.2-style at_hash construction.
+// Tests for JWS RS256 and HS256: sign/verify round trips (HS256 also against RFC 7515 A.1), a
+// public key rebuilt from its JWK, tampering, structural parse errors, and at_hash.
 #include "core/jws.h"
 
 #include <gtest/gtest.h>
@@ -45,6 +45,31 @@ TEST(JwsTest, TamperedPayloadOrSignatureFails) {
   EXPECT_FALSE(pub.verifyRs256(parsed.signing_input, ""));
   auto other = *JwsKey::generate(2048);
   EXPECT_FALSE(other.verifyRs256(parsed.signing_input, parsed.signature));
+}
+
+// RFC 7515 Appendix A.1: the HS256 example's signing input, key and signature.
+TEST(JwsTest, Hs256VerifiesTheRfc7515AppendixA1Example) {
+  const std::string input =
+      "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+  const std::string key = *base64UrlDecode(
+      "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
+  const std::string sig = *base64UrlDecode("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+  EXPECT_TRUE(verifyHs256(input, sig, key));
+  EXPECT_FALSE(verifyHs256(input, sig, key.substr(1)));
+  EXPECT_FALSE(verifyHs256(input + "x", sig, key));
+  EXPECT_FALSE(verifyHs256(input, sig.substr(1), key));
+  EXPECT_FALSE(verifyHs256(input, sig, ""));
+}
+
+TEST(JwsTest, Hs256SignedTokenRoundTrips) {
+  std::string token = jwsSignHs256(Json::object(), Json{{"sub", "U1"}}, "channel-secret");
+  auto parsed = parseCompactJws(token);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->header, (Json{{"alg", "HS256"}, {"typ", "JWT"}}));
+  EXPECT_EQ(parsed->signature.size(), 32u);
+  EXPECT_TRUE(verifyHs256(parsed->signing_input, parsed->signature, "channel-secret"));
+  EXPECT_FALSE(verifyHs256(parsed->signing_input, parsed->signature, "another-secret"));
 }
 
 TEST(JwsTest, BadJwksAreRefused) {

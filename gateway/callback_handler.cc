@@ -238,7 +238,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
 
   // SPEC §8: an OpenID Connect flow's id_token must validate, bound to this browser's nonce.
   auto oidc = checkExchangeIdToken(s_, dialect, flow.scopes, input.params, input.client_id,
-                                   *cookie, *http_response, tokens->access_token);
+                                   input.client_secret, *cookie, *http_response, tokens->access_token);
   if (!oidc) {
     return fail(gwError(Code::kProviderExchangeFailed,
                         dialect.display_name + ": " + oidc.error().message));
@@ -315,6 +315,9 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
     props["id_token"] = (*oidc)->id_token;
     props["id_token_claims"] = (*oidc)->claims;
     account = (*oidc)->account;  // SPEC §8: iss + sub
+  } else {
+    // No id_token (openid not granted): the sub from where the catalogue says it also is.
+    account = subjectWithoutIdToken(dialect, input.params, props);
   }
   // SPEC §9: the account id where the catalogue says it is (fields of the callback, the token
   // answer or a resource call), else an OIDC dialect's iss + sub.

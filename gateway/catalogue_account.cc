@@ -30,6 +30,34 @@ bool filledBy(AccountFrom from, const Dialect& d, const std::string& name) {
   }
 }
 
+AccountFrom fromName(const std::string& f) {
+  if (f == "oidc") return AccountFrom::kOidc;
+  if (f == "token") return AccountFrom::kToken;
+  if (f == "callback") return AccountFrom::kCallback;
+  if (f == "resource") return AccountFrom::kResource;
+  return AccountFrom::kNone;
+}
+
+// `account.otherwise`: {"from": "token"|"callback"|"resource", "field": name}.
+Result<std::pair<AccountFrom, std::string>> parseOtherwise(const Json& j, const Dialect& d) {
+  const std::string at = "account.otherwise";
+  if (!j.is_object()) return std::unexpected(bad(at, "must be an object"));
+  for (const auto& [key, value] : j.items()) {
+    if (key != "from" && key != "field") return std::unexpected(bad(at + "." + key, "unknown field"));
+  }
+  const Json from = j.value("from", Json());
+  const AccountFrom source = from.is_string() ? fromName(from.get<std::string>()) : AccountFrom::kNone;
+  if (source == AccountFrom::kNone || source == AccountFrom::kOidc) {
+    return std::unexpected(bad(at + ".from", "must be one of token, callback, resource"));
+  }
+  const Json field = j.value("field", Json());
+  if (!field.is_string() || !filledBy(source, d, field.get<std::string>())) {
+    return std::unexpected(bad(at + ".field", "must name a field that " +
+                                                  from.get<std::string>() + " fills"));
+  }
+  return std::pair{source, field.get<std::string>()};
+}
+
 }  // namespace
 
 std::string_view wireName(AccountFrom v) {
@@ -47,7 +75,7 @@ Result<AccountSource> parseAccountSource(const Json& doc, const Dialect& d) {
   AccountSource out;
   if (!doc.is_object()) return std::unexpected(bad("account", "must be an object"));
   for (const auto& [key, value] : doc.items()) {
-    if (key != "from" && key != "fields" && key != "choice") {
+    if (key != "from" && key != "fields" && key != "choice" && key != "otherwise") {
       return std::unexpected(bad("account." + key, "unknown field"));
     }
   }
@@ -56,20 +84,28 @@ Result<AccountSource> parseAccountSource(const Json& doc, const Dialect& d) {
     return std::unexpected(bad("account.from", "is required (oidc, token, callback, resource)"));
   }
   const std::string f = from->get<std::string>();
-  if (f == "oidc") out.from = AccountFrom::kOidc;
-  else if (f == "token") out.from = AccountFrom::kToken;
-  else if (f == "callback") out.from = AccountFrom::kCallback;
-  else if (f == "resource") out.from = AccountFrom::kResource;
-  else {
+  out.from = fromName(f);
+  if (out.from == AccountFrom::kNone) {
     return std::unexpected(bad("account.from", "unknown value \"" + f +
                                                    "\" (expected one of oidc, token, callback, "
                                                    "resource)"));
   }
   auto fields = doc.find("fields");
+  auto otherwise = doc.find("otherwise");
   if (out.from == AccountFrom::kOidc) {
     if (fields != doc.end()) return std::unexpected(bad("account.fields", "not with from: oidc"));
+    if (doc.contains("choice")) return std::unexpected(bad("account.choice", "not with from: oidc"));
     if (!d.oidc) return std::unexpected(bad("account.from", "oidc needs an oidc block"));
+    if (otherwise != doc.end()) {
+      auto subject = parseOtherwise(*otherwise, d);
+      if (!subject) return std::unexpected(subject.error());
+      out.subject_from = subject->first;
+      out.subject_field = subject->second;
+    }
     return out;
+  }
+  if (otherwise != doc.end()) {
+    return std::unexpected(bad("account.otherwise", "only with from: oidc"));
   }
   if (fields == doc.end() || !fields->is_array() || fields->empty()) {
     return std::unexpected(bad("account.fields", "must be a non-empty array of field names"));

@@ -32,9 +32,16 @@ struct AccountSource {
   // " ", are the account id. Empty for kOidc (iss + sub of the validated id_token).
   std::vector<std::string> fields;
   AccountChoice choice;  // `account.choice`
+  // kOidc only, `account.otherwise`: where the id_token's `sub` is found when the flow has no
+  // id_token (openid not granted): one field of the token answer, callback or a resource, whose
+  // value the provider documents as equal to `sub`. The account id is then "<issuer> <value>",
+  // the same as with an id_token, so linking with and without openid names one account.
+  AccountFrom subject_from = AccountFrom::kNone;
+  std::string subject_field;
 };
 
-// Reads `account` ({"from": "oidc"} or {"from": "token"|"callback"|"resource", "fields": [...]})
+// Reads `account` ({"from": "oidc", "otherwise"?: {"from", "field"}} or
+// {"from": "token"|"callback"|"resource", "fields": [...]})
 // once the rest of the dialect is read; every field must be one that source fills.
 // Errors: "bad_catalogue", "account...: reason".
 Result<AccountSource> parseAccountSource(const Json& doc, const Dialect& dialect);

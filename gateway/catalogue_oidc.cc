@@ -73,6 +73,11 @@ Result<OidcDialect> parseOidcDialect(const Json& j, const Dialect& d) {
       auto t = parseTenantIssuer(value, d);
       if (!t) return std::unexpected(t.error());
       o.tenant_issuer = std::move(*t);
+    } else if (key == "signing_alg") {
+      if (!value.is_string() || (value != "RS256" && value != "HS256")) {
+        return fail("bad_catalogue", field + ": must be \"RS256\" or \"HS256\"");
+      }
+      o.signing_alg = value.get<std::string>();
     } else if (key == "leeway_seconds") {
       if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 600) {
         return fail("bad_catalogue", field + ": must be an integer 0..600");
@@ -83,6 +88,9 @@ Result<OidcDialect> parseOidcDialect(const Json& j, const Dialect& d) {
     }
   }
   if (o.issuer.empty()) return fail("bad_catalogue", "oidc.issuer: is required");
+  if (o.signing_alg == "HS256" && o.jwks_uri) {
+    return fail("bad_catalogue", "oidc.jwks_uri: an HS256 provider's key is the client secret");
+  }
   if (o.issuer.ends_with("//")) return fail("bad_catalogue", "oidc.issuer: must not end with //");
   if (o.tenant_issuer &&
       o.issuer.find("{" + o.tenant_issuer->param + "}") == std::string::npos) {

@@ -28,6 +28,10 @@ struct OidcDialect {
   bool id_token_always = false;         // an id_token even without the openid scope (Apple)
   int64_t leeway_seconds = 120;         // clock skew allowed on exp / iat
   std::optional<TenantIssuer> tenant_issuer;
+  // How the provider signs its id_tokens: "RS256" (a JWKS key, by kid) or "HS256" (HMAC keyed
+  // with the client secret, OIDC Core §10.1; LINE web login). The validator accepts this one
+  // algorithm only, so an RS256 provider's public key can never serve as an HMAC key.
+  std::string signing_alg = "RS256";
 };
 
 // Reads the block strictly; `dialect` supplies the declared connection params. Error id

@@ -388,7 +388,8 @@ GwResult<Credential> ApiHandlers::refreshLocked(const Credential& credential,
   }
   // C-8.9: an id_token in the refresh answer must validate and name the credential's subject;
   // otherwise this refresh fails and nothing is stored (the provider's answer is not trusted).
-  auto id_token = checkRefreshIdToken(s_, *dialect, input.params, input.client_id, *response,
+  auto id_token = checkRefreshIdToken(s_, *dialect, input.params, input.client_id,
+                                      input.client_secret, *response,
                                       tokens->access_token, credential.properties);
   if (!id_token) {
     s_.metrics->refresh(dialect->slug, RefreshOutcome::kTransient);

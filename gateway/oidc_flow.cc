@@ -48,6 +48,7 @@ Result<ConnectionValues> issuerValues(const Dialect& dialect, const ConnectionVa
 Result<IdTokenExpectations> oidcExpectations(Services& s, const Dialect& dialect,
                                              const ConnectionValues& params,
                                              const std::string& client_id,
+                                             const std::string& client_secret,
                                              const std::string& access_token,
                                              std::string_view id_token) {
   const OidcDialect& o = *dialect.oidc;
@@ -57,7 +58,9 @@ Result<IdTokenExpectations> oidcExpectations(Services& s, const Dialect& dialect
   if (!issuer) return std::unexpected(issuer.error());
   JwksTimeouts timeouts{s.config.provider_connect_timeout, s.config.provider_total_timeout};
   std::string jwks_uri;
-  if (o.jwks_uri) {
+  if (o.signing_alg == "HS256") {
+    // keyed with the client secret: no JWKS to find
+  } else if (o.jwks_uri) {
     auto uri = s.urls.resolve(dialect, *o.jwks_uri, params);
     if (!uri) return std::unexpected(uri.error());
     jwks_uri = *uri;
@@ -70,6 +73,8 @@ Result<IdTokenExpectations> oidcExpectations(Services& s, const Dialect& dialect
   expect.issuer = *issuer;
   expect.jwks_uri = jwks_uri;
   expect.client_id = client_id;
+  expect.alg = o.signing_alg;
+  if (o.signing_alg == "HS256") expect.hmac_secret = client_secret;
   expect.access_token = access_token;
   expect.now = s.now();
   expect.leeway_seconds = o.leeway_seconds;
@@ -89,6 +94,7 @@ Result<std::optional<OidcLink>> checkExchangeIdToken(Services& s, const Dialect&
                                                      const std::vector<std::string>& scopes,
                                                      const ConnectionValues& params,
                                                      const std::string& client_id,
+                                                     const std::string& client_secret,
                                                      std::string_view flow_cookie,
                                                      const HttpResponse& token_answer,
                                                      const std::string& access_token) {
@@ -102,7 +108,7 @@ Result<std::optional<OidcLink>> checkExchangeIdToken(Services& s, const Dialect&
   }
   auto real_issuer = realIssuer(dialect, params, id_token.get<std::string>());
   if (!real_issuer) return std::unexpected(real_issuer.error());
-  auto expect = oidcExpectations(s, dialect, params, client_id, access_token,
+  auto expect = oidcExpectations(s, dialect, params, client_id, client_secret, access_token,
                                  id_token.get<std::string>());
   if (!expect) return std::unexpected(expect.error());
   expect->nonce = oidcNonce(flow_cookie);
@@ -110,6 +116,20 @@ Result<std::optional<OidcLink>> checkExchangeIdToken(Services& s, const Dialect&
   if (!valid) return std::unexpected(valid.error());
   return std::optional<OidcLink>(
       OidcLink{id_token.get<std::string>(), valid->claims, *real_issuer + " " + valid->subject});
+}
+
+std::optional<std::string> subjectWithoutIdToken(const Dialect& dialect,
+                                                 const ConnectionValues& params,
+                                                 const Json& properties) {
+  const AccountSource& a = dialect.account;
+  if (!dialect.oidc || a.from != AccountFrom::kOidc || a.subject_field.empty()) {
+    return std::nullopt;
+  }
+  AccountSource one{a.subject_from, {a.subject_field}, {}, AccountFrom::kNone, ""};
+  auto value = accountFromFields(one, properties);
+  auto issuer = realIssuer(dialect, params, "");
+  if (!value || !issuer) return std::nullopt;
+  return *issuer + " " + *value;
 }
 
 }  // namespace linkgate::gateway

@@ -29,13 +29,15 @@ bool expectsIdToken(const Dialect& dialect, const std::vector<std::string>& scop
 // tenant param's place. Error id "invalid_id_token" when that claim is missing or no tenant id.
 Result<ConnectionValues> issuerValues(const Dialect& dialect, const ConnectionValues& params,
                                       std::string_view id_token);
-// What `id_token` of this dialect must say (issuer mapped, JWKS from the catalogue or the
-// issuer's discovery, the client id, at_hash of `access_token`, now) without a nonce; the
+// What `id_token` of this dialect must say (issuer mapped, its one algorithm, for RS256 the JWKS
+// from the catalogue or the issuer's discovery, for HS256 `client_secret` as the key,
+// the client id, at_hash of `access_token`, now) without a nonce; the
 // caller adds the nonce where one was sent. Error id "invalid_id_token" when the JWKS location
 // cannot be found.
 Result<IdTokenExpectations> oidcExpectations(Services& services, const Dialect& dialect,
                                              const ConnectionValues& params,
                                              const std::string& client_id,
+                                             const std::string& client_secret,
                                              const std::string& access_token,
                                              std::string_view id_token);
 // The provider's real issuer for the account identity ("<real issuer> <sub>", SPEC §9).
@@ -55,8 +57,16 @@ Result<std::optional<OidcLink>> checkExchangeIdToken(Services& services, const D
                                                      const std::vector<std::string>& scopes,
                                                      const ConnectionValues& params,
                                                      const std::string& client_id,
+                                                     const std::string& client_secret,
                                                      std::string_view flow_cookie,
                                                      const HttpResponse& token_answer,
                                                      const std::string& access_token);
+
+// The account id of a flow of a `from: oidc` dialect that got no id_token: "<real issuer>
+// <value>" of the credential field `account.otherwise` names (documented equal to `sub`);
+// nullopt without `otherwise` or when the field is missing or empty.
+std::optional<std::string> subjectWithoutIdToken(const Dialect& dialect,
+                                                 const ConnectionValues& params,
+                                                 const Json& properties);
 
 }  // namespace linkgate::gateway

@@ -50,6 +50,7 @@ Result<std::optional<RefreshedIdToken>> validateRefreshIdToken(const Json& answe
 Result<std::optional<RefreshedIdToken>> checkRefreshIdToken(Services& s, const Dialect& dialect,
                                                             const ConnectionValues& params,
                                                             const std::string& client_id,
+                                                            const std::string& client_secret,
                                                             const HttpResponse& answer,
                                                             const std::string& access_token,
                                                             const Json& stored) {
@@ -57,7 +58,7 @@ Result<std::optional<RefreshedIdToken>> checkRefreshIdToken(Services& s, const D
   auto body = parseJsonObject(answer.body);
   if (!body || !body->contains("id_token")) return std::optional<RefreshedIdToken>();
   const Json id_token = body->value("id_token", Json());
-  auto expect = oidcExpectations(s, dialect, params, client_id, access_token,
+  auto expect = oidcExpectations(s, dialect, params, client_id, client_secret, access_token,
                                  id_token.is_string() ? id_token.get<std::string>() : "");
   if (!expect) return std::unexpected(expect.error());
   return validateRefreshIdToken(*body, *expect, *s.jwks, stored);

@@ -37,6 +37,7 @@ Result<std::optional<RefreshedIdToken>> checkRefreshIdToken(Services& services,
                                                             const Dialect& dialect,
                                                             const ConnectionValues& params,
                                                             const std::string& client_id,
+                                                            const std::string& client_secret,
                                                             const HttpResponse& answer,
                                                             const std::string& access_token,
                                                             const Json& stored);

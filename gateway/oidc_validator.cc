@@ -24,22 +24,32 @@ Result<ValidIdToken> validateIdToken(std::string_view id_token, const IdTokenExp
   if (!jws) return bad("not a JWS compact serialisation (" + jws.error().message + ")");
   // §3.1.3.7 step 7 / RFC 8725 §3.1: the algorithm comes from our allow-list, not the token.
   const Json alg = jws->header.value("alg", Json());
-  if (alg != "RS256") {
+  if (alg != e.alg) {
     std::string name = alg.is_string() ? alg.get<std::string>().substr(0, 16) : "missing";
-    return bad("alg " + name + " is not allowed (only RS256; OIDC Core §3.1.3.7 step 7)");
+    return bad("alg " + name + " is not allowed (this provider signs " + e.alg +
+               "; OIDC Core §3.1.3.7 step 7)");
   }
-  const Json kid = jws->header.value("kid", Json());
-  if (!kid.is_string() || kid.get<std::string>().empty()) {
-    return bad("the JWS header names no kid (OIDC Core §10.1)");
-  }
-  auto key = keys.key(e.jwks_uri, kid.get<std::string>(), e.timeouts, e.provider);
-  if (!key) {
-    return bad("no key for its kid at the provider's JWKS: " + key.error().message +
-               " (OIDC Core §10.1.1)");
-  }
-  // §3.1.3.7 step 6
-  if (!key->verifyRs256(jws->signing_input, jws->signature)) {
-    return bad("the signature does not verify with the provider's key (OIDC Core §3.1.3.7 step 6)");
+  if (e.alg == "HS256") {
+    // §3.1.3.7 step 8: keyed with the client secret's octets (§10.1).
+    if (!verifyHs256(jws->signing_input, jws->signature, e.hmac_secret)) {
+      return bad("the HMAC signature does not verify with the client secret (OIDC Core "
+                 "§3.1.3.7 step 8)");
+    }
+  } else {
+    const Json kid = jws->header.value("kid", Json());
+    if (!kid.is_string() || kid.get<std::string>().empty()) {
+      return bad("the JWS header names no kid (OIDC Core §10.1)");
+    }
+    auto key = keys.key(e.jwks_uri, kid.get<std::string>(), e.timeouts, e.provider);
+    if (!key) {
+      return bad("no key for its kid at the provider's JWKS: " + key.error().message +
+                 " (OIDC Core §10.1.1)");
+    }
+    // §3.1.3.7 step 6
+    if (!key->verifyRs256(jws->signing_input, jws->signature)) {
+      return bad("the signature does not verify with the provider's key (OIDC Core §3.1.3.7 "
+                 "step 6)");
+    }
   }
   const Json& c = jws->payload;
   // step 2

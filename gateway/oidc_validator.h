@@ -1,6 +1,7 @@
 // Validation of an id_token from a token answer per OpenID Connect Core 1.0 §3.1.3.7: JWS
-// signature with an allow-listed algorithm (RS256 only: never `none`, never an HMAC keyed with
-// a public key) by the provider's JWKS key for its kid, iss, aud/azp, exp and iat with a small
+// signature with the one algorithm the catalogue names (RS256 by the provider's JWKS key for
+// its kid, or HS256 keyed with the client secret; never `none`, never an HMAC keyed with a
+// public key), iss, aud/azp, exp and iat with a small
 // leeway, nonce, sub, and at_hash when present (§3.1.3.8). SPEC §8.
 #pragma once
 #include <cstdint>
@@ -18,6 +19,8 @@ struct IdTokenExpectations {
   std::string issuer;     // the exact `iss` (the mapped issuer when a provider base URL is set)
   std::string jwks_uri;   // where the issuer's keys are
   std::string client_id;  // the provider client id: must be in `aud`
+  std::string alg = "RS256";  // the one algorithm allowed (catalogue oidc.signing_alg)
+  std::string hmac_secret;    // HS256: the client secret, the HMAC key (then no jwks_uri)
   std::optional<std::string> nonce;  // sent at the authorization request
   std::string access_token;          // for at_hash
   int64_t now = 0;                   // unix seconds

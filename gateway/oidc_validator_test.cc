@@ -141,6 +141,48 @@ TEST_F(OidcValidatorTest, SignatureAndAlgorithm) {
             std::string::npos);
 }
 
+// RFC 8725 §2.1 algorithm confusion: an RS256 provider's public key, which anyone can read at
+// its JWKS, used as an HMAC key. A correctly computed HS256 signature over it is still refused.
+TEST_F(OidcValidatorTest, HmacKeyedWithThePublicKeyIsRefusedForAnRs256Provider) {
+  const std::string public_key = key1().publicJwk("k1").dump();
+  const std::string token = jwsSignHs256(Json{{"kid", "k1"}}, claims(), public_key);
+  auto r = validateIdToken(token, expect_, cache_);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("alg HS256 is not allowed (this provider signs RS256"),
+            std::string::npos)
+      << r.error().message;
+  expect_.hmac_secret = public_key;  // even with a secret set, the algorithm rules
+  EXPECT_FALSE(validateIdToken(token, expect_, cache_));
+}
+
+// An HS256 provider (LINE web login: catalogue oidc.signing_alg HS256): keyed with the client
+// secret, no kid, no JWKS; RS256, none and a wrong secret are refused.
+TEST_F(OidcValidatorTest, Hs256ProviderIsCheckedWithTheClientSecret) {
+  expect_.alg = "HS256";
+  expect_.hmac_secret = "channel-secret";
+  expect_.jwks_uri.clear();
+  auto good = validateIdToken(jwsSignHs256(Json::object(), claims(), "channel-secret"), expect_,
+                              cache_);
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ(good->subject, "u1");
+  auto wrong = validateIdToken(jwsSignHs256(Json::object(), claims(), "other-secret"), expect_,
+                               cache_);
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("HMAC signature does not verify"), std::string::npos);
+  auto rs = validateIdToken(jwsSignRs256(Json{{"kid", "k1"}}, claims(), key1()), expect_, cache_);
+  ASSERT_FALSE(rs);
+  EXPECT_NE(rs.error().message.find("alg RS256 is not allowed"), std::string::npos);
+  std::string none = base64UrlEncode(Json{{"alg", "none"}}.dump()) + "." +
+                     base64UrlEncode(claims().dump()) + ".";
+  EXPECT_FALSE(validateIdToken(none, expect_, cache_));
+  Json c = claims();
+  c["aud"] = "client-2";  // the claim rules still apply
+  EXPECT_FALSE(validateIdToken(jwsSignHs256(Json::object(), c, "channel-secret"), expect_, cache_));
+  expect_.hmac_secret.clear();  // no secret: nothing verifies
+  EXPECT_FALSE(validateIdToken(jwsSignHs256(Json::object(), claims(), ""), expect_, cache_));
+  EXPECT_EQ(fetches(), 0u);
+}
+
 TEST_F(OidcValidatorTest, JwksIsCachedAndRefetchedOnceOnUnknownKid) {
   ASSERT_TRUE(check(claims()));
   ASSERT_TRUE(check(claims()));
@@ -207,6 +249,15 @@ TEST(CatalogueOidcTest, ParsesAndRefuses) {
   EXPECT_NE(parseOidcDialect(Json{{"issuer", "https://a.example"}, {"x", 1}}, d)
                 .error().message.find("unknown field"), std::string::npos);
   EXPECT_FALSE(parseOidcDialect(Json{{"issuer", "https://a.example"}, {"leeway_seconds", 9999}}, d));
+  EXPECT_EQ(ok->signing_alg, "RS256");
+  auto hs = parseOidcDialect(Json{{"issuer", "https://a.example"}, {"signing_alg", "HS256"}}, d);
+  ASSERT_TRUE(hs) << hs.error().message;
+  EXPECT_EQ(hs->signing_alg, "HS256");
+  EXPECT_NE(parseOidcDialect(Json{{"issuer", "https://a.example"}, {"signing_alg", "ES256"}}, d)
+                .error().message.find("oidc.signing_alg"), std::string::npos);
+  EXPECT_NE(parseOidcDialect(Json{{"issuer", "https://a.example"}, {"signing_alg", "HS256"},
+                                  {"jwks_uri", "https://a.example/jwks"}}, d)
+                .error().message.find("oidc.jwks_uri"), std::string::npos);
 }
 
 // Microsoft `common` (item 3 of the OIDC brief): the discovery issuer holds {tenantid}; the

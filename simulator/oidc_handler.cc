@@ -71,7 +71,7 @@ web::Response handleDiscovery(const RouteMatch& m, const web::Request& request) 
            {"response_modes_supported", Json::array({"query"})},
            {"grant_types_supported", grants},
            {"subject_types_supported", Json::array({prof.oidc->subject_type})},
-           {"id_token_signing_alg_values_supported", Json::array({"RS256"})},
+           {"id_token_signing_alg_values_supported", Json::array({prof.oidc->signing_alg})},
            {"scopes_supported", prof.authorize.scopes},
            {"token_endpoint_auth_methods_supported", auth_methods},
            {"claims_supported", claims}};
@@ -153,7 +153,8 @@ std::optional<web::Response> handleKeysControl(const Router& router, OidcKeyRing
                                 {"keys", (*jwks)["keys"]},
                                 {"issuer", issuer},
                                 {"discovery_url", discoveryUrl(at)},
-                                {"id_token_on_refresh", p->profile.oidc->on_refresh}});
+                                {"id_token_on_refresh", p->profile.oidc->on_refresh},
+                                {"signing_alg", p->profile.oidc->signing_alg}});
   }
   if (request.method != "POST") return oidcError(405, "invalid_request", "use POST");
   int64_t grace = 3600;

@@ -60,14 +60,16 @@ Result<SigningKey> IdTokenIssuer::strangerKey() {
   return *stranger_;
 }
 
-Result<std::string> IdTokenIssuer::sign(Json header, const Json& claims, const SigningKey& key,
+Result<std::string> IdTokenIssuer::sign(Json header, const Json& claims, const Signer& signer,
                                         IdTokenFault fault) {
   if (fault == IdTokenFault::kAlgNone) {
     header["alg"] = "none";
     header["typ"] = "JWT";
     return base64UrlEncode(header.dump()) + "." + base64UrlEncode(claims.dump()) + ".";
   }
-  std::string token = jwsSignRs256(std::move(header), claims, key.key);
+  std::string token = signer.hmac_secret
+                          ? jwsSignHs256(std::move(header), claims, *signer.hmac_secret)
+                          : jwsSignRs256(std::move(header), claims, signer.key->key);
   if (fault == IdTokenFault::kBadSignature) {
     size_t dot = token.rfind('.');
     auto sig = base64UrlDecode(std::string_view(token).substr(dot + 1));
@@ -102,7 +104,10 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
   if (r.nonce && !r.refresh) claims["nonce"] = *r.nonce;
   claims["at_hash"] = leftHalfHash(r.access_token);
 
-  Result<SigningKey> key = keys_.current(p.profile.slug);
+  const bool hmac = spec.signing_alg == "HS256";
+  std::optional<Result<SigningKey>> key;  // RS256 only
+  if (!hmac) key = keys_.current(p.profile.slug);
+  std::string secret = r.client_secret;
   switch (fault) {
     case IdTokenFault::kWrongIss:
       claims["iss"] = r.base + "/" + p.profile.slug + "/issuer.invalid";
@@ -115,15 +120,21 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
       claims["exp"] = earliest - 3600;
       break;
     }
-    case IdTokenFault::kUnknownKid: key = strangerKey(); break;
+    // HS256 has no kid: the stranger is a key the client does not hold.
+    case IdTokenFault::kUnknownKid:
+      if (hmac) secret = "stranger-" + secret;
+      else key = strangerKey();
+      break;
     case IdTokenFault::kReplay: claims["nonce"] = "replayed-" + randomToken(random_, 128); break;
     case IdTokenFault::kOtherSub: claims["sub"] = "other-" + claims["sub"].get<std::string>(); break;
     case IdTokenFault::kNone:
     case IdTokenFault::kBadSignature:
     case IdTokenFault::kAlgNone: break;
   }
-  if (!key) return std::unexpected(key.error());
-  auto token = sign(Json{{"kid", key->kid}}, claims, *key, fault);
+  if (key && !*key) return std::unexpected(key->error());
+  // LINE's HS256 header is {"typ":"JWT","alg":"HS256"}: no kid.
+  auto token = hmac ? sign(Json::object(), claims, Signer{nullptr, secret}, fault)
+                    : sign(Json{{"kid", (*key)->kid}}, claims, Signer{&**key, std::nullopt}, fault);
   if (token && fault == IdTokenFault::kNone && !r.refresh) {
     std::lock_guard lock(mu_);
     last_[last_key] = *token;
@@ -134,7 +145,8 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
 Result<std::string> IdTokenIssuer::signClaims(const std::string& slug, const Json& claims) {
   Result<SigningKey> key = keys_.current(slug);
   if (!key) return std::unexpected(key.error());
-  return sign(Json{{"kid", key->kid}, {"typ", "JWT"}}, claims, *key, IdTokenFault::kNone);
+  return sign(Json{{"kid", key->kid}, {"typ", "JWT"}}, claims, Signer{&*key, std::nullopt},
+              IdTokenFault::kNone);
 }
 
 void IdTokenIssuer::reset() {

@@ -1,7 +1,7 @@
 // Makes the id_token of a token answer (OpenID Connect Core §2, §3.1.3.6): iss = the mapped
 // discovery issuer, aud = the client, sub, iat, exp, nonce when the authorization request sent
 // one, at_hash, auth_time where the profile says so, and the profile's usual claims; signed
-// RS256 with the provider's current key. Also makes the deliberately wrong ones of the
+// RS256 with the provider's current key, or HS256 with the client secret (oidc.signing_alg). Also makes the deliberately wrong ones of the
 // id_token faults (POST /_sim/faults kind id_token_*).
 #pragma once
 #include <map>
@@ -35,6 +35,7 @@ struct IdTokenRequest {
   std::map<std::string, std::string> params;
   const User* user = nullptr;
   std::string client_id;
+  std::string client_secret;  // the HS256 key, for a profile whose oidc.signing_alg is HS256
   std::vector<std::string> scopes;
   ScopeSeparator separator = ScopeSeparator::kSpace;
   std::string access_token;
@@ -68,7 +69,11 @@ class IdTokenIssuer {
   void reset();
 
  private:
-  Result<std::string> sign(Json header, const Json& claims, const SigningKey& key,
+  struct Signer {
+    const SigningKey* key;                   // RS256
+    std::optional<std::string> hmac_secret;  // HS256 instead
+  };
+  Result<std::string> sign(Json header, const Json& claims, const Signer& signer,
                            IdTokenFault fault);
   Result<SigningKey> strangerKey();
 

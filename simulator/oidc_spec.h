@@ -36,6 +36,9 @@ struct OidcSpec {
   std::string subject_type = "public";  // discovery subject_types_supported
   Json claims = Json::object();         // TEMPLATE: the provider's usual claims
   std::optional<TenantIssuer> tenant_issuer;
+  // "RS256" (a key of the JWKS, named by kid) or "HS256" (HMAC-SHA256 keyed with the client
+  // secret, no kid: LINE web login; OIDC Core §10.1 symmetric signatures).
+  std::string signing_alg = "RS256";
 };
 
 }  // namespace linkgate::sim

@@ -5,12 +5,14 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/param_build.h>
 
 #include <set>
 
 #include "core/base64.h"
 #include "core/crypto.h"
+#include "core/percent.h"
 #include "simulator/oidc_id_token.h"
 #include "simulator/oidc_routes.h"
 #include "simulator/profile_loader.h"
@@ -371,6 +373,53 @@ TEST(OidcProfilesTest, MicrosoftCommonIdTokenNamesTheUsersTenant) {
                                claims["tid"].get<std::string>() + "/v2.0");
 }
 
+// LINE web login: HS256 keyed with the channel secret, no kid (developers.line.biz verify-id-token);
+// checked here with OpenSSL's HMAC, not core/jws. Its faults make tokens that do not verify.
+TEST(OidcProfilesTest, LineIdTokenIsHs256KeyedWithTheChannelSecret) {
+  testing::GenericSim s({testing::providerProfile("line")});
+  auto hmacVerifies = [](const std::string& token, const std::string& secret) {
+    size_t dot = token.rfind('.');
+    const std::string input = token.substr(0, dot);
+    unsigned char mac[32];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
+    auto sig = base64UrlDecode(std::string_view(token).substr(dot + 1));
+    return sig && len == 32 && *sig == std::string(reinterpret_cast<char*>(mac), len);
+  };
+  auto idToken = [&] {  // LINE takes client_secret_post only
+    const std::string code = s.code({{"scope", "openid profile"}, {"nonce", "n1"}}, "line");
+    web::Response r = s.token("grant_type=authorization_code&code=" + code + "&redirect_uri=" +
+                                  percentEncode(GenericSim::kRedirect) + "&client_id=" +
+                                  GenericSim::kClient + "&client_secret=" + GenericSim::kSecret,
+                              HeaderList{}, "line");
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto answer = parseJson(r.body);
+    return answer ? answer->value("id_token", std::string()) : std::string();
+  };
+  const std::string token = idToken();
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(part(token, 0), (Json{{"alg", "HS256"}, {"typ", "JWT"}}));
+  EXPECT_TRUE(hmacVerifies(token, GenericSim::kSecret));
+  EXPECT_FALSE(hmacVerifies(token, "another-secret"));
+  Json claims = part(token, 1);
+  EXPECT_EQ(claims["iss"], "http://sim.test/line/access.line.me");
+  EXPECT_EQ(claims["aud"], GenericSim::kClient);
+  EXPECT_EQ(claims["nonce"], "n1");
+  EXPECT_EQ(claims["amr"], Json::array({"pwd"}));
+  web::Response d = s.call(makeRequest("GET", "/line/access.line.me/.well-known/openid-configuration"));
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ((*parseJson(d.body))["id_token_signing_alg_values_supported"], Json::array({"HS256"}));
+  for (const char* kind : {"id_token_bad_signature", "id_token_unknown_kid"}) {
+    web::Response f = s.control("POST", "/_sim/faults",
+                                Json{{"provider", "line"}, {"endpoint", "token"}, {"kind", kind}});
+    ASSERT_EQ(f.status, 201) << f.body;
+    const std::string wrong = idToken();
+    ASSERT_FALSE(wrong.empty()) << kind;
+    EXPECT_FALSE(hmacVerifies(wrong, GenericSim::kSecret)) << kind;
+  }
+}
+
 TEST(OidcProfilesTest, AppleAlwaysSendsAnIdToken) {
   Profile apple = testing::providerProfile("apple");
   ASSERT_TRUE(apple.oidc);
@@ -394,6 +443,8 @@ TEST(OidcProfilesTest, LoaderRefusesBadOidcBlocks) {
   EXPECT_FALSE(with(j));
   j = good;
   j["signing_alg"] = "HS256";
+  EXPECT_TRUE(with(j));
+  j["signing_alg"] = "ES256";
   EXPECT_NE(with(j).error().message.find("oidc.signing_alg"), std::string::npos);
   j = good;
   j["extra"] = 1;

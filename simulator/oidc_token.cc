@@ -17,6 +17,8 @@ std::optional<std::string> idTokenForAnswer(const SimContext& ctx, const RouteMa
   r.params = access.params;
   r.user = p.findUser(access.user_id);
   r.client_id = access.client_id;
+  auto client = ctx.clients.find(p.slug, access.client_id);
+  if (client) r.client_secret = client->client_secret;
   r.scopes = access.scopes;
   r.separator = ctx.behaviours.effective(p).scope_separator;
   r.access_token = access.token;

@@ -13,7 +13,7 @@ using namespace profile_fields;
 
 const EnumTable<IdTokenWhen> kWhen = {{"openid_scope", IdTokenWhen::kOpenidScope},
                                       {"always", IdTokenWhen::kAlways}};
-const EnumTable<std::string> kAlgs = {{"RS256", "RS256"}};
+const EnumTable<std::string> kAlgs = {{"RS256", "RS256"}, {"HS256", "HS256"}};
 const EnumTable<std::string> kSubjectTypes = {{"public", "public"}, {"pairwise", "pairwise"}};
 
 // Claims the simulator sets itself; a template may not override them.
@@ -45,8 +45,7 @@ void readOidcSection(const Json& j, Profile& p, const PlaceholderRules& claim_ru
   checkUrl(o, "userinfo", p);
   o.readEnum("id_token", kWhen, s.id_token);
   o.readBool("on_refresh", s.on_refresh);
-  std::string alg = "RS256";
-  o.readEnum("signing_alg", kAlgs, alg);
+  o.readEnum("signing_alg", kAlgs, s.signing_alg);
   o.readInt("id_token_ttl_seconds", 60, 86400, s.id_token_ttl_seconds);
   o.readBool("auth_time", s.auth_time);
   o.readNonEmptyString("sub", s.sub);

@@ -84,6 +84,18 @@ void sameAccountCheck(CheckContext& c) {
       << "C-9.3: the same provider user is named differently on a second link";
   EXPECT_EQ(again.cred.id, first.cred.id)
       << "C-9.4: linking the same provider account again made a second credential";
+  if (extra.empty() && !first.cred.properties.contains("id_token") &&
+      speaksOidc(c.world(), c.provider())) {
+    // C-9.3 across scopes: the same user linked with openid (now identified by iss + sub) is
+    // still the same provider account.
+    const Linked with_openid =
+        linkAs(c, app, first.user.empty() ? std::nullopt : std::optional<std::string>(first.user),
+               {{"scope", "openid"}});
+    EXPECT_EQ(field(with_openid.cred.raw, "provider_account_id"), account)
+        << "C-9.3: the same provider user is named differently when the flow adds openid";
+    EXPECT_EQ(with_openid.cred.id, first.cred.id)
+        << "C-9.4: linking the same provider account with openid made a second credential";
+  }
   std::optional<std::string> other;
   for (const auto& u : first.offered) {
     if (u != first.user) other = u;

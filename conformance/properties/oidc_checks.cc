@@ -57,9 +57,11 @@ std::vector<std::pair<std::string, std::string>> openidScope(const ProviderUnder
 const ProviderUnderTest& under(CheckContext& c) { return *c.world().provider(c.provider()); }
 
 // The problem with a stored id_token, "" when it is a genuine one: its signature verifies
-// with the key its kid names in the JWKS that the discovery document at its iss names, that
+// with the algorithm the discovery document at its iss names (RS256: the key its kid names in
+// that document's JWKS; HS256: the client secret), that
 // iss is the simulator's for this provider, and the stored claims are its payload.
-std::string idTokenProblem(World& w, const std::string& slug, const Json& props) {
+std::string idTokenProblem(World& w, const App& app, const Json& props) {
+  const std::string& slug = app.provider;
   auto token = jsonString(props, "id_token");
   if (!token) return "the credential has no id_token";
   const Json* claims = jsonAt(props, "id_token_claims");
@@ -74,6 +76,19 @@ std::string idTokenProblem(World& w, const std::string& slug, const Json& props)
                                   "/.well-known/openid-configuration");
   if (!discovery) return "discovery at iss: " + discovery.error().message;
   if (discovery->value("issuer", "") != iss) return "discovery names another issuer";
+  // The one algorithm the provider's discovery names; HS256 is keyed with the client secret
+  // (OIDC Core §10.1, LINE web login), RS256 with the JWKS key its kid names.
+  const Json algs = discovery->value("id_token_signing_alg_values_supported", Json::array());
+  const std::string alg = algs.is_array() && algs.size() == 1 && algs[0].is_string()
+                              ? algs[0].get<std::string>()
+                              : "RS256";
+  if (jws->header.value("alg", "") != alg) return "alg is not the " + alg + " discovery names";
+  if (alg == "HS256") {
+    if (!verifyHs256(jws->signing_input, jws->signature, app.client_secret)) {
+      return "HMAC signature does not verify with the client secret";
+    }
+    return jws->payload.value("sub", "").empty() ? "no sub" : "";
+  }
   auto jwks = getJson(w, discovery->value("jwks_uri", ""));
   if (!jwks) return "JWKS: " + jwks.error().message;
   for (const auto& jwk : jwks->value("keys", Json::array())) {
@@ -115,7 +130,7 @@ void idTokenCheck(CheckContext& c) {
   const App app = primaryApp(c);
   Flow first(w, &c.trace());
   const Credential cred = oidcFlow(c, app, first);
-  EXPECT_EQ(idTokenProblem(w, app.provider, cred.properties), "");
+  EXPECT_EQ(idTokenProblem(w, app, cred.properties), "");
   // SPEC §8/§9: the provider-account identity is iss + sub, so the same user linking again
   // updates the same credential.
   Flow second(w, &c.trace());
@@ -177,8 +192,12 @@ void rejectCheck(CheckContext& c, const std::string& kind) {
 void rotationCheck(CheckContext& c) {
   World& w = c.world();
   const App app = primaryApp(c);
+  auto keys = getJson(w, w.sim().baseUrl() + "/_sim/providers/" + app.provider + "/keys");
+  if (keys && keys->value("signing_alg", "RS256") == "HS256") {
+    c.notRun("the provider signs id_tokens HS256 with the client secret: no JWKS key to rotate");
+  }
   Flow before(w, &c.trace());  // the gateway now has the current key (cached or not)
-  EXPECT_EQ(idTokenProblem(w, app.provider, oidcFlow(c, app, before).properties), "");
+  EXPECT_EQ(idTokenProblem(w, app, oidcFlow(c, app, before).properties), "");
   HttpRequest rotate;
   rotate.method = "POST";
   rotate.url = w.sim().baseUrl() + "/_sim/providers/" + app.provider + "/keys/rotate";
@@ -188,7 +207,7 @@ void rotationCheck(CheckContext& c) {
   ASSERT_EQ(rotated.status, 200) << rotated.body;
   Flow after(w, &c.trace());  // signed with the new kid: the gateway must refetch the JWKS
   const Credential cred = oidcFlow(c, app, after);
-  EXPECT_EQ(idTokenProblem(w, app.provider, cred.properties), "");
+  EXPECT_EQ(idTokenProblem(w, app, cred.properties), "");
   auto jws = parseCompactJws(jsonString(cred.properties, "id_token").value_or(""));
   ASSERT_TRUE(jws);
   EXPECT_EQ(jws->header.value("kid", ""),
