@@ -45,6 +45,7 @@ enum class Mode {
   kDropIdToken,    // C-8.8: the id_token is checked but not kept: credentials lose it and its claims
   kIgnoreEndUserFilter,  // C-9.2: GET /v1/credentials?end_user_id= answers every credential
   kUnmaskedWebhookSecret,  // C-10.6: later webhook answers show the whsec_ secret again
+  kBadWebhookSignature,    // C-10.3: deliveries are not signed with the whsec_ secret shown
   kRenamedRoutes,  // not broken: /api/... routes and X-Api-Key instead of /v1 and Bearer
 };
 
@@ -63,6 +64,7 @@ std::optional<Mode> parseMode(const std::string& name) {
       {"drop-id-token", Mode::kDropIdToken},
       {"ignore-end-user-filter", Mode::kIgnoreEndUserFilter},
       {"unmasked-webhook-secret", Mode::kUnmaskedWebhookSecret},
+      {"bad-webhook-signature", Mode::kBadWebhookSignature},
       {"renamed-routes", Mode::kRenamedRoutes}};
   auto it = kModes.find(name);
   return it == kModes.end() ? std::nullopt : std::optional<Mode>(it->second);
@@ -132,6 +134,17 @@ std::string withoutIdTokens(const std::string& body) {
   Json j = Json::parse(body, nullptr, false);
   if (j.is_discarded()) return body;
   dropIdTokens(j);
+  return j.dump();
+}
+
+// mode bad-webhook-signature: deliveries go from the gateway straight to the integrator's
+// receiver, so the proxy breaks the key instead: the create answer shows a well-formed whsec_
+// secret derived from a fixed string, and every delivery, signed with the real secret, carries
+// a signature that this secret does not verify.
+std::string withWrongWebhookSecret(const std::string& body) {
+  Json j = Json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.value("secret", Json()).is_string()) return body;
+  j["secret"] = "whsec_" + base64Encode("broken_proxy: a fixed key, not the webhook's");
   return j.dump();
 }
 
@@ -349,6 +362,10 @@ class BrokenProxy {
         }
       }
     }
+    if (mode_ == Mode::kBadWebhookSignature && request.method == "POST" &&
+        request.path == "/v1/webhooks" && response.status == 201) {
+      response.body = withWrongWebhookSecret(response.body);
+    }
     if (mode_ == Mode::kHealthAlwaysOk && request.path.starts_with("/v1/credentials")) {
       for (size_t at; (at = response.body.find("\"status\":\"error\"")) != std::string::npos;) {
         response.body.replace(at, 16, "\"status\":\"ok\"");
@@ -492,7 +509,8 @@ int main(int argc, char** argv) {
                    "      provider-in-host truncate-state long-code-ttl no-store cookie-no-httponly\n"
                    "      no-auth no-page-headers unmasked-secret keep-deleted-uri\n"
                    "      keep-deleted-credential keep-deleted-start-link no-metrics\n"
-                   "      health-always-ok renamed-routes\n"
+                   "      health-always-ok drop-id-token ignore-end-user-filter\n"
+                   "      unmasked-webhook-secret bad-webhook-signature renamed-routes\n"
                    "(without --upstream, reads it from the first stdin line)\n";
       return 0;
     }
