@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@ enum class Mode {
   kIgnoreEndUserFilter,  // C-9.2: GET /v1/credentials?end_user_id= answers every credential
   kUnmaskedWebhookSecret,  // C-10.6: later webhook answers show the whsec_ secret again
   kBadWebhookSignature,    // C-10.3: deliveries are not signed with the whsec_ secret shown
+  kStaleInstanceCache,     // C-11.4: apps and redirect URIs deleted elsewhere still start flows
   kRenamedRoutes,  // not broken: /api/... routes and X-Api-Key instead of /v1 and Bearer
 };
 
@@ -65,6 +67,7 @@ std::optional<Mode> parseMode(const std::string& name) {
       {"ignore-end-user-filter", Mode::kIgnoreEndUserFilter},
       {"unmasked-webhook-secret", Mode::kUnmaskedWebhookSecret},
       {"bad-webhook-signature", Mode::kBadWebhookSignature},
+      {"stale-instance-cache", Mode::kStaleInstanceCache},
       {"renamed-routes", Mode::kRenamedRoutes}};
   auto it = kModes.find(name);
   return it == kModes.end() ? std::nullopt : std::optional<Mode>(it->second);
@@ -391,7 +394,30 @@ class BrokenProxy {
       redeemed_[*code] = response;
     }
     if (mode_ == Mode::kLongCodeTtl) remember(request, *answer);
+    if (mode_ == Mode::kStaleInstanceCache && request.path == "/link/oauth2/start") {
+      return staleStart(request, std::move(response));
+    }
     return response;
+  }
+
+  // mode stale-instance-cache (meant for --proxy-second-instance): an instance whose cache of
+  // apps and redirect URIs is never invalidated. It remembers each app's last redirect to the
+  // provider and every redirect URI a /start was let through with; when the instance refuses a
+  // /start whose app and redirect URI it both remembers (deleted on another instance since),
+  // the remembered redirect is the answer.
+  web::Response staleStart(const web::Request& request, web::Response fresh) {
+    const auto app = queryValue(request.target, "client_id");
+    const auto uri = queryValue(request.target, "redirect_uri");
+    if (!app || !uri) return fresh;
+    std::lock_guard lock(mu_);
+    if (fresh.status / 100 == 3) {
+      stale_starts_[*app] = fresh;
+      stale_uris_.insert(*uri);
+      return fresh;
+    }
+    const auto it = stale_starts_.find(*app);
+    if (it != stale_starts_.end() && stale_uris_.contains(*uri)) return it->second;
+    return fresh;
   }
 
   // mode long-code-ttl: learns each app's secret and each flow's app, and redeems the code of
@@ -485,6 +511,8 @@ class BrokenProxy {
   std::map<std::string, std::string> secrets_;     // app id -> client secret (long-code-ttl)
   std::map<std::string, std::string> flow_apps_;   // gateway state -> app id (long-code-ttl)
   std::vector<std::string> fake_ids_;              // provider-in-host "registrations"
+  std::map<std::string, web::Response> stale_starts_;  // stale-instance-cache: app -> redirect
+  std::set<std::string> stale_uris_;               // stale-instance-cache: URIs let through
   int fake_ = 0;
   std::mutex token_mu_;
   std::map<std::string, web::Response> redeemed_;  // guarded by token_mu_ (double-redeem)
@@ -510,7 +538,8 @@ int main(int argc, char** argv) {
                    "      no-auth no-page-headers unmasked-secret keep-deleted-uri\n"
                    "      keep-deleted-credential keep-deleted-start-link no-metrics\n"
                    "      health-always-ok drop-id-token ignore-end-user-filter\n"
-                   "      unmasked-webhook-secret bad-webhook-signature renamed-routes\n"
+                   "      unmasked-webhook-secret bad-webhook-signature stale-instance-cache\n"
+                   "      renamed-routes\n"
                    "(without --upstream, reads it from the first stdin line)\n";
       return 0;
     }
