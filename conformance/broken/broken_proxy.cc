@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ enum class Mode {
   kDropIdToken,    // C-8.8: the id_token is checked but not kept: credentials lose it and its claims
   kIgnoreEndUserFilter,  // C-9.2: GET /v1/credentials?end_user_id= answers every credential
   kUnmaskedWebhookSecret,  // C-10.6: later webhook answers show the whsec_ secret again
+  kBadWebhookSignature,    // C-10.3: deliveries are not signed with the whsec_ secret shown
+  kStaleInstanceCache,     // C-11.4: apps and redirect URIs deleted elsewhere still start flows
   kRenamedRoutes,  // not broken: /api/... routes and X-Api-Key instead of /v1 and Bearer
 };
 
@@ -63,6 +66,8 @@ std::optional<Mode> parseMode(const std::string& name) {
       {"drop-id-token", Mode::kDropIdToken},
       {"ignore-end-user-filter", Mode::kIgnoreEndUserFilter},
       {"unmasked-webhook-secret", Mode::kUnmaskedWebhookSecret},
+      {"bad-webhook-signature", Mode::kBadWebhookSignature},
+      {"stale-instance-cache", Mode::kStaleInstanceCache},
       {"renamed-routes", Mode::kRenamedRoutes}};
   auto it = kModes.find(name);
   return it == kModes.end() ? std::nullopt : std::optional<Mode>(it->second);
@@ -132,6 +137,17 @@ std::string withoutIdTokens(const std::string& body) {
   Json j = Json::parse(body, nullptr, false);
   if (j.is_discarded()) return body;
   dropIdTokens(j);
+  return j.dump();
+}
+
+// mode bad-webhook-signature: deliveries go from the gateway straight to the integrator's
+// receiver, so the proxy breaks the key instead: the create answer shows a well-formed whsec_
+// secret derived from a fixed string, and every delivery, signed with the real secret, carries
+// a signature that this secret does not verify.
+std::string withWrongWebhookSecret(const std::string& body) {
+  Json j = Json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.value("secret", Json()).is_string()) return body;
+  j["secret"] = "whsec_" + base64Encode("broken_proxy: a fixed key, not the webhook's");
   return j.dump();
 }
 
@@ -349,6 +365,10 @@ class BrokenProxy {
         }
       }
     }
+    if (mode_ == Mode::kBadWebhookSignature && request.method == "POST" &&
+        request.path == "/v1/webhooks" && response.status == 201) {
+      response.body = withWrongWebhookSecret(response.body);
+    }
     if (mode_ == Mode::kHealthAlwaysOk && request.path.starts_with("/v1/credentials")) {
       for (size_t at; (at = response.body.find("\"status\":\"error\"")) != std::string::npos;) {
         response.body.replace(at, 16, "\"status\":\"ok\"");
@@ -374,7 +394,30 @@ class BrokenProxy {
       redeemed_[*code] = response;
     }
     if (mode_ == Mode::kLongCodeTtl) remember(request, *answer);
+    if (mode_ == Mode::kStaleInstanceCache && request.path == "/link/oauth2/start") {
+      return staleStart(request, std::move(response));
+    }
     return response;
+  }
+
+  // mode stale-instance-cache (meant for --proxy-second-instance): an instance whose cache of
+  // apps and redirect URIs is never invalidated. It remembers each app's last redirect to the
+  // provider and every redirect URI a /start was let through with; when the instance refuses a
+  // /start whose app and redirect URI it both remembers (deleted on another instance since),
+  // the remembered redirect is the answer.
+  web::Response staleStart(const web::Request& request, web::Response fresh) {
+    const auto app = queryValue(request.target, "client_id");
+    const auto uri = queryValue(request.target, "redirect_uri");
+    if (!app || !uri) return fresh;
+    std::lock_guard lock(mu_);
+    if (fresh.status / 100 == 3) {
+      stale_starts_[*app] = fresh;
+      stale_uris_.insert(*uri);
+      return fresh;
+    }
+    const auto it = stale_starts_.find(*app);
+    if (it != stale_starts_.end() && stale_uris_.contains(*uri)) return it->second;
+    return fresh;
   }
 
   // mode long-code-ttl: learns each app's secret and each flow's app, and redeems the code of
@@ -468,6 +511,8 @@ class BrokenProxy {
   std::map<std::string, std::string> secrets_;     // app id -> client secret (long-code-ttl)
   std::map<std::string, std::string> flow_apps_;   // gateway state -> app id (long-code-ttl)
   std::vector<std::string> fake_ids_;              // provider-in-host "registrations"
+  std::map<std::string, web::Response> stale_starts_;  // stale-instance-cache: app -> redirect
+  std::set<std::string> stale_uris_;               // stale-instance-cache: URIs let through
   int fake_ = 0;
   std::mutex token_mu_;
   std::map<std::string, web::Response> redeemed_;  // guarded by token_mu_ (double-redeem)
@@ -492,7 +537,9 @@ int main(int argc, char** argv) {
                    "      provider-in-host truncate-state long-code-ttl no-store cookie-no-httponly\n"
                    "      no-auth no-page-headers unmasked-secret keep-deleted-uri\n"
                    "      keep-deleted-credential keep-deleted-start-link no-metrics\n"
-                   "      health-always-ok renamed-routes\n"
+                   "      health-always-ok drop-id-token ignore-end-user-filter\n"
+                   "      unmasked-webhook-secret bad-webhook-signature stale-instance-cache\n"
+                   "      renamed-routes\n"
                    "(without --upstream, reads it from the first stdin line)\n";
       return 0;
     }

@@ -1,7 +1,9 @@
 # Runs the conformance suite against one broken gateway variant (broken_proxy --mode MODE in
 # front of the real gateway) and passes only if the suite fails AND names CHECK as failed.
 # cmake -DCONFORMANCE=... -DPROXY=... -DMODE=... -DCHECK=... -DREPORT=... [-DFILTER=gtest-filter]
-#       -P expect_failure.cmake
+#       [-DPROXY_FLAG=--proxy-second-instance] -P expect_failure.cmake
+# PROXY_FLAG is the suite's flag that takes the proxy command: --proxy (default, in front of the
+# gateway) or --proxy-second-instance (in front of the launched second instance only).
 foreach(var CONFORMANCE PROXY MODE CHECK REPORT)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "expect_failure.cmake: -D${var}=... is required")
@@ -10,12 +12,15 @@ endforeach()
 file(REMOVE "${REPORT}")
 # Only the generic provider; by default every check but the two that wait (expiry, slow
 # provider), or just FILTER's.
+if(NOT DEFINED PROXY_FLAG)
+  set(PROXY_FLAG --proxy)
+endif()
 if(NOT DEFINED FILTER)
   set(FILTER "-CodeExchange.Expiry:Errors.TokenFaultDelay")
 endif()
 execute_process(
   COMMAND "${CONFORMANCE}" --seed 7 --providers generic --report "${REPORT}"
-          --proxy "${PROXY} --mode ${MODE}"
+          ${PROXY_FLAG} "${PROXY} --mode ${MODE}"
           --gtest_filter=${FILTER}
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE out

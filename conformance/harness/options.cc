@@ -53,13 +53,15 @@ std::string usage() {
   return "usage: conformance [--gateway URL --simulator URL --api-key KEY] [--providers a,b]\n"
          "                   [--code-ttl S] [--report FILE] [--seed N|random] [--max-success N]\n"
          "                   [--bin-dir DIR] [--profiles DIR] [--expected-failures FILE]\n"
-         "                   [--proxy CMD] [--keep-files] [--keep] [--adapter linkgate|\n"
-         "                   http-adapter:FILE] [--contract FILE] [--instances URL,...]\n"
+         "                   [--proxy CMD | --proxy-second-instance CMD] [--keep-files]\n"
+         "                   [--keep] [--adapter linkgate|http-adapter:FILE] [--contract FILE]\n"
+         "                   [--instances URL,...]\n"
          "                   [--gtest_* flags]\n"
          "       conformance --list | --coverage\n"
          "Without --gateway/--simulator/--api-key it starts BIN_DIR/simulator and BIN_DIR/gateway\n"
          "on free loopback ports (code TTL 4 s), plus a second gateway instance on the same\n"
-         "database (flow TTL 2 s; not with --proxy), and stops them at the end. --instances: the\n"
+         "database (flow TTL 2 s; not with --proxy), and stops them at the end.\n"
+         "--proxy-second-instance: CMD in front of that second instance only. --instances: the\n"
          "attached gateway's other instances, addressed directly (same database, master key and\n"
          "public URL), for the C-11 checks.\n"
          "Exit codes: 0 every check passed or was not run, 1 a check failed, 2 bad invocation\n"
@@ -96,7 +98,7 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
     static const std::vector<std::string> kValued = {
         "--gateway", "--simulator", "--api-key", "--providers", "--code-ttl", "--report", "--seed",
         "--max-success", "--bin-dir", "--profiles", "--expected-failures", "--proxy",
-        "--contract", "--adapter", "--instances"};
+        "--proxy-second-instance", "--contract", "--adapter", "--instances"};
     if (std::find(kValued.begin(), kValued.end(), flag) == kValued.end()) {
       return fail("bad_flag", "unknown flag " + flag + " (see --help)");
     }
@@ -152,6 +154,8 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
       o.expected_failures_path = text;
     } else if (flag == "--proxy") {
       o.proxy_command = text;
+    } else if (flag == "--proxy-second-instance") {
+      o.second_instance_proxy_command = text;
     } else if (flag == "--contract") {
       o.contract_path = text;
     } else if (flag == "--adapter") {
@@ -167,6 +171,14 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
   }
   if (o.attached() && o.proxy_command) {
     return fail("bad_flag", "--proxy only applies to a stack the suite starts itself");
+  }
+  if (o.attached() && o.second_instance_proxy_command) {
+    return fail("bad_flag",
+                "--proxy-second-instance only applies to a stack the suite starts itself");
+  }
+  // Behind --proxy the launched stack runs no second instance (the suite would bypass the proxy).
+  if (o.proxy_command && o.second_instance_proxy_command) {
+    return fail("bad_flag", "--proxy and --proxy-second-instance do not go together");
   }
   if (!o.attached() && !o.instances.empty()) {
     return fail("bad_flag", "--instances only applies to an attached stack (--gateway ...)");

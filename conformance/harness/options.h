@@ -30,6 +30,10 @@ struct Options {
   // Launched stacks only: a command put in front of the gateway (a broken proxy, conformance/
   // broken/). It must print "listening on URL" and read the gateway URL from its stdin.
   std::optional<std::string> proxy_command;
+  // Launched stacks only, not with proxy_command: the same kind of command put in front of the
+  // second instance alone (a broken instance among correct ones, C-11); the suite reaches that
+  // instance only through it.
+  std::optional<std::string> second_instance_proxy_command;
   bool keep_files = false;
   // Attached stacks: leave what the suite created on the gateway (apps, redirect URIs,
   // credentials) instead of removing it at the end.

@@ -48,6 +48,10 @@ TEST(OptionsTest, RefusesBadFlags) {
                                              {"--gateway", "http://g", "--simulator", "http://s"},
                                              {"--gateway", "g", "--simulator", "s", "--api-key",
                                               "k", "--proxy", "p"},
+                                             {"--gateway", "g", "--simulator", "s", "--api-key",
+                                              "k", "--proxy-second-instance", "p"},
+                                             {"--proxy", "p", "--proxy-second-instance", "q"},
+                                             {"--proxy-second-instance"},
                                              {"--adapter", "graphql"},
                                              {"--contract"}}) {
     auto o = parseOptions(bad);
@@ -55,6 +59,17 @@ TEST(OptionsTest, RefusesBadFlags) {
     EXPECT_EQ(o.error().id, "bad_flag");
     EXPECT_EQ(o.error().message.find('\n'), std::string::npos);
   }
+}
+
+TEST(OptionsTest, ProxyFlags) {
+  auto o = parseOptions({"--proxy", "broken_proxy --mode no-store"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->proxy_command, "broken_proxy --mode no-store");
+  EXPECT_FALSE(o->second_instance_proxy_command);
+  auto second = parseOptions({"--proxy-second-instance=broken_proxy --mode x"});
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->second_instance_proxy_command, "broken_proxy --mode x");
+  EXPECT_FALSE(second->proxy_command);
 }
 
 TEST(OptionsTest, ProductFlags) {

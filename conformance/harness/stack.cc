@@ -90,6 +90,38 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
     return *url;
   };
 
+  // A proxy command (a broken/ proxy): started, its "listening on URL" read; it is told its
+  // upstream later (`connect`).
+  struct Proxy {
+    ChildProcess* child;
+    std::string url;
+  };
+  auto startProxy = [&](const std::string& command, const std::string& flag,
+                        const std::string& log) -> Result<Proxy> {
+    std::vector<std::string> words = splitWords(command);
+    if (words.empty()) return fail("bad_flag", flag + " is empty");
+    ChildSpec spec{words[0], {words.begin() + 1, words.end()}, {}, dir + "/" + log, true};
+    auto child = ChildProcess::start(spec);
+    if (!child) return std::unexpected(child.error());
+    ChildProcess* proxy = child->get();
+    stack->children_.push_back(std::move(*child));
+    auto line = proxy->waitForLine("listening on ", kStartTimeout);
+    if (!line) return failWithLog(*proxy, line.error());
+    auto url = connectableUrl(*line);
+    if (!url) return failWithLog(*proxy, url.error());
+    return Proxy{proxy, *url};
+  };
+  // Gives a started proxy its upstream and waits until the gateway answers through it.
+  auto connect = [&](const Proxy& proxy, const std::string& upstream) -> Status {
+    if (auto ok = proxy.child->writeStdin(upstream + "\n"); !ok) {
+      return failWithLog(*proxy.child, ok.error());
+    }
+    if (auto ok = waitHealthy(http, proxy.url + "/healthz", *proxy.child); !ok) {
+      return failWithLog(*proxy.child, ok.error());
+    }
+    return {};
+  };
+
   // 1. Simulator: its URL is needed by the gateway. Clients are registered by the suite.
   ChildSpec sim{options.bin_dir + "/simulator",
                 {"--port", "0", "--profiles", options.profiles_dir, "--strict-docs"},
@@ -99,21 +131,11 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
   if (!sim_url) return std::unexpected(sim_url.error());
 
   // 2. Optional proxy in front of the gateway: it owns the public URL.
-  ChildProcess* proxy = nullptr;
-  std::optional<std::string> proxy_url;
+  std::optional<Proxy> proxy;
   if (options.proxy_command) {
-    std::vector<std::string> words = splitWords(*options.proxy_command);
-    if (words.empty()) return fail("bad_flag", "--proxy is empty");
-    ChildSpec spec{words[0], {words.begin() + 1, words.end()}, {}, dir + "/proxy.log", true};
-    auto child = ChildProcess::start(spec);
-    if (!child) return std::unexpected(child.error());
-    proxy = child->get();
-    stack->children_.push_back(std::move(*child));
-    auto line = proxy->waitForLine("listening on ", kStartTimeout);
-    if (!line) return failWithLog(*proxy, line.error());
-    auto url = connectableUrl(*line);
-    if (!url) return failWithLog(*proxy, url.error());
-    proxy_url = *url;
+    auto started = startProxy(*options.proxy_command, "--proxy", "proxy.log");
+    if (!started) return std::unexpected(started.error());
+    proxy = *started;
   }
 
   // 3. Gateway with a fresh database, a generated master key and API key, short lifetimes.
@@ -128,25 +150,23 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
                 "--webhook-poll-ms", "100", "--webhook-retry-base-ms", "200"},
                gw_env,
                dir + "/gateway.log"};
-  if (proxy_url) {
+  if (proxy) {
     gw.args.push_back("--public-url");
-    gw.args.push_back(*proxy_url);
+    gw.args.push_back(proxy->url);
   }
   auto gw_url = startServer(gw, "/healthz");
   if (!gw_url) return std::unexpected(gw_url.error());
-  if (proxy != nullptr) {
-    if (auto ok = proxy->writeStdin(*gw_url + "\n"); !ok) return failWithLog(*proxy, ok.error());
-    if (auto ok = waitHealthy(http, *proxy_url + "/healthz", *proxy); !ok) {
-      return failWithLog(*proxy, ok.error());
-    }
+  if (proxy) {
+    if (auto ok = connect(*proxy, *gw_url); !ok) return std::unexpected(ok.error());
   }
 
-  stack->endpoints_ = {proxy_url.value_or(*gw_url), *sim_url, api_key, kLaunchedCodeTtl, true,
+  stack->endpoints_ = {proxy ? proxy->url : *gw_url, *sim_url, api_key, kLaunchedCodeTtl, true,
                        std::nullopt, 0, {}};
 
   // 4. Without a proxy (which would be bypassed): a second instance on the same database and
-  // public URL whose flows expire after kShortFlowTtl seconds.
-  if (!proxy_url) {
+  // public URL whose flows expire after kShortFlowTtl seconds; with --proxy-second-instance the
+  // suite reaches it only through that command (a broken instance among correct ones).
+  if (!proxy) {
     ChildSpec short_gw = gw;
     short_gw.args = {"--port", "0", "--db", dir + "/gateway.db", "--provider-base-url", *sim_url,
                      "--code-ttl", std::to_string(kLaunchedCodeTtl), "--flow-ttl",
@@ -155,9 +175,17 @@ Result<std::unique_ptr<Stack>> Stack::launch(const Options& options, HttpClient&
     short_gw.log_path = dir + "/gateway-short-flow.log";
     auto url = startServer(short_gw, "/healthz");
     if (!url) return std::unexpected(url.error());
-    stack->endpoints_.short_flow_gateway_url = *url;
+    std::string second = *url;
+    if (options.second_instance_proxy_command) {
+      auto front = startProxy(*options.second_instance_proxy_command, "--proxy-second-instance",
+                              "proxy-second-instance.log");
+      if (!front) return std::unexpected(front.error());
+      if (auto ok = connect(*front, *url); !ok) return std::unexpected(ok.error());
+      second = front->url;
+    }
+    stack->endpoints_.short_flow_gateway_url = second;
     stack->endpoints_.short_flow_ttl_seconds = kShortFlowTtl;
-    stack->endpoints_.instances.push_back(*url);
+    stack->endpoints_.instances.push_back(second);
   }
   return stack;
 }

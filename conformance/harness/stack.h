@@ -20,7 +20,8 @@ struct StackEndpoints {
   std::optional<int> code_ttl_seconds;
   bool launched = false;
   // A launched stack without a proxy also runs a second gateway instance on the same database
-  // with a flow lifetime short enough to wait for (flow.expiry, C-1.1.8).
+  // with a flow lifetime short enough to wait for (flow.expiry, C-1.1.8); with
+  // --proxy-second-instance this URL (and instances[0]) is that command's, in front of it.
   std::optional<std::string> short_flow_gateway_url;
   int short_flow_ttl_seconds = 0;
   // Other instances of the gateway under test, addressed directly: same database, master key
