@@ -26,9 +26,10 @@ const std::vector<CatalogueEntry>& checkCatalogue() {
       // C-10 webhooks (the suite's receiver on 127.0.0.1)
       {"webhooks.manage", "Webhooks.Manage", false, {"C-10.1", "C-10.6", "C-10.7"}},
       {"webhooks.signed_events", "Webhooks.SignedEvents", false, {"C-10.2", "C-10.3", "C-10.4"}},
-      {"webhooks.refresh_failed", "Webhooks.RefreshFailed", false, {"C-10.2", "C-10.4"},
+      {"webhooks.refresh_failed", "Webhooks.RefreshFailed", false, {"C-10.2", "C-10.3", "C-10.4"},
        {kFaults}},
-      {"webhooks.retry_redeliver", "Webhooks.RetryAndRedeliver", false, {"C-10.5", "C-10.8"}},
+      {"webhooks.retry_redeliver", "Webhooks.RetryAndRedeliver", false,
+       {"C-10.3", "C-10.5", "C-10.8"}},
       {"errors.no_open_redirect", "Errors.NoOpenRedirect", false, {"C-1.1.1", "C-7.3"}},
       {"errors.debug_page", "Errors.DebugPage", false, {"C-1.1.11", "C-7.7"}, {kFaults}},
       {"start_link.flow", "Credentials.StartLinkFlow", false, {"C-1.1.12", "C-4.10"}},
