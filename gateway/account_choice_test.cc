@@ -3,9 +3,6 @@
 // listed; the choice shown as the credential's provider_account.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "core/base64.h"
 #include "gateway/catalogue.h"
 #include "gateway/dialect_engine.h"
@@ -15,10 +12,7 @@ namespace linkgate::gateway {
 namespace {
 
 Dialect shipped(const std::string& slug) {
-  std::ifstream in(testing::sourceDir() + "/gateway/catalogue/" + slug + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto d = parseDialect(Json::parse(text.str()), slug);
+  auto d = parseDialect(testing::shippedCatalogueJson(slug), slug);
   EXPECT_TRUE(d) << d.error().message;
   return d ? *d : Dialect{};
 }
@@ -109,10 +103,7 @@ TEST(AccountChoice, DocusignDefaultAndAtlassianSitesAreShown) {
 }
 
 TEST(AccountChoice, TheChoiceBlockIsChecked) {
-  std::ifstream in(testing::sourceDir() + "/gateway/catalogue/xero.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  const Json doc = Json::parse(text.str());
+  const Json doc = testing::shippedCatalogueJson("xero");
   auto refused = [&](const char* key, Json value) {
     Json d = doc;
     d["account"]["choice"][key] = std::move(value);

@@ -6,8 +6,6 @@
 
 #include <filesystem>
 #include <functional>
-#include <fstream>
-#include <sstream>
 
 #include "core/params.h"
 #include "gateway/test_support.h"
@@ -15,12 +13,7 @@
 namespace linkgate::gateway {
 namespace {
 
-Json shipped(const std::string& slug) {
-  std::ifstream in(testing::sourceDir() + "/gateway/catalogue/" + slug + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return Json::parse(text.str());
-}
+Json shipped(const std::string& slug) { return testing::shippedCatalogueJson(slug); }
 
 TEST(LongLivedCatalogue, InstagramAndFacebookDescribeTheUpgradeAndTheRenewal) {
   auto ig = parseDialect(shipped("instagram"), "instagram");

@@ -3,9 +3,6 @@
 // a link with and one without openid name the same account. LINE's HS256 catalogue entry.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "gateway/catalogue.h"
 #include "gateway/oidc_flow.h"
 #include "gateway/test_support.h"
@@ -13,12 +10,7 @@
 namespace linkgate::gateway {
 namespace {
 
-Json shippedJson(const std::string& slug) {
-  std::ifstream in(testing::sourceDir() + "/gateway/catalogue/" + slug + ".json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return Json::parse(text.str());
-}
+Json shippedJson(const std::string& slug) { return testing::shippedCatalogueJson(slug); }
 
 Dialect shipped(const std::string& slug) {
   auto d = parseDialect(shippedJson(slug), slug);

@@ -2,6 +2,8 @@
 #include "gateway/test_support.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <random>
 
 namespace linkgate::gateway::testing {
@@ -27,6 +29,13 @@ std::string binaryPath(const char* env_override, const char* name, const char* b
 std::string sourceDir() {
   if (const char* dir = std::getenv("LINKGATE_SOURCE_DIR")) return dir;
   return LINKGATE_SOURCE_DIR_DEFAULT;
+}
+
+Json shippedCatalogueJson(const std::string& slug) {
+  std::ifstream in(sourceDir() + "/gateway/catalogue/" + slug + ".json");
+  std::stringstream text;
+  text << in.rdbuf();
+  return Json::parse(text.str());
 }
 
 const Catalogue& realCatalogue() {

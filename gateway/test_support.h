@@ -57,6 +57,8 @@ class TempDir {
 
 // The real catalogue of the source tree (LINKGATE_SOURCE_DIR or the compile-time path).
 std::string sourceDir();
+// gateway/catalogue/<slug>.json of the source tree, parsed (throws when unreadable).
+Json shippedCatalogueJson(const std::string& slug);
 // A program for integration tests: $`env_override` (e.g. LINKGATE_GATEWAY), else
 // $LINKGATE_BIN_DIR/`name`, else `built` (the build's own path).
 std::string binaryPath(const char* env_override, const char* name, const char* built);
