@@ -1,6 +1,6 @@
 // JWS compact serialisation (RFC 7515 §7.1): BASE64URL(header) "." BASE64URL(payload) "."
-// BASE64URL(signature). Signing with RS256 or HS256; parsing checks the structure only — whether a
-// signature is acceptable (algorithm allow-list, which key) is the caller's decision.
+// BASE64URL(signature). Signing with RS256 or HS256; parsing checks the structure only —
+// whether a signature is acceptable (algorithm allow-list, which key) is the caller's decision.
 #pragma once
 #include <string>
 #include <string_view>

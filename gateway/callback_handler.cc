@@ -238,7 +238,8 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
 
   // SPEC §8: an OpenID Connect flow's id_token must validate, bound to this browser's nonce.
   auto oidc = checkExchangeIdToken(s_, dialect, flow.scopes, input.params, input.client_id,
-                                   input.client_secret, *cookie, *http_response, tokens->access_token);
+                                   input.client_secret, *cookie, *http_response,
+                                   tokens->access_token);
   if (!oidc) {
     return fail(gwError(Code::kProviderExchangeFailed,
                         dialect.display_name + ": " + oidc.error().message));

@@ -96,6 +96,10 @@ Result<AccountSource> parseAccountSource(const Json& doc, const Dialect& d) {
     if (fields != doc.end()) return std::unexpected(bad("account.fields", "not with from: oidc"));
     if (doc.contains("choice")) return std::unexpected(bad("account.choice", "not with from: oidc"));
     if (!d.oidc) return std::unexpected(bad("account.from", "oidc needs an oidc block"));
+    if (otherwise != doc.end() && d.oidc->tenant_issuer) {
+      // a multi-tenant issuer is named by the id_token's tenant claim: none without one
+      return std::unexpected(bad("account.otherwise", "not with oidc.tenant_issuer"));
+    }
     if (otherwise != doc.end()) {
       auto subject = parseOtherwise(*otherwise, d);
       if (!subject) return std::unexpected(subject.error());

@@ -74,6 +74,14 @@ TEST(OidcAccount, TheOtherwiseBlockIsChecked) {
                 .find("account.otherwise: only with from: oidc"), std::string::npos);
   EXPECT_NE(refusal(Json{{"from", "oidc"}, {"otherwise", "line_user_id"}})
                 .find("account.otherwise: must be an object"), std::string::npos);
+  // Microsoft `common`: the issuer is the id_token's tid, unknown without an id_token.
+  Json ms = testing::shippedCatalogueJson("microsoft");
+  ASSERT_TRUE(ms.contains("oidc") && ms["oidc"].contains("tenant_issuer"));
+  ms["account"] = Json{{"from", "oidc"}, {"otherwise", {{"from", "resource"}, {"field", "x"}}}};
+  auto d = parseDialect(ms, "microsoft");
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("account.otherwise: not with oidc.tenant_issuer"),
+            std::string::npos) << d.error().message;
 }
 
 }  // namespace

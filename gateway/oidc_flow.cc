@@ -57,14 +57,12 @@ Result<IdTokenExpectations> oidcExpectations(Services& s, const Dialect& dialect
   auto issuer = s.urls.resolve(dialect, o.issuer, *values);
   if (!issuer) return std::unexpected(issuer.error());
   JwksTimeouts timeouts{s.config.provider_connect_timeout, s.config.provider_total_timeout};
-  std::string jwks_uri;
-  if (o.signing_alg == "HS256") {
-    // keyed with the client secret: no JWKS to find
-  } else if (o.jwks_uri) {
+  std::string jwks_uri;  // none for HS256: the key is the client secret
+  if (o.signing_alg == "RS256" && o.jwks_uri) {
     auto uri = s.urls.resolve(dialect, *o.jwks_uri, params);
     if (!uri) return std::unexpected(uri.error());
     jwks_uri = *uri;
-  } else {
+  } else if (o.signing_alg == "RS256") {
     auto uri = s.jwks->discoverJwksUri(*issuer, timeouts, dialect.slug);
     if (!uri) return fail("invalid_id_token", "id_token not checkable: " + uri.error().message);
     jwks_uri = *uri;

@@ -134,7 +134,8 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
   if (key && !*key) return std::unexpected(key->error());
   // LINE's HS256 header is {"typ":"JWT","alg":"HS256"}: no kid.
   auto token = hmac ? sign(Json::object(), claims, Signer{nullptr, secret}, fault)
-                    : sign(Json{{"kid", (*key)->kid}}, claims, Signer{&**key, std::nullopt}, fault);
+                    : sign(Json{{"kid", (*key)->kid}}, claims, Signer{&**key, std::nullopt},
+                           fault);
   if (token && fault == IdTokenFault::kNone && !r.refresh) {
     std::lock_guard lock(mu_);
     last_[last_key] = *token;

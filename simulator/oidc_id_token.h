@@ -1,8 +1,9 @@
 // Makes the id_token of a token answer (OpenID Connect Core §2, §3.1.3.6): iss = the mapped
 // discovery issuer, aud = the client, sub, iat, exp, nonce when the authorization request sent
 // one, at_hash, auth_time where the profile says so, and the profile's usual claims; signed
-// RS256 with the provider's current key, or HS256 with the client secret (oidc.signing_alg). Also makes the deliberately wrong ones of the
-// id_token faults (POST /_sim/faults kind id_token_*).
+// RS256 with the provider's current key, or HS256 with the client secret (oidc.signing_alg).
+// Also makes the deliberately wrong ones of the id_token faults (POST /_sim/faults kind
+// id_token_*).
 #pragma once
 #include <map>
 #include <mutex>

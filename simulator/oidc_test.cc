@@ -373,8 +373,8 @@ TEST(OidcProfilesTest, MicrosoftCommonIdTokenNamesTheUsersTenant) {
                                claims["tid"].get<std::string>() + "/v2.0");
 }
 
-// LINE web login: HS256 keyed with the channel secret, no kid (developers.line.biz verify-id-token);
-// checked here with OpenSSL's HMAC, not core/jws. Its faults make tokens that do not verify.
+// LINE web login: HS256 keyed with the channel secret, no kid (developers.line.biz
+// verify-id-token); checked here with OpenSSL's HMAC, not core/jws. Its faults make tokens that do not verify.
 TEST(OidcProfilesTest, LineIdTokenIsHs256KeyedWithTheChannelSecret) {
   testing::GenericSim s({testing::providerProfile("line")});
   auto hmacVerifies = [](const std::string& token, const std::string& secret) {
@@ -407,7 +407,8 @@ TEST(OidcProfilesTest, LineIdTokenIsHs256KeyedWithTheChannelSecret) {
   EXPECT_EQ(claims["aud"], GenericSim::kClient);
   EXPECT_EQ(claims["nonce"], "n1");
   EXPECT_EQ(claims["amr"], Json::array({"pwd"}));
-  web::Response d = s.call(makeRequest("GET", "/line/access.line.me/.well-known/openid-configuration"));
+  web::Response d =
+      s.call(makeRequest("GET", "/line/access.line.me/.well-known/openid-configuration"));
   ASSERT_EQ(d.status, 200) << d.body;
   EXPECT_EQ((*parseJson(d.body))["id_token_signing_alg_values_supported"], Json::array({"HS256"}));
   for (const char* kind : {"id_token_bad_signature", "id_token_unknown_kid"}) {
