@@ -236,13 +236,27 @@ TEST(RefresherTwoInstances, EachCredentialIsRefreshedByExactlyOneInstance) {
                 .status,
             200);
   constexpr size_t kCredentials = 16;
-  for (size_t i = 0; i < kCredentials; ++i) ASSERT_FALSE(r->link(*app, "rf-two-secret").empty());
+  std::map<std::string, std::string> access;  // credential id -> its current access token
+  for (size_t i = 0; i < kCredentials; ++i) {
+    const std::string id = r->link(*app, "rf-two-secret");
+    ASSERT_FALSE(id.empty());
+    access[id] = r->credential(id)["properties"].value("access_token", "");
+  }
   auto mark = r->s->journalMark();
   ASSERT_TRUE(mark);
   for (size_t hour = 1; hour <= 3; ++hour) {
     r->advance(3000);
     ASSERT_TRUE(r->waitFor([&] { return r->refreshes(*mark).size() >= kCredentials * hour; }))
         << "hour " << hour << ": " << r->refreshes(*mark).size();
+    // A refresh seen at the provider is not yet stored: moving the clock on before every
+    // instance has stored its answer would expire the 120 s lease of a refresh still in flight
+    // (and CI's load makes that window wide). Wait for every credential's new access token.
+    for (auto& [id, token] : access) {
+      ASSERT_TRUE(r->waitFor([&, &id = id, &token = token] {
+        return r->credential(id)["properties"].value("access_token", "") != token;
+      })) << "hour " << hour << ": credential " << id << " not stored";
+      token = r->credential(id)["properties"].value("access_token", "");
+    }
     r->advance(600);
   }
   // Both instances keep passing (every 100 ms) while nothing is due: no refresh comes late.
