@@ -105,6 +105,14 @@ class RefresherStack {
     return j ? *j : Json();
   }
   std::string health(const std::string& id) { return credential(id)["health"].value("status", ""); }
+  // linkgate_refreshes_total{provider="generic",outcome="transient"} of instance 0.
+  size_t transientRefreshes() {
+    const std::string body = s->call("GET", s->url(0) + "/metrics").body;
+    const std::string key =
+        "linkgate_refreshes_total{provider=\"generic\",outcome=\"transient\"} ";
+    const auto at = body.find(key);
+    return at == std::string::npos ? 0 : std::stoul(body.substr(at + key.size()));
+  }
 
   std::unique_ptr<PgStack> s;
 
@@ -183,6 +191,10 @@ TEST_P(Refresher, A503IsRetriedAndHealthStaysOk) {
     ASSERT_TRUE(r->waitFor([&] { return r->refreshes(*mark).size() == failed; }))
         << r->refreshes(*mark).size();
     EXPECT_EQ(r->refreshes(*mark).back().status, 503);
+    // Counted as transient only once the gateway has the answer: its retry time is then taken
+    // from the clock before the jump, not after it.
+    ASSERT_TRUE(r->waitFor([&] { return r->transientRefreshes() == failed; }))
+        << r->transientRefreshes();
     EXPECT_EQ(r->health(id), "ok") << "a transient failure changed the health";
     r->advance(130);  // past the backoff (30 s, then up to 60 s) but still before expiry
   }
@@ -289,11 +301,17 @@ TEST(RefresherIdle, ExercisesRefreshTokensBeforeTheProviderRevokesThemForIdlenes
   EXPECT_FALSE(r->credential(id)["properties"].contains("expires_at"));
   auto mark = r->s->journalMark();
   ASSERT_TRUE(mark);
+  std::string last_access = r->credential(id)["properties"].value("access_token", "");
   for (size_t round = 1; round <= 3; ++round) {
     r->advance(54 * 86400);  // idle 54 days: past 60 - 7 (the default idle margin)
     ASSERT_TRUE(r->waitFor([&] { return r->refreshes(*mark, "xero").size() == round; }))
         << "round " << round << ": " << r->refreshes(*mark, "xero").size();
     EXPECT_EQ(r->refreshes(*mark, "xero").back().status, 200) << "round " << round;
+    // Stored before the next jump (which would otherwise expire the lease of a refresh in flight).
+    ASSERT_TRUE(r->waitFor([&] {
+      return r->credential(id)["properties"].value("access_token", "") != last_access;
+    })) << "round " << round;
+    last_access = r->credential(id)["properties"].value("access_token", "");
     EXPECT_EQ(r->health(id), "ok");
   }
 }
