@@ -18,158 +18,13 @@
 #include "core/params.h"
 #include "core/percent.h"
 #include "core/worker_pool.h"
+#include "conformance/broken/broken_modes.h"
 #include "web/server.h"
 
 namespace {
 
 using namespace linkgate;
-
-enum class Mode {
-  kAlterState,     // the integrator's state loses its '+' escaping (%2B -> +) on the way back
-  kTrailingSlash,  // a redirect_uri with a trailing slash is rewritten to match without it
-  kDoubleRedeem,   // a redeemed code's token answer is cached and replayed to later callers
-  kDropIss,        // iss (RFC 9207) is removed from redirects back to the integrator
-  kPrefixMatch,    // C-2.3: a redirect_uri that merely starts with a registered URI is taken
-  kProviderInHost, // C-2.5: a URI with ':provider' in the host is "registered"
-  kTruncateState,  // C-1.1.3: a state over 1024 bytes is cut to 1024 at /start
-  kLongCodeTtl,    // C-3.6: codes are redeemed at the callback and served whenever asked
-  kNoStore,        // C-3.9: token answers lose Cache-Control
-  kCookieNoHttpOnly,  // C-1.1.7: the flow cookie loses HttpOnly
-  kNoAuth,         // C-4.1: /v1 requests without a key get the last key seen
-  kNoPageHeaders,  // C-7.1: HTML pages lose Content-Security-Policy
-  kUnmaskedSecret, // C-4.2: the masked client secret is shown as "revealed"
-  kKeepDeletedUri, // C-2.6: DELETE /v1/redirect-uris/{id} answers 204 and deletes nothing
-  kKeepDeletedCredential,  // C-4.6: DELETE /v1/credentials/{id} answers 204, deletes nothing
-  kKeepDeletedStartLink,   // C-1.1.14: DELETE /v1/start-links/{id} answers 204, the link works
-  kNoMetrics,      // C-4.13: /metrics answers 404
-  kHealthAlwaysOk, // C-4.11: a credential's health.status always reads "ok"
-  kDropIdToken,    // C-8.8: the id_token is checked but not kept: credentials lose it and its claims
-  kIgnoreEndUserFilter,  // C-9.2: GET /v1/credentials?end_user_id= answers every credential
-  kUnmaskedWebhookSecret,  // C-10.6: later webhook answers show the whsec_ secret again
-  kBadWebhookSignature,    // C-10.3: deliveries are not signed with the whsec_ secret shown
-  kStaleInstanceCache,     // C-11.4: apps and redirect URIs deleted elsewhere still start flows
-  kRenamedRoutes,  // not broken: /api/... routes and X-Api-Key instead of /v1 and Bearer
-};
-
-std::optional<Mode> parseMode(const std::string& name) {
-  static const std::map<std::string, Mode> kModes = {
-      {"alter-state", Mode::kAlterState},       {"trailing-slash", Mode::kTrailingSlash},
-      {"double-redeem", Mode::kDoubleRedeem},   {"drop-iss", Mode::kDropIss},
-      {"prefix-match", Mode::kPrefixMatch},     {"provider-in-host", Mode::kProviderInHost},
-      {"truncate-state", Mode::kTruncateState}, {"long-code-ttl", Mode::kLongCodeTtl},
-      {"no-store", Mode::kNoStore},             {"cookie-no-httponly", Mode::kCookieNoHttpOnly},
-      {"no-auth", Mode::kNoAuth},               {"no-page-headers", Mode::kNoPageHeaders},
-      {"unmasked-secret", Mode::kUnmaskedSecret}, {"keep-deleted-uri", Mode::kKeepDeletedUri},
-      {"keep-deleted-credential", Mode::kKeepDeletedCredential},
-      {"keep-deleted-start-link", Mode::kKeepDeletedStartLink},
-      {"no-metrics", Mode::kNoMetrics},         {"health-always-ok", Mode::kHealthAlwaysOk},
-      {"drop-id-token", Mode::kDropIdToken},
-      {"ignore-end-user-filter", Mode::kIgnoreEndUserFilter},
-      {"unmasked-webhook-secret", Mode::kUnmaskedWebhookSecret},
-      {"bad-webhook-signature", Mode::kBadWebhookSignature},
-      {"stale-instance-cache", Mode::kStaleInstanceCache},
-      {"renamed-routes", Mode::kRenamedRoutes}};
-  auto it = kModes.find(name);
-  return it == kModes.end() ? std::nullopt : std::optional<Mode>(it->second);
-}
-
-bool skippedHeader(const std::string& name) {
-  std::string n;
-  for (char c : name) n.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return n == "host" || n == "content-length" || n == "connection" || n == "transfer-encoding" ||
-         n == "keep-alive" || n == "expect";
-}
-
-// Applies `edit` to the raw value of query parameter `name` in `url` (first occurrence).
-template <class Edit>
-std::string editParam(const std::string& url, const std::string& name, Edit edit) {
-  const size_t q = url.find('?');
-  if (q == std::string::npos) return url;
-  std::string out = url.substr(0, q + 1);
-  std::string query = url.substr(q + 1);
-  size_t start = 0;
-  bool first = true;
-  while (start <= query.size()) {
-    size_t amp = query.find('&', start);
-    if (amp == std::string::npos) amp = query.size();
-    std::string segment = query.substr(start, amp - start);
-    const size_t eq = segment.find('=');
-    const std::string key = segment.substr(0, eq);
-    std::optional<std::string> value;
-    if (key == name) value = edit(eq == std::string::npos ? "" : segment.substr(eq + 1));
-    if (key != name || value) {
-      if (!first) out += "&";
-      out += key == name ? key + "=" + *value : segment;
-      first = false;
-    }
-    start = amp + 1;
-  }
-  return out;
-}
-
-// Every "id_token" and "id_token_claims" member, at any depth, removed from a JSON answer (an
-// answer that is not JSON is left as it is).
-void dropIdTokens(Json& j) {
-  if (j.is_object()) {
-    j.erase("id_token");
-    j.erase("id_token_claims");
-  }
-  if (j.is_structured()) {
-    for (auto& child : j) dropIdTokens(child);
-  }
-}
-
-// Every object whose "id" is a key of `secrets` gets that secret as its "secret" member.
-void revealSecrets(Json& j, const std::map<std::string, std::string>& secrets) {
-  if (j.is_object()) {
-    if (auto id = j.find("id"); id != j.end() && id->is_string()) {
-      if (auto it = secrets.find(id->get<std::string>()); it != secrets.end()) {
-        j["secret"] = it->second;
-      }
-    }
-  }
-  if (j.is_structured()) {
-    for (auto& child : j) revealSecrets(child, secrets);
-  }
-}
-
-std::string withoutIdTokens(const std::string& body) {
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded()) return body;
-  dropIdTokens(j);
-  return j.dump();
-}
-
-// mode bad-webhook-signature: deliveries go from the gateway straight to the integrator's
-// receiver, so the proxy breaks the key instead: the create answer shows a well-formed whsec_
-// secret derived from a fixed string, and every delivery, signed with the real secret, carries
-// a signature that this secret does not verify.
-std::string withWrongWebhookSecret(const std::string& body) {
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.value("secret", Json()).is_string()) return body;
-  j["secret"] = "whsec_" + base64Encode("broken_proxy: a fixed key, not the webhook's");
-  return j.dump();
-}
-
-std::string lowerAscii(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// The decoded value of query parameter `name` in `target`.
-std::optional<std::string> queryValue(const std::string& target, const std::string& name) {
-  const size_t q = target.find('?');
-  if (q == std::string::npos) return std::nullopt;
-  auto params = Params::parse(target.substr(q + 1));
-  return params ? params->get(name) : std::nullopt;
-}
-
-// Renamed management routes (mode renamed-routes), this gateway's name first.
-const std::vector<std::pair<std::string, std::string>> kRenamed = {
-    {"/api/apps", "/v1/oauth-apps"},        {"/api/callback-urls", "/v1/redirect-uris"},
-    {"/api/connections/link", "/v1/credentials/start-auth"},
-    {"/api/link-sessions", "/v1/start-links"},
-    {"/api/connections", "/v1/credentials"}, {"/api/catalogue", "/v1/providers"}};
+using namespace linkgate::broken;
 
 class BrokenProxy {
  public:
@@ -381,7 +236,7 @@ class BrokenProxy {
       std::string v = value;
       const std::string lower = lowerAscii(name);
       if (lower == "location" && request.path.starts_with("/link/oauth2/callback/")) {
-        v = breakLocation(v);
+        v = breakLocation(v, request.target);
       }
       if (mode_ == Mode::kNoStore && token && lower == "cache-control") continue;
       if (mode_ == Mode::kNoPageHeaders && html && lower == "content-security-policy") continue;
@@ -480,12 +335,19 @@ class BrokenProxy {
     return {};
   }
 
-  std::string breakLocation(const std::string& location) const {
+  std::string breakLocation(const std::string& location, const std::string& callback) const {
     if (mode_ == Mode::kAlterState) {
       return editParam(location, "state", [](std::string v) -> std::optional<std::string> {
         for (size_t at; (at = v.find("%2B")) != std::string::npos;) v.replace(at, 3, "+");
         return v;
       });
+    }
+    if (mode_ == Mode::kRawErrorDescription) {
+      // What a gateway that pastes the provider's text into its redirect writes.
+      const auto raw = queryValue(callback, "error_description");
+      if (!raw) return location;
+      return editParam(location, "error_description",
+                       [&](const std::string&) -> std::optional<std::string> { return *raw; });
     }
     if (mode_ == Mode::kDropIss) {
       return editParam(location, "iss", [](const std::string&) -> std::optional<std::string> {
@@ -533,14 +395,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help") {
       std::cout << "usage: broken_proxy --mode MODE [--upstream URL]\n"
-                   "MODE: alter-state trailing-slash double-redeem drop-iss prefix-match\n"
-                   "      provider-in-host truncate-state long-code-ttl no-store cookie-no-httponly\n"
-                   "      no-auth no-page-headers unmasked-secret keep-deleted-uri\n"
-                   "      keep-deleted-credential keep-deleted-start-link no-metrics\n"
-                   "      health-always-ok drop-id-token ignore-end-user-filter\n"
-                   "      unmasked-webhook-secret bad-webhook-signature stale-instance-cache\n"
-                   "      renamed-routes\n"
-                   "(without --upstream, reads it from the first stdin line)\n";
+                << modeNames() << "(without --upstream, reads it from the first stdin line)\n";
       return 0;
     }
     if (args[i] == "--mode" && i + 1 < args.size()) {

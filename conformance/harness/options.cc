@@ -64,6 +64,8 @@ std::string usage() {
          "--proxy-second-instance: CMD in front of that second instance only. --instances: the\n"
          "attached gateway's other instances, addressed directly (same database, master key and\n"
          "public URL), for the C-11 checks.\n"
+         "--attacks: how many generated redirect_uri attacks redirect_uri.generated_attacks sends\n"
+         "(default 20000; 0 reports it not_run).\n"
          "Exit codes: 0 every check passed or was not run, 1 a check failed, 2 bad invocation\n"
          "(flags, contract, catalogue), 3 set-up failed (stack unreachable, API key refused, no\n"
          "provider to test), 4 --coverage found a MUST rule no check enforces, 130 interrupted.\n";
@@ -98,7 +100,7 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
     static const std::vector<std::string> kValued = {
         "--gateway", "--simulator", "--api-key", "--providers", "--code-ttl", "--report", "--seed",
         "--max-success", "--bin-dir", "--profiles", "--expected-failures", "--proxy",
-        "--proxy-second-instance", "--contract", "--adapter", "--instances"};
+        "--proxy-second-instance", "--contract", "--adapter", "--instances", "--attacks"};
     if (std::find(kValued.begin(), kValued.end(), flag) == kValued.end()) {
       return fail("bad_flag", "unknown flag " + flag + " (see --help)");
     }
@@ -146,6 +148,10 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
       const auto n = parseInt<int>(text);
       if (!n || *n <= 0) return fail("bad_flag", "--max-success needs a positive number");
       o.max_success = *n;
+    } else if (flag == "--attacks") {
+      const auto n = parseInt<uint64_t>(text);
+      if (!n || *n > 10'000'000) return fail("bad_flag", "--attacks needs a number up to 10000000");
+      o.attacks = static_cast<size_t>(*n);
     } else if (flag == "--bin-dir") {
       o.bin_dir = text;
     } else if (flag == "--profiles") {

@@ -24,6 +24,7 @@ struct Options {
   uint64_t seed = 0;
   bool seed_was_random = false;
   int max_success = 0;  // RapidCheck successes per property; 0 = the suite's default per check
+  size_t attacks = 20000;  // --attacks: generated redirect_uri attacks (redirect_uri.generated_attacks)
   std::string bin_dir;
   std::string profiles_dir;
   std::string expected_failures_path;

@@ -9,7 +9,8 @@ namespace {
 TEST(OptionsTest, ParsesEveryFlag) {
   auto o = parseOptions({"--gateway", "http://g:1/", "--simulator=http://s:2", "--api-key", "k",
                          "--providers", "github,,slack", "--code-ttl", "5", "--report", "r.json",
-                         "--seed", "42", "--max-success", "7", "--keep-files"});
+                         "--seed", "42", "--max-success", "7", "--keep-files", "--attacks",
+                         "123"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->gateway_url, "http://g:1");
   EXPECT_EQ(o->simulator_url, "http://s:2");
@@ -20,6 +21,7 @@ TEST(OptionsTest, ParsesEveryFlag) {
   EXPECT_EQ(o->seed, 42u);
   EXPECT_FALSE(o->seed_was_random);
   EXPECT_EQ(o->max_success, 7);
+  EXPECT_EQ(o->attacks, 123u);
   EXPECT_TRUE(o->keep_files);
   EXPECT_TRUE(o->attached());
 }
@@ -30,6 +32,7 @@ TEST(OptionsTest, DefaultsLaunchTheStack) {
   EXPECT_FALSE(o->attached());
   EXPECT_FALSE(o->code_ttl_seconds);
   EXPECT_FALSE(o->bin_dir.empty());
+  EXPECT_EQ(o->attacks, 20000u);
   EXPECT_TRUE(o->expected_failures_path.ends_with("conformance/expected_failures.json"));
   auto r = parseOptions({"--seed", "random"});
   ASSERT_TRUE(r);
@@ -44,6 +47,8 @@ TEST(OptionsTest, RefusesBadFlags) {
                                              {"--seed", "x"},
                                              {"--code-ttl", "0"},
                                              {"--max-success", "-1"},
+                                             {"--attacks", "many"},
+                                             {"--attacks", "10000001"},
                                              {"--gateway", "http://g"},
                                              {"--gateway", "http://g", "--simulator", "http://s"},
                                              {"--gateway", "g", "--simulator", "s", "--api-key",

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "conformance/harness/child_process.h"
+#include "conformance/harness/keepalive_client.h"
 #include "conformance/harness/simulator_control.h"
 #include "conformance/harness/user_agent.h"
 #include "core/base64.h"
@@ -129,6 +130,33 @@ TEST_F(UserAgentSimTest, DeniesAndSeesFaults) {
                             << landed->response.status;
   EXPECT_NE(landed->next->find("error=access_denied"), std::string::npos) << *landed->next;
   EXPECT_TRUE(sim_->clearFaults());
+}
+
+// The bulk sender: many requests on one kept connection give the same answers as a fresh
+// connection each (curl), including a 404 and a page with a body.
+TEST_F(UserAgentSimTest, KeepAliveClientAnswersLikeCurlOnOneConnection) {
+  ASSERT_TRUE(KeepAliveClient::supports(sim_->baseUrl()));
+  EXPECT_FALSE(KeepAliveClient::supports("https://example.test"));
+  KeepAliveClient kept(sim_->baseUrl());
+  const std::string page = authorizeUrl("ka").substr(sim_->baseUrl().size());
+  HttpRequest request;
+  request.url = sim_->baseUrl() + page;
+  auto reference = http_.send(request);
+  ASSERT_TRUE(reference) << reference.error().message;
+  ASSERT_EQ(reference->status, 200);
+  for (int i = 0; i < 50; ++i) {
+    auto a = kept.get(i % 5 == 4 ? "/no/such/route" : page);
+    ASSERT_TRUE(a) << i << ": " << a.error().message;
+    if (i % 5 == 4) {
+      EXPECT_EQ(a->status, 404) << i;
+    } else {
+      EXPECT_EQ(a->status, 200) << i;
+      EXPECT_EQ(a->body.size(), reference->body.size()) << i;
+      EXPECT_EQ(a->header("Content-Type"), reference->header("Content-Type")) << i;
+    }
+  }
+  KeepAliveClient nowhere("http://127.0.0.1:1");
+  EXPECT_FALSE(nowhere.get("/"));
 }
 
 }  // namespace

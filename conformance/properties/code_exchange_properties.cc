@@ -73,11 +73,14 @@ TEST(CodeExchange, SingleUse) {
     const std::string code = codeFor(c, app);
     const HttpResponse first = redeem(c, {code, app.id, app.client_secret});
     ASSERT_EQ(first.status, 200) << first.body;
+    const int64_t mark = must(c.world().sim().mark(), "journal");
     expectRefused(redeem(c, {code, app.id, app.client_secret}), 400, "invalid_grant",
                   "second redemption");
     expectRefused(redeem(c, {code, app.id, app.client_secret, std::nullopt,
                              ClientAuthStyle::kFormBody}),
                   400, "invalid_grant", "third redemption (form)");
+    // A replayed gateway code is refused from the gateway's own records: no provider call.
+    EXPECT_EQ(providerUntouched(c.world(), mark), "") << "replayed gateway code";
   });
 }
 

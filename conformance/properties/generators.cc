@@ -381,4 +381,20 @@ rc::Gen<std::string> markupPayload() {
   });
 }
 
+rc::Gen<std::string> headerSplitPayload() {
+  return rc::gen::exec([] {
+    const std::string marker =
+        "lgh" + *rc::gen::container<std::string>(8, rc::gen::inRange('a', static_cast<char>('z' + 1)));
+    const std::string prefix = *rc::gen::elementOf(std::vector<std::string>{"", "x", "a b", "%"});
+    const std::string breaks = *rc::gen::elementOf(
+        std::vector<std::string>{"\r\n", "\n", "\r", "\r\n\r\n", "%0d%0a", "%0D%0A", "%0a",
+                                 "\xE5\x98\x8A\xE5\x98\x8D", "\r\n\t", "%E5%98%8A%E5%98%8D"});
+    const std::vector<std::string> headers = {
+        "X-Injected-" + marker + ": 1", "Set-Cookie: " + marker + "=1",
+        "Location: https://evil.example/" + marker, "Content-Length: 0" + breaks + breaks +
+        "<html>" + marker};
+    return prefix + breaks + *rc::gen::elementOf(headers);
+  });
+}
+
 }  // namespace linkgate::conformance::gen

@@ -48,5 +48,8 @@ rc::Gen<std::string> providerError();
 
 // Markup with a unique marker, for "echoed input is escaped" (SPEC §7).
 rc::Gen<std::string> markupPayload();
+// A header-splitting payload: CR/LF (raw, percent-encoded, or the UTF-8 that some stacks fold
+// to CR/LF) followed by a header line carrying a unique "lgh..." marker.
+rc::Gen<std::string> headerSplitPayload();
 
 }  // namespace linkgate::conformance::gen

@@ -8,6 +8,7 @@
 
 #include "conformance/harness/check.h"
 #include "conformance/harness/flow.h"
+#include "conformance/harness/keepalive_client.h"
 #include "conformance/properties/generators.h"
 #include "conformance/properties/support.h"
 #include "core/params.h"
@@ -234,6 +235,101 @@ TEST(Security, Escaping) {
         const HttpResponse r = must(browser->get(url), where);
         if (r.body.find(payload) != std::string::npos) {
           RC_FAIL("the page for markup in " + where + " echoes it unescaped: " + payload);
+        }
+      }
+    });
+  });
+}
+
+// C-7.10: header-splitting payloads in every parameter that can end up in a header (the
+// integrator's state and scope, a redirect_uri, a provider's error and error_description on a
+// real callback) never add, end or split a header.
+std::string headerProblem(const HttpResponse& r, const std::string& payload) {
+  const size_t at = payload.find("lgh");
+  const std::string marker = lower(payload.substr(at, 11));
+  size_t locations = 0;
+  for (const auto& [name, value] : r.headers) {
+    if (lower(name) == "location") ++locations;
+    if (name.find_first_of("\r\n") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+      return "header '" + printable(name) + "' carries CR/LF: " + printable(value);
+    }
+    if (lower(name).find(marker) != std::string::npos) {
+      return "the payload added a header: " + printable(name) + ": " + printable(value);
+    }
+    if (lower(name) == "set-cookie" && lower(value).starts_with(marker)) {
+      return "the payload set a cookie: " + printable(value);
+    }
+  }
+  if (locations > 1) return std::to_string(locations) + " Location headers";
+  if (auto location = r.header("Location")) {
+    if (lower(*location).starts_with("https://evil.example")) {
+      return "the payload chose the Location: " + printable(*location);
+    }
+  }
+  if (r.body.find("<html>" + payload.substr(at, 11)) != std::string::npos &&
+      r.header("Content-Length") == std::optional<std::string>("0")) {
+    return "the payload ended the head and wrote the body";
+  }
+  return {};
+}
+
+TEST(Security, HeaderInjection) {
+  runCheck({"security.header_injection", "RFC 9110 §5.5, RFC 6749 §4.1.2.1", "", 30},
+           [](CheckContext& c) {
+    World& w = c.world();
+    const App app = primaryApp(c);
+    if (!KeepAliveClient::supports(w.publicUrl())) {
+      c.notRun("the raw sender speaks plain http only; the gateway is at " + w.publicUrl());
+    }
+    c.property("CR/LF payloads never add, end or split a response header", [&] {
+      const std::string payload = *gen::headerSplitPayload();
+      const std::string enc = percentEncode(payload);
+      const std::string start = w.publicUrl() + "/link/oauth2/start?client_id=" + app.id;
+      const std::string ok_uri = percentEncode(w.integratorUri());
+      std::vector<std::pair<std::string, std::string>> requests = {
+          {"state", start + "&redirect_uri=" + ok_uri + "&state=" + enc},
+          {"scope", start + "&redirect_uri=" + ok_uri + "&state=s&scope=" + enc},
+          {"state with a bad request", start + "&redirect_uri=" + ok_uri + "&state=" + enc +
+                                           "&code_challenge_method=" + enc},
+          {"redirect_uri", start + "&redirect_uri=" + percentEncode(w.integratorUri() + payload)},
+      };
+      for (const auto& [where, url] : requests) {
+        auto browser = w.browser(&c.trace());
+        const HttpResponse r = must(browser->get(url), where);
+        if (std::string p = headerProblem(r, payload); !p.empty()) RC_FAIL(where + ": " + p);
+      }
+      // Real flows whose provider answers with the payload as its error_description (then the
+      // redirect to the integrator must happen, carrying it percent-encoded or not at all) and
+      // as its error code (which the gateway may refuse, but never into a header).
+      for (const bool in_code : {false, true}) {
+        PendingCallback p = pendingCallback(c, app, "hi");
+        auto query = Params::parse(p.url.substr(p.url.find('?') + 1));
+        RC_ASSERT(query.has_value());
+        RC_ASSERT(p.url.starts_with(w.publicUrl()));
+        std::string forged = p.url.substr(0, p.url.find('?')) + "?state=" +
+                             percentEncode(query->get("state").value_or("")) + "&error=" +
+                             (in_code ? enc : std::string("access_denied")) +
+                             "&error_description=" + enc;
+        if (auto iss = query->get("iss")) forged += "&iss=" + percentEncode(*iss);
+        // Sent on a connection of its own with a short timeout: a head split by the payload
+        // loses its framing, and that answer then never ends (RFC 9112 §6.3).
+        const std::string cookie = p.flow->browser().jar().headerFor(p.url).value_or("");
+        KeepAliveClient raw(w.publicUrl(), std::chrono::seconds(2));
+        c.trace().add("GET " + printable(forged, 300) + " (own connection)");
+        auto answer = raw.get(forged.substr(w.publicUrl().size()), {{"Cookie", cookie}});
+        const std::string where = in_code ? "provider error" : "provider error_description";
+        if (!answer) {
+          RC_FAIL(where + ": no well-framed answer (" + answer.error().message +
+                  "): the payload split the head?");
+        }
+        const HttpResponse& r = *answer;
+        if (std::string problem = headerProblem(r, payload); !problem.empty()) {
+          RC_FAIL(where + ": " + problem);
+        }
+        if (!in_code && r.status != 302) {
+          RC_FAIL(where + ": HTTP " + std::to_string(r.status) + ", not the redirect to the "
+                  "integrator with error=access_denied: " + printable(r.body, 200));
         }
       }
     });
