@@ -158,10 +158,11 @@ Result<Options> parseOptions(const std::vector<std::string>& args) {
       o.profiles_dir = text;
     } else if (flag == "--expected-failures") {
       o.expected_failures_path = text;
-    } else if (flag == "--proxy") {
-      o.proxy_command = text;
-    } else if (flag == "--proxy-second-instance") {
-      o.second_instance_proxy_command = text;
+    } else if (flag == "--proxy" || flag == "--proxy-second-instance") {
+      if (text.find_first_not_of(" \t") == std::string::npos) {
+        return fail("bad_flag", flag + " needs a command");
+      }
+      (flag == "--proxy" ? o.proxy_command : o.second_instance_proxy_command) = text;
     } else if (flag == "--contract") {
       o.contract_path = text;
     } else if (flag == "--adapter") {

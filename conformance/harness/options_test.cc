@@ -48,6 +48,8 @@ TEST(OptionsTest, RefusesBadFlags) {
                                              {"--code-ttl", "0"},
                                              {"--max-success", "-1"},
                                              {"--attacks", "many"},
+                                             {"--proxy", ""},
+                                             {"--proxy-second-instance", " "},
                                              {"--attacks", "10000001"},
                                              {"--gateway", "http://g"},
                                              {"--gateway", "http://g", "--simulator", "http://s"},
