@@ -15,12 +15,13 @@ struct Harness {
   ManualClock clock;
   std::deque<ProviderGate::Job> runnable;  // what the gate handed to "workers"
   bool accepting = true;
+  // Before the gate: its destructor refuses what still waits, and the refusals write here.
+  std::vector<std::string> log;  // "run:x" / "refused:x"
   ProviderGate gate{clock, {2, milliseconds(100)}, [this](ProviderGate::Job job) {
                       if (!accepting) return false;
                       runnable.push_back(std::move(job));
                       return true;
                     }};
-  std::vector<std::string> log;  // "run:x" / "refused:x"
 
   void submit(const std::string& provider, const std::string& name) {
     gate.submit(

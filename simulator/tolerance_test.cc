@@ -185,7 +185,8 @@ TEST(StrictDocs, FlagBehaviourSwitchAndSummary) {
 
   GenericSim s({testing::providerProfile("notion")});
   web::Response list = s.control("GET", "/_sim/providers");
-  for (const auto& p : bodyOf(list)["providers"]) {
+  Json listed = bodyOf(list);  // named: a range-for over a temporary's member would dangle
+  for (const auto& p : listed["providers"]) {
     if (p["slug"] != "notion") continue;
     EXPECT_EQ(p["dialect"]["strict_docs"], false);
     EXPECT_EQ(p["dialect"]["tolerate"]["token"]["encoding"]["accept"], Json::array({"form"}));
