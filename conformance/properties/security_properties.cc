@@ -237,6 +237,17 @@ TEST(Security, Escaping) {
           RC_FAIL("the page for markup in " + where + " echoes it unescaped: " + payload);
         }
       }
+      // The provider's consent page shows the scopes and state the gateway forwarded.
+      Flow flow(w, &c.trace());
+      must(flow.start({app.provider, app.id, w.integratorUri(), payload, {{"scope", payload}}}),
+           "/start with markup in scope and state");
+      if (flow.authorizeUrl()) {
+        auto browser = w.browser(&c.trace());
+        const HttpResponse page = must(browser->get(*flow.authorizeUrl()), "consent page");
+        if (page.body.find(payload) != std::string::npos) {
+          RC_FAIL("the consent page echoes markup from scope unescaped: " + payload);
+        }
+      }
     });
   });
 }
