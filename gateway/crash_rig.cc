@@ -169,6 +169,9 @@ HttpResponse CrashRig::call(HttpClient& http, const std::string& method, const s
   req.body = body;
   req.headers = std::move(headers);
   req.total_timeout = std::chrono::milliseconds(15000);
+  // The export after a long run (ci/crash: 40 kills) is several MB; the 1 MB default is a
+  // cap for provider answers, not for this test's own reads.
+  req.max_response_bytes = 64 * 1024 * 1024;
   auto r = http.send(req);
   return r ? *r : HttpResponse{};
 }
