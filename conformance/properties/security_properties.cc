@@ -255,6 +255,28 @@ TEST(Security, Escaping) {
         RC_FAIL("the consent page echoes a client id's markup unescaped: " + payload);
       }
       RC_CLASSIFY(page.status == 200, "consent page shown");
+      // What a provider sends back: markup as its error_description, then as its error code,
+      // on real flows started with debug=true, whose callback errors show a diagnostics page.
+      for (const bool in_code : {false, true}) {
+        Flow debug_flow(w, &c.trace());
+        must(debug_flow.start({app.provider, app.id, w.integratorUri(), "s", {{"debug", "true"}}}),
+             "/start with debug=true");
+        const std::string back = must(debug_flow.consent(Decision::kApprove), "consent");
+        auto q = Params::parse(back.substr(back.find('?') + 1));
+        RC_ASSERT(q.has_value());
+        std::string forged = back.substr(0, back.find('?')) + "?state=" +
+                             percentEncode(q->get("state").value_or("")) + "&error=" +
+                             (in_code ? enc : std::string("access_denied")) +
+                             "&error_description=" + enc;
+        if (auto iss = q->get("iss")) forged += "&iss=" + percentEncode(*iss);
+        const HttpResponse shown = must(debug_flow.callback(forged), "callback with markup");
+        if (shown.body.find(payload) != std::string::npos) {
+          RC_FAIL(std::string("the page for a provider ") +
+                  (in_code ? "error" : "error_description") + " echoes markup unescaped: " +
+                  payload);
+        }
+        if (!in_code) RC_ASSERT(shown.status == 200);  // the diagnostics page, not a redirect
+      }
     });
   });
 }
