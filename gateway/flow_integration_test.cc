@@ -167,6 +167,71 @@ TEST_P(EveryProvider, CompletesAFlowAgainstTheSimulator) {
   expectApiMe(dialect, sim, new_token, "refreshed token");
 }
 
+// Cognito's id_token issuer holds the user pool id, the OAuth app's metadata.user_pool_id: an
+// app whose pool is not its client's fails the flow on `iss`; the right pool links the real
+// issuer + sub.
+TEST(CognitoPool, TheAppsPoolMustBeTheClientsPool) {
+  Stack& stack = Stack::get();
+  ASSERT_TRUE(stack.error.empty()) << stack.error;
+  const std::string gw = stack.gateway->url(), sim = stack.simulator->url();
+  auto client = call("POST", sim + "/_sim/clients",
+                     dumpJson(Json{{"provider", "cognito"},
+                                   {"client_id", "pool-client"},
+                                   {"client_secret", "pool-secret"},
+                                   {"user_pool_id", "us-west-2_PoolA1"},
+                                   {"redirect_uris", {gw + "/link/oauth2/callback/cognito"}}}),
+                     {{"Content-Type", "application/json"}});
+  ASSERT_EQ(client.status, 201) << client.body;
+  ASSERT_EQ(call("POST", gw + "/v1/redirect-uris",
+                 dumpJson(Json{{"url", "http://127.0.0.1/pool/:provider"}}), kApi).status / 100, 2);
+  // Start -> consent -> callback for an app with `pool`; the callback's answer.
+  std::optional<std::string> app_id;
+  auto flow = [&](const std::string& pool) {
+    auto app = call("POST", gw + "/v1/oauth-apps",
+                    dumpJson(Json{{"provider", "cognito"}, {"client_id", "pool-client"},
+                                  {"client_secret", "pool-secret"},
+                                  {"name", "pool " + pool},
+                                  {"metadata", {{"user_pool_id", pool}}}}),
+                    kApi);
+    EXPECT_EQ(app.status, 201) << app.body;
+    Params start;
+    app_id = Json::parse(app.body).value("id", "");
+    start.add("client_id", *app_id);
+    start.add("redirect_uri", "http://127.0.0.1/pool/cognito");
+    start.add("domain", "acme-auth");
+    start.add("region", "us-east-1");
+    start.add("scope", "openid email");
+    auto started = call("GET", gw + "/link/oauth2/start?" + start.toQuery());
+    EXPECT_EQ(started.status, 302) << started.body;
+    const std::string cookie = started.header("Set-Cookie").value_or("");
+    auto consent = call("GET", started.header("Location").value_or(""));
+    EXPECT_EQ(consent.status, 302) << consent.body;
+    return call("GET", consent.header("Location").value_or(""), {},
+                {{"Cookie", cookie.substr(0, cookie.find(';'))}});
+  };
+  HttpResponse wrong = flow("us-west-2_PoolB2");
+  const std::string refused = wrong.header("Location").value_or("") + wrong.body;
+  EXPECT_EQ(refused.find("code="), std::string::npos) << refused;
+  EXPECT_NE(refused.find("error=server_error"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("iss%20is%20not%20the%20provider%27s%20issuer"), std::string::npos)
+      << refused;
+
+  HttpResponse right = flow("us-west-2_PoolA1");
+  ASSERT_EQ(right.status, 302) << right.body;
+  Params done = testing::queryOf(right.header("Location").value_or(""));
+  ASSERT_TRUE(done.has("code")) << right.header("Location").value_or("");
+  auto token = call("POST", gw + "/link/oauth2/token",
+                    "code=" + percentEncode(*done.get("code")) + "&client_id=" + *app_id +
+                        "&client_secret=pool-secret",
+                    {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(token.status, 200) << token.body;
+  const Json credential = Json::parse(token.body)["credential"];
+  EXPECT_EQ(credential.value("provider_account_id", ""),
+            "https://cognito-idp.us-east-1.amazonaws.com/us-west-2_PoolA1 " +
+                credential["properties"]["id_token_claims"].value("sub", "?"))
+      << credential.dump();
+}
+
 // Read at test discovery: a broken catalogue becomes one failing case, not a failed build.
 std::vector<std::string> catalogueSlugs() {
   auto catalogue = Catalogue::load(testing::sourceDir() + "/gateway/catalogue");

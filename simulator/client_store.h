@@ -17,6 +17,9 @@ struct Client {
   // For providers whose consent URL names the application, not the OAuth client (Amazon
   // SP-API: application_id vs the LWA client_id): the id the authorize request carries.
   std::string application_id = {};
+  // The values of the profile's per_client connection params (Cognito's user_pool_id): given at
+  // registration, else each param's example.
+  std::map<std::string, std::string> params = {};
 };
 
 // The application id a provider would assign to client_id: `tmpl` with "{uuid}" replaced by a

@@ -2,6 +2,7 @@
 #include "simulator/control_handler.h"
 
 #include <charconv>
+#include <regex>
 
 #include "core/params.h"
 #include "core/percent.h"
@@ -59,6 +60,7 @@ Json clientJson(const Client& c) {
          {"client_secret", c.client_secret},
          {"redirect_uris", c.redirect_uris}};
   if (!c.application_id.empty()) j["application_id"] = c.application_id;
+  for (const auto& [name, value] : c.params) j[name] = value;
   return j;
 }
 
@@ -72,7 +74,9 @@ Json ControlApi::providerJson(const Provider& p, const std::string& base, const 
   const Profile& prof = p.profile;
   Json params = Json::array();
   for (const auto& [name, spec] : prof.params) {
-    params.push_back(Json{{"name", name}, {"pattern", spec.pattern}, {"example", spec.example}});
+    Json one{{"name", name}, {"pattern", spec.pattern}, {"example", spec.example}};
+    if (spec.per_client) one["per_client"] = true;
+    params.push_back(std::move(one));
   }
   Json issued = std::string(wireName(prof.refresh.issued.kind));
   if (prof.refresh.issued.kind == IssueKind::kScope) issued = Json{{"scope", prof.refresh.issued.scope}};
@@ -256,9 +260,16 @@ web::Response ControlApi::clients(const web::Request& request, const std::vector
   if (m != "POST") return methodNotAllowed("GET, POST");
   auto body = jsonBody(request);
   if (!body) return bad(body.error().message);
+  const Provider* provider = nullptr;
+  if (auto slug = jsonString(*body, "provider")) provider = d_.router.find(*slug);
+  auto perClient = [&](const std::string& key) -> const ParamSpec* {
+    if (provider == nullptr) return nullptr;
+    auto it = provider->profile.params.find(key);
+    return it != provider->profile.params.end() && it->second.per_client ? &it->second : nullptr;
+  };
   for (const auto& [key, value] : body->items()) {
     if (key != "provider" && key != "client_id" && key != "client_secret" && key != "redirect_uris" &&
-        key != "application_id") {
+        key != "application_id" && perClient(key) == nullptr) {
       return bad("unknown field " + key);
     }
   }
@@ -279,8 +290,18 @@ web::Response ControlApi::clients(const web::Request& request, const std::vector
     }
     c.redirect_uris.push_back(u.get<std::string>());
   }
-  const Provider* provider = d_.router.find(c.provider);
   if (!provider) return notFound("unknown provider " + c.provider);
+  for (const auto& [name, spec] : provider->profile.params) {
+    if (!spec.per_client) continue;
+    c.params[name] = spec.example;
+    if (!body->contains(name)) continue;
+    auto v = jsonString(*body, name);
+    if (!v || !std::regex_match(*v, std::regex("^(?:" + spec.pattern + ")$"))) {
+      return bad(name + ": must be a string matching " + spec.pattern + " (e.g. " + spec.example +
+                 ")");
+    }
+    c.params[name] = *v;
+  }
   const auto& tmpl = provider->profile.authorize.application_id;
   if (body->contains("application_id")) {
     auto v = jsonString(*body, "application_id");

@@ -19,6 +19,15 @@ std::optional<std::string> idTokenForAnswer(const SimContext& ctx, const RouteMa
   r.client_id = access.client_id;
   auto client = ctx.clients.find(p.slug, access.client_id);
   if (client) r.client_secret = client->client_secret;
+  // A per_client param (Cognito's user pool in the issuer) is the client's, not the request's.
+  for (const auto& [name, spec] : p.params) {
+    if (!spec.per_client) continue;
+    std::string value = spec.example;
+    if (client) {
+      if (auto own = client->params.find(name); own != client->params.end()) value = own->second;
+    }
+    r.params[name] = value;
+  }
   r.scopes = access.scopes;
   r.separator = ctx.behaviours.effective(p).scope_separator;
   r.access_token = access.token;

@@ -54,6 +54,9 @@ using StringMap = std::map<std::string, std::string>;
 struct ParamSpec {
   std::string pattern;  // ECMAScript, anchored by the simulator
   std::string example;
+  // A value the provider fixes per OAuth client, not per request (Cognito's user pool id in the
+  // issuer): given at client registration, else the example. Only the oidc URLs use it.
+  bool per_client = false;
 };
 
 struct Endpoints {

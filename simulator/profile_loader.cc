@@ -140,13 +140,14 @@ std::vector<std::string> readParams(const Obj& top, Profile& p) {
   if (!v->is_array()) throw LoadError{"connection_params", "must be an array"};
   for (size_t i = 0; i < v->size(); ++i) {
     std::string f = "connection_params[" + std::to_string(i) + "]";
-    Obj o((*v)[i], f, {"name", "pattern", "example"});
+    Obj o((*v)[i], f, {"name", "pattern", "example", "per_client"});
     const std::string name = o.reqString("name");
     if (!std::regex_match(name, std::regex("^[a-z][a-z0-9_]*$"))) {
       throw LoadError{o.field("name"), "must match ^[a-z][a-z0-9_]*$"};
     }
     if (p.params.contains(name)) throw LoadError{o.field("name"), "duplicate name"};
     ParamSpec ps{o.reqString("pattern"), o.reqString("example")};
+    o.readBool("per_client", ps.per_client);
     try {
       std::regex re("^(?:" + ps.pattern + ")$", std::regex::ECMAScript);
       if (!std::regex_match(ps.example, re)) {
@@ -181,9 +182,15 @@ void readEndpoints(const Json& j, Profile& p, const std::vector<std::string>& pa
     }
   }
   for (size_t i = 0; i < param_order.size(); ++i) {
-    if (!used.contains(param_order[i])) {
-      throw LoadError{"connection_params[" + std::to_string(i) + "]",
-                      "\"" + param_order[i] + "\" is not used by any endpoint"};
+    const std::string f = "connection_params[" + std::to_string(i) + "]";
+    const bool per_client = p.params.at(param_order[i]).per_client;
+    if (per_client && used.contains(param_order[i])) {
+      throw LoadError{f, "\"" + param_order[i] +
+                             "\" is per_client: an endpoint URL cannot use it (a request carries "
+                             "no client-bound value)"};
+    }
+    if (!per_client && !used.contains(param_order[i])) {
+      throw LoadError{f, "\"" + param_order[i] + "\" is not used by any endpoint"};
     }
   }
 }
@@ -455,14 +462,41 @@ Context makeContext(const Profile& p) {
       fields = both;
     }
   }
-  std::set<std::string, std::less<>> params;
-  for (const auto& [name, spec] : p.params) params.insert(name);
+  std::set<std::string, std::less<>> params;  // a per_client value is no request's to fill
+  for (const auto& [name, spec] : p.params) {
+    if (!spec.per_client) params.insert(name);
+  }
   Context ctx;
   ctx.token_rules = PlaceholderRules{true, true, false, true, fields, params};
   ctx.error_rules = PlaceholderRules{false, false, true, false, {}, params};
   ctx.me_rules = PlaceholderRules{false, true, false, true, fields, params};
   ctx.extras_rules = PlaceholderRules{false, true, false, true, fields, params};
   return ctx;
+}
+
+// connection_params[].per_client: the client's registration holds the value, so only the oidc
+// URLs (the issuer, and with it discovery and the JWKS) may use it; the issuer must.
+void checkPerClientParams(const Profile& p) {
+  for (const auto& [name, spec] : p.params) {
+    if (!spec.per_client) continue;
+    const std::string placeholder = "{" + name + "}";
+    if (!p.oidc || p.oidc->issuer.find(placeholder) == std::string::npos) {
+      throw LoadError{"connection_params", "\"" + name +
+                                               "\" is per_client, but oidc.issuer does not use it"};
+    }
+    std::vector<std::string> urls;
+    for (const auto& r : p.api.resources) urls.push_back(r.url);
+    if (p.oidc->userinfo) urls.push_back(*p.oidc->userinfo);
+    for (const TokenTradeSpec* t : {&p.long_lived.exchange, &p.long_lived.renew}) {
+      if (t->url) urls.push_back(*t->url);
+    }
+    for (const auto& url : urls) {
+      if (url.find(placeholder) != std::string::npos) {
+        throw LoadError{"connection_params", "\"" + name + "\" is per_client; " + url +
+                                                 " is called with a request's values only"};
+      }
+    }
+  }
 }
 
 const std::set<std::string, std::less<>> kSections = {
@@ -506,6 +540,7 @@ Profile parseOrThrow(const Json& doc, std::string_view file) {
   if (const Json* l = top.get("long_lived")) p.long_lived = readLongLived(*l, p, ctx.token_rules);
   readApi(*top.get("api"), p, ctx);
   if (const Json* oidc = top.get("oidc")) readOidcSection(*oidc, p, ctx.me_rules);
+  checkPerClientParams(p);
   if (p.token.access_token_jwt.on && (!p.oidc || !p.token.access_token_prefix.empty() ||
                                       p.token.companion.on)) {
     throw LoadError{"token.access_token_jwt",

@@ -66,7 +66,9 @@ Json recipeJson(const Profile& p, const std::string& base) {
   const auto& r = p.refresh;
   Json params = Json::array();
   for (const auto& [name, spec] : p.params) {
-    params.push_back(Json{{"name", name}, {"pattern", spec.pattern}, {"example", spec.example}});
+    Json one{{"name", name}, {"pattern", spec.pattern}, {"example", spec.example}};
+    if (spec.per_client) one["per_client"] = true;
+    params.push_back(std::move(one));
   }
   Json urls{{"authorize", p.endpoints.authorize},
             {"token", p.endpoints.token},
@@ -156,7 +158,11 @@ std::string recipeMarkdown(const Profile& p, const std::string& base) {
       << (p.api.name.empty() ? "" : " `" + p.api.name + "`") << "\n";
   for (const auto& [name, spec] : p.params) {
     out << "- Connection param `{" << name << "}`: `" << spec.pattern << "` (e.g. `" << spec.example
-        << "`)\n";
+        << "`)"
+        << (spec.per_client ? "; fixed per client: `POST /_sim/clients` takes it as `" + name +
+                                  "`, else the example"
+                            : "")
+        << "\n";
   }
   out << "- Client authentication: " << list(c["client_auth"]) << " (client id as `"
       << p.token.client_id_param << "`)";
