@@ -536,7 +536,9 @@ Result<Catalogue> Catalogue::load(const std::string& dir) {
     if (entry.path().extension() == ".json") files.push_back(entry.path());
   }
   if (ec) return fail("bad_catalogue", dir + ": " + ec.message());
-  std::sort(files.begin(), files.end());
+  // By slug (the stem): "slack" before "slack-openid", although '-' sorts before '.'.
+  std::sort(files.begin(), files.end(),
+            [](const auto& a, const auto& b) { return a.stem() < b.stem(); });
   Catalogue catalogue;
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);

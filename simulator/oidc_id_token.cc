@@ -101,7 +101,9 @@ Result<std::string> IdTokenIssuer::issue(const IdTokenRequest& r, IdTokenFault f
   claims["exp"] = now + spec.id_token_ttl_seconds;
   if (spec.auth_time && !r.refresh) claims["auth_time"] = now;
   // OIDC Core §12.2: a refreshed id_token carries no nonce.
-  if (r.nonce && !r.refresh) claims["nonce"] = *r.nonce;
+  if (!r.refresh && (r.nonce || spec.nonce_when_absent)) {
+    claims["nonce"] = r.nonce ? *r.nonce : *spec.nonce_when_absent;
+  }
   claims["at_hash"] = leftHalfHash(r.access_token);
 
   const bool hmac = spec.signing_alg == "HS256";

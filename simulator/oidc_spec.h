@@ -39,6 +39,9 @@ struct OidcSpec {
   // "RS256" (a key of the JWKS, named by kid) or "HS256" (HMAC-SHA256 keyed with the client
   // secret, no kid: LINE web login; OIDC Core §10.1 symmetric signatures).
   std::string signing_alg = "RS256";
+  // The nonce claim of an id_token whose authorize request sent none; none = no claim (OIDC
+  // Core §2). Slack: "" (strict clients refuse it; they must send a nonce).
+  std::optional<std::string> nonce_when_absent;
 };
 
 }  // namespace linkgate::sim

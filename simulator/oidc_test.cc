@@ -428,6 +428,31 @@ TEST(OidcProfilesTest, AppleAlwaysSendsAnIdToken) {
   EXPECT_FALSE(apple.oidc->userinfo);
 }
 
+// Sign in with Slack: iss https://slack.com, sub = the Slack user id, Slack's claims; with no
+// nonce sent the id_token still carries nonce "" (next-auth #9002), a sent one is kept.
+TEST(OidcProfilesTest, SlackOpenidClaimsAndItsEmptyNonce) {
+  GenericSim s({testing::providerProfile("slack-openid")});
+  Json without = s.exchange(s.code({{"scope", "openid email profile"}}, "slack-openid"),
+                            "slack-openid");
+  ASSERT_TRUE(without.contains("id_token")) << without.dump();
+  Json claims = part(without["id_token"], 1);
+  EXPECT_EQ(claims["iss"], "http://sim.test/slack-openid/slack.com");
+  EXPECT_EQ(claims["sub"], "U061F7AUR");
+  EXPECT_EQ(claims["https://slack.com/user_id"], "U061F7AUR");
+  EXPECT_EQ(claims["https://slack.com/team_id"], "T9TK3CUKW");
+  EXPECT_EQ(claims["exp"].get<int64_t>() - claims["iat"].get<int64_t>(), 300);
+  ASSERT_TRUE(claims.contains("nonce"));
+  EXPECT_EQ(claims["nonce"], "");
+  EXPECT_EQ(without["ok"], true);
+  EXPECT_EQ(without["token_type"], "Bearer");
+  Json with = s.exchange(s.code({{"scope", "openid"}, {"nonce", "n-7"}}, "slack-openid"),
+                         "slack-openid");
+  EXPECT_EQ(part(with.value("id_token", ""), 1)["nonce"], "n-7");
+  // Another OIDC profile keeps the rule of OIDC Core §2: no nonce sent, no claim.
+  Json generic = s.exchange(s.code({{"scope", "openid"}}));
+  EXPECT_FALSE(part(generic.value("id_token", ""), 1).contains("nonce"));
+}
+
 TEST(OidcProfilesTest, LoaderRefusesBadOidcBlocks) {
   auto with = [](const Json& oidc) {
     Json doc = testing::genericProfileJson();

@@ -43,7 +43,8 @@ TEST(PerClientParam, LoaderAllowsItOnlyInTheOidcIssuer) {
   EXPECT_NE(loadError([](Json& d) { d["oidc"]["userinfo"] = "https://generic.example/{pool}/u"; })
                 .find("is called with a request's values only"),
             std::string::npos);
-  EXPECT_NE(loadError([](Json& d) { d["connection_params"][0]["per_client"] = "yes"; }).find("per_client"),
+  EXPECT_NE(loadError([](Json& d) { d["connection_params"][0]["per_client"] = "yes"; })
+                .find("per_client"),
             std::string::npos);
   // Without per_client the same param is an ordinary one, which an endpoint must use.
   EXPECT_NE(loadError([](Json& d) { d["connection_params"][0].erase("per_client"); })
@@ -71,7 +72,8 @@ TEST_F(CognitoPool, TheClientsPoolNamesTheIssuer) {
   web::Response r = registerClient(Json{{"user_pool_id", "eu-west-1_Zz9Yy8Xx7"}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(parseJson(r.body)->value("user_pool_id", ""), "eu-west-1_Zz9Yy8Xx7");
-  Json answer = s_.exchange(s_.code({{"scope", "openid email"}, {"nonce", "n1"}}, "cognito"), "cognito");
+  Json answer =
+      s_.exchange(s_.code({{"scope", "openid email"}, {"nonce", "n1"}}, "cognito"), "cognito");
   ASSERT_TRUE(answer.contains("id_token")) << answer.dump();
   Json claims = claimsOf(answer["id_token"]);
   const std::string issuer = std::string(kPoolBase) + "eu-west-1_Zz9Yy8Xx7";
@@ -98,7 +100,8 @@ TEST_F(CognitoPool, TheClientsPoolNamesTheIssuer) {
 TEST_F(CognitoPool, WithoutOneTheExamplePool) {
   ASSERT_EQ(registerClient(Json::object()).status, 201);
   Json answer = s_.exchange(s_.code({{"scope", "openid"}}, "cognito"), "cognito");
-  EXPECT_EQ(claimsOf(answer.value("id_token", ""))["iss"], std::string(kPoolBase) + "us-east-1_Ab12Cd34E");
+  EXPECT_EQ(claimsOf(answer.value("id_token", ""))["iss"],
+            std::string(kPoolBase) + "us-east-1_Ab12Cd34E");
 }
 
 TEST_F(CognitoPool, BadRegistrationsAreRefusedAndChangeNothing) {
@@ -118,7 +121,8 @@ TEST_F(CognitoPool, BadRegistrationsAreRefusedAndChangeNothing) {
   EXPECT_EQ(other.status, 400);
   EXPECT_NE(other.body.find("unknown field user_pool_id"), std::string::npos) << other.body;
   Json answer = s_.exchange(s_.code({{"scope", "openid"}}, "cognito"), "cognito");
-  EXPECT_EQ(claimsOf(answer.value("id_token", ""))["iss"], std::string(kPoolBase) + "eu-west-1_Keep1");
+  EXPECT_EQ(claimsOf(answer.value("id_token", ""))["iss"],
+            std::string(kPoolBase) + "eu-west-1_Keep1");
 }
 
 }  // namespace

@@ -590,7 +590,9 @@ Result<std::vector<Profile>> loadProfileDir(const std::filesystem::path& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     if (entry.path().extension() == ".json") files.push_back(entry.path());
   }
-  std::sort(files.begin(), files.end());
+  // By slug (the stem): "slack" before "slack-openid", although '-' sorts before '.'.
+  std::sort(files.begin(), files.end(),
+            [](const auto& a, const auto& b) { return a.stem() < b.stem(); });
   if (files.empty()) return fail("bad_profile", dir.string() + ": no *.json profiles");
   std::vector<Profile> out;
   for (const auto& f : files) {

@@ -32,7 +32,8 @@ void checkUrl(const Obj& o, std::string_view key, const Profile& p) {
 void readOidcSection(const Json& j, Profile& p, const PlaceholderRules& claim_rules) {
   Obj o(j, "oidc",
         {"issuer", "jwks_uri", "userinfo", "id_token", "on_refresh", "signing_alg",
-         "id_token_ttl_seconds", "auth_time", "sub", "subject_type", "claims", "tenant_issuer"});
+         "id_token_ttl_seconds", "auth_time", "sub", "subject_type", "claims", "tenant_issuer",
+         "nonce_when_absent"});
   OidcSpec s;
   s.issuer = o.reqString("issuer");
   // A trailing / is part of some real issuers (DocuSign's https://account-d.docusign.com/); it
@@ -51,6 +52,10 @@ void readOidcSection(const Json& j, Profile& p, const PlaceholderRules& claim_ru
   o.readNonEmptyString("sub", s.sub);
   checkTemplate(Json(s.sub), o.field("sub"), claim_rules);
   o.readEnum("subject_type", kSubjectTypes, s.subject_type);
+  if (const Json* n = o.get("nonce_when_absent")) {
+    if (!n->is_string()) throw LoadError{o.field("nonce_when_absent"), "must be a string"};
+    s.nonce_when_absent = n->get<std::string>();
+  }
   if (const Json* c = o.get("claims")) {
     if (!c->is_object()) throw LoadError{o.field("claims"), "must be an object"};
     for (const char* name : kReserved) {
