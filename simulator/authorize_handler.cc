@@ -94,14 +94,29 @@ bool contains(const std::vector<T>& v, const T& x) {
 
 // Scopes requested in `scope`, validated against the profile; error text on failure. The value
 // is split after percent-decoding, so for `plus` a literal '+' (a space) is not a separator.
+// A value holding a tolerated separator (authorize.tolerate.scope_separator, not in
+// --strict-docs) is split by that one.
 std::variant<std::vector<std::string>, std::string> grantedScopes(const AuthorizeSpec& a,
                                                                   ScopeSeparator separator,
+                                                                  bool strict_docs,
                                                                   const Params& query) {
   if (separator == ScopeSeparator::kNone) return a.default_scopes;
   auto scope = query.get("scope");
   if (!scope || scope->empty()) {
     if (a.scope_required) return std::string("scope is required");
     return a.default_scopes;
+  }
+  std::string refusal_note;
+  for (ScopeSeparator other : a.tolerate.scope_separator.accept) {
+    const char c = other == ScopeSeparator::kComma ? ',' : ' ';
+    if (scope->find(c) == std::string::npos) continue;
+    if (!strict_docs) {
+      separator = other;
+      break;
+    }
+    refusal_note = std::string(" (a ") + (c == ',' ? "comma" : "space") +
+                   "-separated list is refused in --strict-docs mode; the provider accepts it "
+                   "otherwise)";
   }
   std::vector<std::string> out;
   for (const auto& s : splitScopes(*scope, separator)) {
@@ -110,7 +125,7 @@ std::variant<std::vector<std::string>, std::string> grantedScopes(const Authoriz
         !matchesOpenScope(a.open_scopes, s)) {
       return "unknown scope \"" + s + "\": not one of this provider's scopes" +
              std::string(a.open_scopes.patterns.empty() ? "" : " nor of its open scope patterns") +
-             " — see recipe";
+             refusal_note + " — see recipe";
     }
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
   }
@@ -219,7 +234,7 @@ web::Response handleAuthorize(const SimContext& ctx, const RouteMatch& m,
       return errorRedirect(ctx, p, req, "invalid_request", name + "=" + value + " is required");
     }
   }
-  auto scopes = grantedScopes(a, b.scope_separator, query);
+  auto scopes = grantedScopes(a, b.scope_separator, b.strict_docs, query);
   if (auto* err = std::get_if<std::string>(&scopes)) {
     return errorRedirect(ctx, p, req, "invalid_scope", *err);
   }

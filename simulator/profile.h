@@ -79,6 +79,9 @@ struct Tolerance {  // a yes/no tolerance
 
 struct AuthorizeTolerance {
   Tolerated<std::string> response_type;  // "" = the parameter absent
+  // Other separators of the scope list (space / comma only): a value holding one is split by
+  // it (Slack's SDKs join OpenID scopes with commas where its guide uses spaces).
+  Tolerated<ScopeSeparator> scope_separator;
 };
 
 // Scopes the provider accepts beyond the listed ones, as ECMAScript patterns matched in full

@@ -261,6 +261,12 @@ void readAuthorize(const Json& j, Profile& p, const Context& ctx) {
     a.open_scopes = readOpenScopes(*open, o.field("open_scopes"));
   }
   if (const Json* t = o.get("tolerate")) a.tolerate = readAuthorizeTolerance(*t, o.field("tolerate"));
+  for (ScopeSeparator s : a.tolerate.scope_separator.accept) {
+    if (s == a.scope_separator || a.scope_separator == ScopeSeparator::kNone) {
+      throw LoadError{o.field("tolerate") + ".scope_separator",
+                      "must name another separator than authorize.scope_separator (not none)"};
+    }
+  }
   a.callback_hmac = o.optString("callback_hmac");
   if (a.callback_hmac) {
     static const std::set<std::string, std::less<>> kTaken = {"code", "state", "iss", "error",

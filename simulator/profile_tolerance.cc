@@ -66,8 +66,11 @@ Json tokenJson(const TokenTolerance& t) {
 }  // namespace
 
 AuthorizeTolerance readAuthorizeTolerance(const Json& j, const std::string& path) {
-  Obj o(j, path, {"response_type"});
+  Obj o(j, path, {"response_type", "scope_separator"});
   AuthorizeTolerance out;
+  static const EnumTable<ScopeSeparator> kListSeparators = {{"space", ScopeSeparator::kSpace},
+                                                            {"comma", ScopeSeparator::kComma}};
+  out.scope_separator = readTolerated(o, "scope_separator", kListSeparators);
   // Any string: "" stands for the parameter left out.
   const Json* v = o.get("response_type");
   if (v) {
@@ -131,8 +134,12 @@ std::string ruleRefusal(const std::string& rule, const std::string& what, bool t
 
 Json toleranceJson(const Profile& p) {
   Json out = Json::object();
-  if (!p.authorize.tolerate.response_type.accept.empty()) {
-    out["authorize"] = Json{{"response_type", toleratedJson(p.authorize.tolerate.response_type)}};
+  const AuthorizeTolerance& a = p.authorize.tolerate;
+  if (!a.response_type.accept.empty()) {
+    out["authorize"]["response_type"] = toleratedJson(a.response_type);
+  }
+  if (!a.scope_separator.accept.empty()) {
+    out["authorize"]["scope_separator"] = toleratedJson(a.scope_separator);
   }
   if (Json t = tokenJson(p.token.tolerate); !t.empty()) out["token"] = t;
   if (Json r = tokenJson(p.refresh.tolerate); !r.empty()) out["refresh"] = r;

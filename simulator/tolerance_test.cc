@@ -124,6 +124,35 @@ TEST(Tolerance, SlackTakesAnAuthorizeUrlWithoutResponseType) {
             std::string::npos);
 }
 
+// Slack's SDKs send "openid,email,profile" where its guide shows spaces: both are taken, and
+// under strict docs only the documented spaces, with a description naming the tolerance.
+TEST(Tolerance, SlackOpenidTakesCommaSeparatedScopes) {
+  GenericSim s({testing::providerProfile("slack-openid")});
+  for (const char* scope : {"openid email profile", "openid,email,profile"}) {
+    web::Response r = s.authorize({{"scope", scope}}, "slack-openid");
+    ASSERT_EQ(r.status, 302);
+    auto code = locationParam(r, "code");
+    ASSERT_TRUE(code) << scope << ": " << *r.header("location");
+    Json answer = s.exchange(*code, "slack-openid");
+    EXPECT_TRUE(answer.contains("id_token")) << scope << ": three scopes, openid among them";
+  }
+  strictDocs(s, "slack-openid", true);
+  web::Response strict = s.authorize({{"scope", "openid,email,profile"}}, "slack-openid");
+  ASSERT_EQ(strict.status, 302);
+  EXPECT_EQ(locationParam(strict, "error"), "invalid_scope");
+  EXPECT_NE(locationParam(strict, "error_description").value_or("").find("--strict-docs"),
+            std::string::npos);
+  EXPECT_TRUE(locationParam(s.authorize({{"scope", "openid email"}}, "slack-openid"), "code"));
+  // The tolerated separator must differ from the profile's own.
+  Json doc = testing::genericProfileJson();
+  doc["authorize"]["tolerate"] = {
+      {"scope_separator", {{"accept", {"space"}}, {"evidence", "e"}}}};
+  auto same = parseProfile(doc, "generic.json");
+  ASSERT_FALSE(same);
+  EXPECT_NE(same.error().message.find("authorize.tolerate.scope_separator"), std::string::npos)
+      << same.error().message;
+}
+
 TEST(Tolerance, FacebookTakesFormPostsAndABearerHeader) {
   GenericSim s({testing::providerProfile("facebook")});
   const std::string path = "/facebook/graph.facebook.com/v22.0/oauth/access_token";
