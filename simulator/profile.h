@@ -97,6 +97,7 @@ struct TokenTolerance {
   Tolerated<std::string> methods;
   Tolerance unencoded_basic;  // Basic credentials not form-encoded before base64
   Tolerance auth_both_ways;   // the same credentials in Basic and in the body
+  Tolerance grant_type_absent;  // a request without grant_type is taken as this endpoint's grant
 };
 
 struct ApiTolerance {

@@ -60,6 +60,9 @@ Json tokenJson(const TokenTolerance& t) {
   if (!t.methods.accept.empty()) out["methods"] = toleratedJson(t.methods);
   if (t.unencoded_basic.on) out["unencoded_basic"] = Json{{"evidence", t.unencoded_basic.evidence}};
   if (t.auth_both_ways.on) out["auth_both_ways"] = Json{{"evidence", t.auth_both_ways.evidence}};
+  if (t.grant_type_absent.on) {
+    out["grant_type_absent"] = Json{{"evidence", t.grant_type_absent.evidence}};
+  }
   return out;
 }
 
@@ -106,13 +109,15 @@ OpenScopes readOpenScopes(const Json& j, const std::string& path) {
 }
 
 TokenTolerance readTokenTolerance(const Json& j, const std::string& path) {
-  Obj o(j, path, {"client_auth", "encoding", "methods", "unencoded_basic", "auth_both_ways"});
+  Obj o(j, path, {"client_auth", "encoding", "methods", "unencoded_basic", "auth_both_ways",
+                  "grant_type_absent"});
   TokenTolerance out;
   out.client_auth = readTolerated(o, "client_auth", kClientAuth);
   out.encoding = readTolerated(o, "encoding", kEncodings);
   out.methods = readTolerated(o, "methods", kMethods);
   out.unencoded_basic = readFlag(o, "unencoded_basic");
   out.auth_both_ways = readFlag(o, "auth_both_ways");
+  out.grant_type_absent = readFlag(o, "grant_type_absent");
   return out;
 }
 

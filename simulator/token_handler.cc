@@ -180,7 +180,17 @@ Front front(const SimContext& ctx, const RouteMatch& m, const web::Request& requ
     }
   }
   auto gt = tr.params.get("grant_type");
-  if (!gt) return {std::nullopt, error(Rejection{"invalid_request", "grant_type is required"}, {})};
+  if (!gt) {
+    const bool tolerated = rules.tolerance && rules.tolerance->grant_type_absent.on;
+    if (!tolerated || rules.strict_docs) {
+      return {std::nullopt,
+              error(Rejection{"invalid_request",
+                              ruleRefusal("token request grant_type", "grant_type is required",
+                                          tolerated, rules.strict_docs)},
+                    {})};
+    }
+    gt = grant_type;  // the provider takes the endpoint's grant (its docs mark it optional)
+  }
   if (*gt != grant_type) {
     return {std::nullopt,
             error(Rejection{"unsupported_grant_type", "grant_type must be " + grant_type}, {})};

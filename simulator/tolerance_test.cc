@@ -153,6 +153,28 @@ TEST(Tolerance, SlackOpenidTakesCommaSeparatedScopes) {
       << same.error().message;
 }
 
+// openid.connect.token marks grant_type optional and Slack's Python sample leaves it out.
+TEST(Tolerance, SlackOpenidTakesACodeExchangeWithoutGrantType) {
+  GenericSim s({testing::providerProfile("slack-openid")});
+  auto without = [&](const std::string& slug, const std::string& scope) {
+    const std::string code = s.code({{"scope", scope}}, slug);
+    return s.token("code=" + code + "&redirect_uri=" + percentEncode(GenericSim::kRedirect),
+                   std::nullopt, slug);
+  };
+  web::Response lax = without("slack-openid", "openid");
+  ASSERT_EQ(lax.status, 200) << lax.body;
+  EXPECT_EQ(bodyOf(lax)["ok"], true) << lax.body;
+  EXPECT_TRUE(bodyOf(lax).contains("id_token"));
+  // Where no tolerance says so, grant_type stays required (RFC 6749 §4.1.3).
+  web::Response generic = without("generic", "read");
+  EXPECT_EQ(generic.status, 400);
+  EXPECT_NE(generic.body.find("grant_type is required"), std::string::npos) << generic.body;
+  strictDocs(s, "slack-openid", true);
+  web::Response strict = without("slack-openid", "openid");
+  EXPECT_EQ(bodyOf(strict)["ok"], false) << strict.body;
+  EXPECT_EQ(bodyOf(strict)["error"], "invalid_arguments") << strict.body;
+}
+
 TEST(Tolerance, FacebookTakesFormPostsAndABearerHeader) {
   GenericSim s({testing::providerProfile("facebook")});
   const std::string path = "/facebook/graph.facebook.com/v22.0/oauth/access_token";
