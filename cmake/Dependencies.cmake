@@ -5,7 +5,7 @@ find_package(CURL REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(SQLite3 REQUIRED)
-find_package(spdlog CONFIG REQUIRED)  # the gateway's log writer (gateway/log.cc only)
+find_package(spdlog CONFIG REQUIRED)  # the gateway log's file sink (gateway/log.cc only)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)  # Debian libpq-dev: the gateway's PostgreSQL store
 find_package(Threads REQUIRED)
 if(LINKGATE_TESTS)

@@ -23,6 +23,13 @@ const unsigned char* bytesOf(std::string_view s) {
   std::abort();
 }
 
+// Issue 10: EVP_sha256() makes every digest fetch its implementation again (OpenSSL 3 implicit
+// fetch, about as costly as hashing a short input); the fetched one is kept for the process.
+const EVP_MD* sha256Md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  return md != nullptr ? md : EVP_sha256();
+}
+
 }  // namespace
 
 std::string randomToken(RandomSource& random, int bits) {
@@ -33,7 +40,7 @@ std::string randomToken(RandomSource& random, int bits) {
 std::string sha256(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(bytesOf(data), data.size(), md, &len, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(bytesOf(data), data.size(), md, &len, sha256Md(), nullptr) != 1) {
     die("EVP_Digest");
   }
   return std::string(reinterpret_cast<char*>(md), len);
@@ -42,8 +49,8 @@ std::string sha256(std::string_view data) {
 std::string hmacSha256(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), bytesOf(key), static_cast<int>(key.size()), bytesOf(data), data.size(), md,
-           &len) == nullptr) {
+  if (HMAC(sha256Md(), bytesOf(key), static_cast<int>(key.size()), bytesOf(data), data.size(),
+           md, &len) == nullptr) {
     die("HMAC");
   }
   return std::string(reinterpret_cast<char*>(md), len);

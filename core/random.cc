@@ -1,12 +1,15 @@
 // RandomSource implementations: OpenSSL's CSPRNG for production, splitmix64 for tests.
 #include "core/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace linkgate {
 
@@ -16,7 +19,9 @@ std::string RandomSource::bytes(size_t n) {
   return out;
 }
 
-void SystemRandom::fill(uint8_t* out, size_t n) {
+namespace {
+
+void osslFill(uint8_t* out, size_t n) {
   while (n > 0) {
     const size_t chunk = std::min<size_t>(n, INT_MAX);
     if (RAND_bytes(out, static_cast<int>(chunk)) != 1) {
@@ -26,6 +31,36 @@ void SystemRandom::fill(uint8_t* out, size_t n) {
     }
     out += chunk;
     n -= chunk;
+  }
+}
+
+// Issue 10: a /start takes four small random values (flow id, state, PKCE verifier, the seal's
+// nonce), and each RAND_bytes call costs far more than its bytes (the DRBG's lock and setup).
+// So each thread draws 4 KiB at a time and hands them out once each; a byte handed out is
+// wiped from the pool. A forked child refills before its first use (the pid is checked).
+struct Pool {
+  uint8_t bytes[4096];
+  size_t used = sizeof bytes;  // all used: refill first
+  pid_t pid = 0;
+};
+
+}  // namespace
+
+void SystemRandom::fill(uint8_t* out, size_t n) {
+  thread_local Pool pool;
+  if (n > sizeof pool.bytes / 4) return osslFill(out, n);
+  while (n > 0) {
+    if (pool.used == sizeof pool.bytes || pool.pid != ::getpid()) {
+      osslFill(pool.bytes, sizeof pool.bytes);
+      pool.used = 0;
+      pool.pid = ::getpid();
+    }
+    const size_t take = std::min(n, sizeof pool.bytes - pool.used);
+    std::memcpy(out, pool.bytes + pool.used, take);
+    OPENSSL_cleanse(pool.bytes + pool.used, take);
+    pool.used += take;
+    out += take;
+    n -= take;
   }
 }
 

@@ -17,6 +17,12 @@ constexpr size_t kTagBytes = 16;
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
+// Fetched once (issue 10): EVP_aes_256_gcm() makes each init fetch the implementation again.
+const EVP_CIPHER* aes256Gcm() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return cipher != nullptr ? cipher : EVP_aes_256_gcm();
+}
+
 bool validKeyId(std::string_view id) {
   if (id.empty() || id.size() > 32) return false;
   for (char c : id) {
@@ -59,7 +65,7 @@ Result<std::string> KeyRing::seal(std::string_view plaintext, std::string_view a
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int len = 0;
   int total = 0;
-  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) &&
+  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), aes256Gcm(), nullptr, nullptr, nullptr) &&
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) &&
             EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, u8(key->second), nonce);
   if (ok && !aad.empty()) {
@@ -95,7 +101,7 @@ Result<std::string> KeyRing::open(std::string_view sealed, std::string_view aad)
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int len = 0;
   int total = 0;
-  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) &&
+  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), aes256Gcm(), nullptr, nullptr, nullptr) &&
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) &&
             EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, u8(key->second), nonce);
   if (ok && !aad.empty()) {

@@ -1,15 +1,18 @@
-// Logger: line formatting here, the writing thread is spdlog's (one TU includes spdlog).
+// Logger: line formatting here; stderr is written in batches by BatchLogWriter's thread, a
+// file synchronously by spdlog (one TU includes spdlog).
 #include "gateway/log.h"
+
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 
-#include <spdlog/async.h>
-#include <spdlog/async_logger.h>
+#include <spdlog/logger.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
+
+#include "gateway/log_writer.h"
 
 namespace linkgate::gateway {
 namespace {
@@ -110,8 +113,8 @@ void formatInto(std::string& out, LogFormat format, LogLevel level, int64_t ts_m
 }  // namespace
 
 struct Logger::Sink {
-  std::shared_ptr<spdlog::details::thread_pool> pool;  // null for a synchronous sink
-  std::shared_ptr<spdlog::logger> logger;
+  std::unique_ptr<BatchLogWriter> batch;    // stderr
+  std::shared_ptr<spdlog::logger> logger;  // a file (synchronous)
 };
 
 Result<LogLevel> parseLogLevel(std::string_view text) {
@@ -136,13 +139,7 @@ Logger::~Logger() { flush(); }
 
 std::shared_ptr<Logger> Logger::toStderr(LogFormat format, LogLevel level) {
   auto sink = std::make_unique<Sink>();
-  // One writer thread; 8192 lines queued at most, then the oldest is dropped (never blocks).
-  sink->pool = std::make_shared<spdlog::details::thread_pool>(8192, 1);
-  auto out = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  sink->logger = std::make_shared<spdlog::async_logger>(
-      "linkgate", std::move(out), sink->pool, spdlog::async_overflow_policy::overrun_oldest);
-  sink->logger->set_formatter(std::make_unique<spdlog::pattern_formatter>("%v"));
-  sink->logger->set_level(spdlog::level::trace);
+  sink->batch = std::make_unique<BatchLogWriter>(STDERR_FILENO);
   return std::shared_ptr<Logger>(new Logger(std::move(sink), format, level));
 }
 
@@ -164,10 +161,15 @@ void Logger::write(LogLevel level, std::string_view msg, const LogFields& fields
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
   formatInto(line, format_, level, ms, msg, fields);
-  sink_->logger->log(spdlog::level::info, spdlog::string_view_t(line.data(), line.size()));
+  if (sink_->batch) {
+    sink_->batch->append(line);
+  } else {
+    sink_->logger->log(spdlog::level::info, spdlog::string_view_t(line.data(), line.size()));
+  }
 }
 
 void Logger::flush() {
+  if (sink_ && sink_->batch) sink_->batch->flush();
   if (sink_ && sink_->logger) sink_->logger->flush();
 }
 

@@ -1,7 +1,7 @@
 // The gateway's structured log: one line per event, JSON (default) or text, written by a
-// background thread (spdlog's async logger; spdlog stays inside log.cc). The request path only
-// formats a line into a thread-local buffer and enqueues it: no lock held while writing, and a
-// full queue drops the oldest line instead of blocking a request. Callers pass values that are
+// background thread in batches (gateway/log_writer.h). The request path only formats a line
+// into a thread-local buffer and appends it: no lock held while writing, and a full buffer
+// drops the line instead of blocking a request. Callers pass values that are
 // already safe to log: never a secret (tokens, codes, client secrets, cookies, API keys).
 #pragma once
 #include <cstdint>
