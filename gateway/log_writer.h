@@ -4,7 +4,10 @@
 // once per batch, not once per line (issue 10: a wake-up per line was a futex wake and a
 // context switch for every request). Past 4 MiB unwritten (a stuck reader) lines are dropped
 // and counted, never blocking; a crash loses at most the last batch, as any async log does.
+// Neither flush() nor the destructor waits long for a reader that never reads.
 #pragma once
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -18,6 +21,7 @@ class BatchLogWriter {
  public:
   static constexpr size_t kBatchBytes = 64 * 1024;
   static constexpr size_t kMaxPendingBytes = 4 * 1024 * 1024;
+  static constexpr std::chrono::seconds kFlushTimeout{5};
 
   explicit BatchLogWriter(int fd);
   ~BatchLogWriter();  // writes what is left, then stops the thread
@@ -25,11 +29,13 @@ class BatchLogWriter {
   BatchLogWriter& operator=(const BatchLogWriter&) = delete;
 
   void append(std::string_view line);  // one line, without its '\n'
-  void flush();                        // returns once every line appended so far is written
+  // Returns once every line appended so far is written, or after kFlushTimeout (a stuck reader).
+  void flush();
   uint64_t dropped() const;
 
  private:
   void run();
+  void writeOut(const std::string& batch);
 
   const int fd_;
   mutable std::mutex mu_;
@@ -41,6 +47,7 @@ class BatchLogWriter {
   uint64_t dropped_ = 0;             // lines (guarded by mu_)
   bool flush_wanted_ = false;        // guarded by mu_
   bool stopping_ = false;            // guarded by mu_
+  std::atomic<bool> stop_{false};    // stopping_, for the writer while it holds no lock
   std::thread thread_;
 };
 

@@ -113,6 +113,21 @@ TEST(BatchLogWriter, AStuckReaderDropsLinesInsteadOfBlocking) {
   reader.join();
 }
 
+// A reader that never comes back: flush() gives up after its timeout and the destructor
+// after about a second, instead of hanging a shutdown.
+TEST(BatchLogWriter, ANeverReadingReaderDoesNotHangShutdown) {
+  Pipe p;
+  const auto started = std::chrono::steady_clock::now();
+  {
+    BatchLogWriter w(p.fds[1]);
+    const std::string line(1000, 'y');
+    for (int i = 0; i < 1000; ++i) w.append(line);  // 1 MB: far more than the pipe holds
+    w.flush();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started,
+            BatchLogWriter::kFlushTimeout + std::chrono::seconds(5));
+}
+
 TEST(BatchLogWriter, TheDestructorWritesWhatIsLeft) {
   Pipe p;
   {

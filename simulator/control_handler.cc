@@ -262,14 +262,14 @@ web::Response ControlApi::clients(const web::Request& request, const std::vector
   if (!body) return bad(body.error().message);
   const Provider* provider = nullptr;
   if (auto slug = jsonString(*body, "provider")) provider = d_.router.find(*slug);
-  auto perClient = [&](const std::string& key) -> const ParamSpec* {
-    if (provider == nullptr) return nullptr;
+  auto perClient = [&](const std::string& key) {
+    if (provider == nullptr) return false;
     auto it = provider->profile.params.find(key);
-    return it != provider->profile.params.end() && it->second.per_client ? &it->second : nullptr;
+    return it != provider->profile.params.end() && it->second.per_client;
   };
   for (const auto& [key, value] : body->items()) {
     if (key != "provider" && key != "client_id" && key != "client_secret" && key != "redirect_uris" &&
-        key != "application_id" && perClient(key) == nullptr) {
+        key != "application_id" && !perClient(key)) {
       return bad("unknown field " + key);
     }
   }

@@ -46,6 +46,11 @@ TEST(PerClientParam, LoaderAllowsItOnlyInTheOidcIssuer) {
   EXPECT_NE(loadError([](Json& d) { d["connection_params"][0]["per_client"] = "yes"; })
                 .find("per_client"),
             std::string::npos);
+  EXPECT_NE(loadError([](Json& d) {
+              d["connection_params"][0]["name"] = "client_id";
+              d["oidc"]["issuer"] = "https://generic.example/{client_id}";
+            }).find("POST /_sim/clients uses that name for itself"),
+            std::string::npos);
   // Without per_client the same param is an ordinary one, which an endpoint must use.
   EXPECT_NE(loadError([](Json& d) { d["connection_params"][0].erase("per_client"); })
                 .find("is not used by any endpoint"),

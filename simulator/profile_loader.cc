@@ -483,8 +483,15 @@ Context makeContext(const Profile& p) {
 // connection_params[].per_client: the client's registration holds the value, so only the oidc
 // URLs (the issuer, and with it discovery and the JWKS) may use it; the issuer must.
 void checkPerClientParams(const Profile& p) {
+  static const std::set<std::string> kRegistrationFields = {
+      "provider", "client_id", "client_secret", "redirect_uris", "application_id"};
   for (const auto& [name, spec] : p.params) {
     if (!spec.per_client) continue;
+    if (kRegistrationFields.contains(name)) {
+      throw LoadError{"connection_params", "\"" + name +
+                                               "\" is per_client, but POST /_sim/clients uses "
+                                               "that name for itself"};
+    }
     const std::string placeholder = "{" + name + "}";
     if (!p.oidc || p.oidc->issuer.find(placeholder) == std::string::npos) {
       throw LoadError{"connection_params", "\"" + name +
