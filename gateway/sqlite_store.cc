@@ -128,6 +128,9 @@ class SqliteDatabase final : public SqlDatabase, private SqlConnection {
     });
   }
 
+  ConfigSignal* configSignal() override { return config_signal_.get(); }
+  void setConfigSignal(std::unique_ptr<ConfigSignal> signal) { config_signal_ = std::move(signal); }
+
   Result<std::unique_ptr<StoreLock>> lock(const std::string& name) override {
     const int fd = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return fail("store_error", "cannot open " + lock_path_);
@@ -301,6 +304,7 @@ class SqliteDatabase final : public SqlDatabase, private SqlConnection {
   bool stopping_ = false;     // guarded by ckpt_mu_
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;  // guarded by mu_
   std::string lock_path_;
+  std::unique_ptr<ConfigSignal> config_signal_;
 };
 
 }  // namespace
@@ -317,6 +321,11 @@ Result<std::unique_ptr<SqlDatabase>> openSqliteDatabase(const std::string& path)
   }
   sqlite3_busy_timeout(db, 5000);
   auto database = std::make_unique<SqliteDatabase>(db, path);
+  if (auto signal = ConfigSignal::open(path + ".config")) {
+    database->setConfigSignal(std::move(*signal));
+  } else {
+    return std::unexpected(signal.error());
+  }
   {
     auto c = database->acquire();
     // synchronous=NORMAL: commits are synced by the lease's group commit (above).

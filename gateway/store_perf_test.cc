@@ -82,6 +82,35 @@ TEST_P(StorePerf, StartConfigCacheSeesWritesOfAnotherInstanceAtOnce) {
   EXPECT_TRUE(*store_->findStartConfig("a1"));
 }
 
+// SQLite: while no process has announced a config write, a cached start config is served
+// without any query (here: a generation bumped behind the store's back is not even read); an
+// announced write, or one still in progress, sends the store back to the database.
+TEST_P(StorePerf, SqliteStartConfigCacheAsksTheDatabaseOnlyAfterAnAnnouncedWrite) {
+  if (postgres()) GTEST_SKIP() << "PostgreSQL instances share no memory: every start asks";
+  ASSERT_TRUE(store_->insertApp(app("a1")));
+  ASSERT_TRUE(store_->insertRedirectUri({"r1", "acct", "https://x/one", 1}));
+  ASSERT_EQ((*store_->findStartConfig("a1"))->redirect_uris.size(), 1u);
+  // Written behind the store's back, generation included, with no announcement.
+  rawQuery("INSERT INTO redirect_uris (id, account_id, url, created_at) VALUES (?, ?, ?, ?)",
+           {"r2", "acct", "https://x/two", 2});
+  rawQuery("UPDATE config_generations SET generation = generation + 1 WHERE account_id = ?",
+           {"acct"});
+  EXPECT_EQ((*store_->findStartConfig("a1"))->redirect_uris.size(), 1u)
+      << "served from memory: no generation read";
+  {
+    auto signal = ConfigSignal::open(db_ + ".config");  // another process, mid-write
+    ASSERT_TRUE(signal);
+    ConfigSignal::Write write(signal->get());
+    EXPECT_EQ((*store_->findStartConfig("a1"))->redirect_uris.size(), 2u)
+        << "a write in progress: the generation is read, and it changed";
+    rawQuery("DELETE FROM redirect_uris WHERE id = ?", {"r2"});
+    rawQuery("UPDATE config_generations SET generation = generation + 1 WHERE account_id = ?",
+             {"acct"});
+  }
+  EXPECT_EQ((*store_->findStartConfig("a1"))->redirect_uris.size(), 1u)
+      << "the write ended: announced, so the database is asked again";
+}
+
 TEST_P(StorePerf, ExpiredFlowsCodesAndStartLinksArePruned) {
   const int64_t now = 100000;
   ASSERT_TRUE(store_->insertFlow(flow("old", now - 8000, now - 7200)));

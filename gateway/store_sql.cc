@@ -49,6 +49,7 @@ Result<std::optional<std::string>> SqlStore::accountForApiKey(const std::string&
 // ---- OAuth apps ----
 
 Status SqlStore::insertApp(const OAuthApp& app) {
+  const auto announce = configWrite();
   auto params = appParams(app, keys_);
   if (!params) return std::unexpected(params.error());
   static const std::string sql = insert("oauth_apps", kAppColumns, 10);
@@ -82,6 +83,7 @@ Result<std::vector<OAuthApp>> SqlStore::listApps(const std::string& account_id) 
 }
 
 Status SqlStore::updateApp(const OAuthApp& app) {
+  const auto announce = configWrite();
   auto p = appParams(app, keys_);
   if (!p) return std::unexpected(p.error());
   // appParams: id, account, provider, client_id, secret, name, scopes, metadata, created, updated
@@ -93,6 +95,7 @@ Status SqlStore::updateApp(const OAuthApp& app) {
 }
 
 Result<bool> SqlStore::deleteApp(const std::string& account_id, const std::string& id) {
+  const auto announce = configWrite();
   auto r = run("DELETE FROM oauth_apps WHERE id = ? AND account_id = ?", {id, account_id});
   if (!r) return std::unexpected(r.error());
   if (r->affected == 0) return false;
@@ -103,6 +106,7 @@ Result<bool> SqlStore::deleteApp(const std::string& account_id, const std::strin
 // ---- redirect URIs ----
 
 Status SqlStore::insertRedirectUri(const RedirectUri& uri) {
+  const auto announce = configWrite();
   static const std::string sql = insert("redirect_uris", kRedirectUriColumns, 4);
   auto r = run(sql, redirectUriParams(uri));
   if (!r) return std::unexpected(r.error());
@@ -120,6 +124,7 @@ Result<std::vector<RedirectUri>> SqlStore::listRedirectUris(const std::string& a
 }
 
 Result<bool> SqlStore::deleteRedirectUri(const std::string& account_id, const std::string& id) {
+  const auto announce = configWrite();
   auto r = run("DELETE FROM redirect_uris WHERE id = ? AND account_id = ?", {id, account_id});
   if (!r) return std::unexpected(r.error());
   if (r->affected == 0) return false;

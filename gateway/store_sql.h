@@ -144,8 +144,11 @@ class SqlStore : public Store {
   Result<AppDeletion> deleteAppInTransaction(const std::string& account_id, const std::string& id,
                                              bool cascade, const CredentialEvents& events);
   Result<int64_t> configGeneration(const std::string& account_id);
+  // Announces an app or redirect-URI write to the engine's ConfigSignal, if it has one.
+  ConfigSignal::Write configWrite() { return ConfigSignal::Write(db_->configSignal()); }
   struct CachedStartConfig {
     int64_t generation = 0;
+    std::optional<uint64_t> announced;  // ConfigSignal::stable() read before generation
     std::shared_ptr<const StartConfig> config;
   };
   std::mutex start_cache_mu_;

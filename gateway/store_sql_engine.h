@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "gateway/config_signal.h"
 #include "gateway/store.h"
 
 namespace linkgate::gateway {
@@ -89,6 +90,9 @@ class SqlDatabase {
   // A lock on name shared by every process using the database, held until the returned
   // object is destroyed or its holder dies. Fails "store_unavailable" / "lock_timeout".
   virtual Result<std::unique_ptr<StoreLock>> lock(const std::string& name) = 0;
+  // App and redirect-URI writes announced to every process of this database without a query
+  // (config_signal.h), or nullptr when the engine has none (PostgreSQL: other machines).
+  virtual ConfigSignal* configSignal() { return nullptr; }
 };
 
 // BEGIN (the dialect's) ... COMMIT on one connection, rolled back unless committed.

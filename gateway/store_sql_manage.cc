@@ -66,6 +66,7 @@ Result<std::vector<Credential>> SqlStore::listCredentialsPage(const std::string&
 Result<AppDeletion> SqlStore::deleteAppChecked(const std::string& account_id,
                                                const std::string& id, bool cascade,
                                                const CredentialEvents& events) {
+  const auto announce = configWrite();
   auto deletion = deleteAppInTransaction(account_id, id, cascade, events);
   // The start-hop cache of every instance (store_sql_start_config.cc): bumped after the write
   // and with the connection given back, as the other app and redirect-URI writes do.

@@ -6,7 +6,9 @@
 // the next start on every instance: a short TTL would not be, which matters most for a
 // deleted redirect URI or app (SPEC §2: refused at once). The generation is read BEFORE the
 // rows it guards, so rows written between the two reads carry a newer generation than the one
-// cached with them and are reloaded next time. Unknown apps are never cached.
+// cached with them and are reloaded next time. Unknown apps are never cached. On SQLite the
+// engine's ConfigSignal (config_signal.h) spares even that read while no process of the
+// database has written an app or redirect URI since the entry was cached or last checked.
 #include "gateway/store_sql.h"
 
 namespace linkgate::gateway {
@@ -30,11 +32,18 @@ Result<int64_t> SqlStore::configGeneration(const std::string& account_id) {
 }
 
 Result<std::optional<StartConfig>> SqlStore::findStartConfig(const std::string& app_id) {
+  // Read before anything else, like the generation below: see config_signal.h.
+  const ConfigSignal* signal = db_->configSignal();
+  const std::optional<uint64_t> announced = signal ? signal->stable() : std::nullopt;
   std::shared_ptr<const StartConfig> cached;
   int64_t cached_generation = 0;
   {
     std::lock_guard lock(start_cache_mu_);
     if (auto it = start_cache_.find(app_id); it != start_cache_.end()) {
+      // No write since this was cached, on any process of this database: no query at all.
+      if (announced && it->second.announced == announced) {
+        return std::optional<StartConfig>(*it->second.config);
+      }
       cached = it->second.config;
       cached_generation = it->second.generation;
     }
@@ -43,7 +52,14 @@ Result<std::optional<StartConfig>> SqlStore::findStartConfig(const std::string& 
     // An app never changes account, so the cached one names the generation to check.
     auto generation = configGeneration(cached->app.account_id);
     if (!generation) return std::unexpected(generation.error());
-    if (*generation == cached_generation) return std::optional<StartConfig>(*cached);
+    if (*generation == cached_generation) {
+      std::lock_guard lock(start_cache_mu_);
+      if (auto it = start_cache_.find(app_id); it != start_cache_.end() &&
+                                                it->second.generation == *generation) {
+        it->second.announced = announced;
+      }
+      return std::optional<StartConfig>(*cached);
+    }
   }
   auto first = findApp(app_id);
   if (!first) return std::unexpected(first.error());
@@ -64,7 +80,7 @@ Result<std::optional<StartConfig>> SqlStore::findStartConfig(const std::string& 
   }
   if (start_cache_.size() >= kMaxCachedApps) start_cache_.clear();
   start_cache_[app_id] =
-      CachedStartConfig{*generation, std::make_shared<const StartConfig>(**config)};
+      CachedStartConfig{*generation, announced, std::make_shared<const StartConfig>(**config)};
   return config;
 }
 
