@@ -12,25 +12,24 @@ constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 constexpr char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string encode(std::string_view bytes, const char* alphabet, bool pad) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t v = static_cast<uint8_t>(bytes[i]) << 16 |
-                       static_cast<uint8_t>(bytes[i + 1]) << 8 | static_cast<uint8_t>(bytes[i + 2]);
-    out.push_back(alphabet[v >> 18 & 63]);
-    out.push_back(alphabet[v >> 12 & 63]);
-    out.push_back(alphabet[v >> 6 & 63]);
-    out.push_back(alphabet[v & 63]);
+  const size_t full = bytes.size() / 3;
+  const size_t rest = bytes.size() - full * 3;
+  std::string out(full * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1), '=');
+  char* o = out.data();  // written by index: this runs on every sealed value (issue 10)
+  const auto* in = reinterpret_cast<const uint8_t*>(bytes.data());
+  for (size_t k = 0; k < full; ++k, in += 3, o += 4) {
+    const uint32_t v = uint32_t{in[0]} << 16 | uint32_t{in[1]} << 8 | in[2];
+    o[0] = alphabet[v >> 18 & 63];
+    o[1] = alphabet[v >> 12 & 63];
+    o[2] = alphabet[v >> 6 & 63];
+    o[3] = alphabet[v & 63];
   }
-  const size_t rest = bytes.size() - i;
   if (rest > 0) {
-    uint32_t v = static_cast<uint8_t>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<uint8_t>(bytes[i + 1]) << 8;
-    out.push_back(alphabet[v >> 18 & 63]);
-    out.push_back(alphabet[v >> 12 & 63]);
-    if (rest == 2) out.push_back(alphabet[v >> 6 & 63]);
-    if (pad) out.append(3 - rest, '=');
+    uint32_t v = uint32_t{in[0]} << 16;
+    if (rest == 2) v |= uint32_t{in[1]} << 8;
+    o[0] = alphabet[v >> 18 & 63];
+    o[1] = alphabet[v >> 12 & 63];
+    if (rest == 2) o[2] = alphabet[v >> 6 & 63];
   }
   return out;
 }

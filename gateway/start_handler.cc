@@ -68,7 +68,10 @@ web::Response FlowHandlers::startNoting(const web::Request& request, web::Respon
   std::vector<std::string> urls;
   for (const auto& r : (*config)->redirect_uris) {
     urls.push_back(r.url);
-    diag.registered_after_substitution.push_back(substituteProvider(r.url, dialect->slug));
+    // Only the diagnostics page (debug=true) shows them.
+    if (debug) {
+      diag.registered_after_substitution.push_back(substituteProvider(r.url, dialect->slug));
+    }
   }
   auto target = matchRedirectUri(**requested, dialect->slug, urls);
   if (!target) {

@@ -63,6 +63,28 @@ TEST_P(StoreSealedFlow, OpensForItsStateWithEveryField) {
   EXPECT_TRUE((*other)->openSealedFlow(*sealed, f.state));
 }
 
+// The record is written directly unless a string is not valid UTF-8; then nlohmann writes it
+// (replacing the bad bytes). Both forms carry every field.
+TEST_P(StoreSealedFlow, ARecordWithBytesThatAreNotUtf8IsSealedToo) {
+  Flow f = sample();
+  f.scopes = {"repo", "bad\xff"};
+  auto sealed = store_->sealFlow(f);
+  ASSERT_TRUE(sealed) << sealed.error().message;
+  auto opened = store_->openSealedFlow(*sealed, f.state);
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_EQ(opened->scopes, (std::vector<std::string>{"repo", "bad\xEF\xBF\xBD"}));
+  EXPECT_EQ(opened->id, f.id);
+  EXPECT_EQ(opened->app_id, f.app_id);
+  EXPECT_EQ(opened->provider, f.provider);
+  EXPECT_EQ(opened->redirect_uri, f.redirect_uri);
+  EXPECT_EQ(opened->integrator_state, f.integrator_state);
+  EXPECT_EQ(opened->connection_params, f.connection_params);
+  EXPECT_EQ(opened->provider_code_verifier, f.provider_code_verifier);
+  EXPECT_EQ(opened->code_challenge, f.code_challenge);
+  EXPECT_EQ(opened->end_user, f.end_user);
+  EXPECT_EQ(opened->expires_at, 700);
+}
+
 TEST_P(StoreSealedFlow, RefusesAnotherStateATamperedTextAndAnotherKey) {
   const Flow f = sample();
   auto sealed = store_->sealFlow(f);
