@@ -8,6 +8,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -161,11 +163,13 @@ class GrantStore {
   size_t inserts_since_prune_ = 0;
   size_t prune_due_;  // inserts until the next sweep
   mutable std::mutex mu_;
-  std::map<std::string, PendingConsent> consents_;
-  std::map<std::string, CodeGrant> codes_;
-  std::map<std::string, TokenRecord> access_;
-  std::map<std::string, TokenRecord> refresh_;
-  std::set<std::string> revoked_grants_;
+  // Hashed (issue 10): tokens that never expire (GitHub's) stay for the process's life, and
+  // ordered maps of long random keys cost a string compare per level on every lookup.
+  std::unordered_map<std::string, PendingConsent> consents_;
+  std::unordered_map<std::string, CodeGrant> codes_;
+  std::unordered_map<std::string, TokenRecord> access_;
+  std::unordered_map<std::string, TokenRecord> refresh_;
+  std::unordered_set<std::string> revoked_grants_;
 };
 
 }  // namespace linkgate::sim
