@@ -110,7 +110,7 @@ web::Response FlowHandlers::callback(const web::Request& request, const std::str
   // are neither signed nor carry the bound parameters.
   const bool provider_error = params->has("error");
   // Read once: the signature check needs its secret, the exchange its client.
-  const auto app = s_.store.findApp(flow.app_id);
+  const auto app = s_.store.findAppCached(flow.app_id);
   if (!app) return page(storeUnavailable());
   // Deleting an app ends its flows (a sealed flow has no row the delete could remove).
   if (!*app) {

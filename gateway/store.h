@@ -236,6 +236,14 @@ class Store {
     if (!uris) return std::unexpected(uris.error());
     return std::optional<StartConfig>(StartConfig{std::move(**app), std::move(*uris)});
   }
+  // The app, as fresh as findApp, from the same cache: the callback and the token endpoint
+  // read it on every request (on SQLite, with no query while no app has been written).
+  Result<std::optional<OAuthApp>> findAppCached(const std::string& app_id) {
+    auto config = findStartConfig(app_id);
+    if (!config) return std::unexpected(config.error());
+    if (!*config) return std::optional<OAuthApp>();
+    return std::optional<OAuthApp>(std::move((*config)->app));
+  }
   // ---- Operations (issue 12): gauges and the master-key check ----
   // Unused unexpired flows, credentials by health, API keys.
   virtual Result<StoreCounts> counts(int64_t now) = 0;

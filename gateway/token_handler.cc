@@ -130,7 +130,7 @@ web::Response FlowHandlers::token(const web::Request& request) {
   if (auto refused = guard.checkLockout(AbuseRoute::kToken, AbuseGuard::clientSubject(app_id))) {
     return *refused;
   }
-  auto app = s_.store.findApp(app_id);
+  auto app = s_.store.findAppCached(app_id);
   if (!app) return tokenError(storeUnavailable());
   // Compare even for an unknown app so timing does not tell which ids exist.
   const std::string expected = *app ? (*app)->client_secret : std::string(32, '\0');
