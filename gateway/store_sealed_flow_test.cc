@@ -31,6 +31,22 @@ class StoreSealedFlow : public StoreContract {
     f.expires_at = 700;
     return f;
   }
+  static void expectAllButScopes(const Flow& opened, const Flow& f) {
+    EXPECT_EQ(opened.id, f.id);
+    EXPECT_EQ(opened.state, f.state);
+    EXPECT_EQ(opened.account_id, f.account_id);
+    EXPECT_EQ(opened.app_id, f.app_id);
+    EXPECT_EQ(opened.provider, f.provider);
+    EXPECT_EQ(opened.redirect_uri, f.redirect_uri);
+    EXPECT_EQ(opened.integrator_state, f.integrator_state) << "any bytes survive";
+    EXPECT_EQ(opened.connection_params, f.connection_params);
+    EXPECT_EQ(opened.provider_code_verifier, f.provider_code_verifier);
+    EXPECT_EQ(opened.code_challenge, f.code_challenge);
+    EXPECT_TRUE(opened.debug);
+    EXPECT_EQ(opened.end_user, f.end_user);
+    EXPECT_EQ(opened.created_at, 100);
+    EXPECT_EQ(opened.expires_at, 700);
+  }
 };
 
 TEST_P(StoreSealedFlow, OpensForItsStateWithEveryField) {
@@ -42,21 +58,8 @@ TEST_P(StoreSealedFlow, OpensForItsStateWithEveryField) {
   EXPECT_NE(sealed->find('.'), std::string::npos) << "the callback tells a sealed cookie by it";
   auto opened = store_->openSealedFlow(*sealed, f.state);
   ASSERT_TRUE(opened) << opened.error().message;
-  EXPECT_EQ(opened->id, f.id);
-  EXPECT_EQ(opened->state, f.state);
-  EXPECT_EQ(opened->account_id, f.account_id);
-  EXPECT_EQ(opened->app_id, f.app_id);
-  EXPECT_EQ(opened->provider, f.provider);
-  EXPECT_EQ(opened->redirect_uri, f.redirect_uri);
-  EXPECT_EQ(opened->integrator_state, f.integrator_state) << "any bytes survive";
+  expectAllButScopes(*opened, f);
   EXPECT_EQ(opened->scopes, f.scopes);
-  EXPECT_EQ(opened->connection_params, f.connection_params);
-  EXPECT_EQ(opened->provider_code_verifier, f.provider_code_verifier);
-  EXPECT_EQ(opened->code_challenge, f.code_challenge);
-  EXPECT_TRUE(opened->debug);
-  EXPECT_EQ(opened->end_user, f.end_user);
-  EXPECT_EQ(opened->created_at, 100);
-  EXPECT_EQ(opened->expires_at, 700);
   // Another instance with the same key opens it too (any instance may finish a flow).
   auto other = open(keys_);
   ASSERT_TRUE(other) << other.error().message;
@@ -73,16 +76,7 @@ TEST_P(StoreSealedFlow, ARecordWithBytesThatAreNotUtf8IsSealedToo) {
   auto opened = store_->openSealedFlow(*sealed, f.state);
   ASSERT_TRUE(opened) << opened.error().message;
   EXPECT_EQ(opened->scopes, (std::vector<std::string>{"repo", "bad\xEF\xBF\xBD"}));
-  EXPECT_EQ(opened->id, f.id);
-  EXPECT_EQ(opened->app_id, f.app_id);
-  EXPECT_EQ(opened->provider, f.provider);
-  EXPECT_EQ(opened->redirect_uri, f.redirect_uri);
-  EXPECT_EQ(opened->integrator_state, f.integrator_state);
-  EXPECT_EQ(opened->connection_params, f.connection_params);
-  EXPECT_EQ(opened->provider_code_verifier, f.provider_code_verifier);
-  EXPECT_EQ(opened->code_challenge, f.code_challenge);
-  EXPECT_EQ(opened->end_user, f.end_user);
-  EXPECT_EQ(opened->expires_at, 700);
+  expectAllButScopes(*opened, f);
 }
 
 TEST_P(StoreSealedFlow, RefusesAnotherStateATamperedTextAndAnotherKey) {
