@@ -120,6 +120,11 @@ TEST_F(MalformedRequestTest, BadRequestLine) {
   expectRejected("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "double space");
 }
 
+TEST_F(MalformedRequestTest, UnknownMethodIs501JsonNotPistacheText) {
+  expectRejected("BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", 501, "unknown method");
+  expectRejected("get / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "methods are case-sensitive");
+}
+
 TEST_F(MalformedRequestTest, MalformedContentTypeIsJsonNotPistache415) {
   expectRejected(kPost + "Content-Type: garbage\r\nContent-Length: 2\r\n\r\nab", 400, "type");
 }

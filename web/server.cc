@@ -17,6 +17,7 @@
 #include <pistache/peer.h>
 
 #include "web/head_check.h"
+#include "web/pistache_probe.h"
 #include "web/raw_request.h"
 
 namespace linkgate::web {
@@ -81,6 +82,14 @@ bool iequals(std::string_view a, std::string_view b) {
       return false;
   }
   return true;
+}
+
+const char* statusText(int status) {
+  switch (status) {
+    case 413: return " Payload Too Large";
+    case 501: return " Not Implemented";
+    default: return " Bad Request";
+  }
 }
 
 Response errorJson(int status, std::string error, std::string description) {
@@ -235,32 +244,24 @@ class FrontHandler final : public P::Http::Handler {
           return refuse(peer, 413,
                         "request body exceeds " + std::to_string(max_body_) + " bytes");
         }
-        if (!pistacheReads(bytes.substr(0, v.head_size))) {
-          return refuse(peer, 400, "a request header the HTTP parser cannot read");
+        switch (pistacheReadsHead(bytes.substr(0, v.head_size))) {
+          case PistacheHead::kReads:
+            break;
+          case PistacheHead::kUnknownMethod:
+            return refuse(peer, 501, "the request method is not one this server implements");
+          case PistacheHead::kUnreadableField:
+            return refuse(peer, 400, "a request header the HTTP parser cannot read");
         }
       }
     }
     static_cast<P::Tcp::Handler&>(inner()).onInput(data, len, peer);
   }
 
-  // Pistache's own parse of the finished head on a scratch parser: anything it would answer
-  // itself (415 for a malformed Content-Type, 500 for a Cookie without '=') is refused here.
-  static bool pistacheReads(std::string_view head) {
-    try {
-      P::Http::RequestParser probe(head.size() + 1);
-      if (!probe.feed(head.data(), head.size())) return false;
-      if (probe.parse() == P::Http::Private::State::Done) return true;
-      return probe.step()->id() == P::Http::Private::BodyStep::Id;
-    } catch (...) {
-      return false;
-    }
-  }
-
   void refuse(const std::shared_ptr<P::Tcp::Peer>& peer, int status, const std::string& why) {
     peer->putData(kRefused, std::make_shared<bool>(true));
     std::string body = Json{{"error", "invalid_request"}, {"error_description", why}}.dump();
     std::string text = "HTTP/1.1 " + std::to_string(status) +
-                       (status == 413 ? " Payload Too Large" : " Bad Request") +
+                       statusText(status) +
                        "\r\nContent-Type: application/json\r\nContent-Length: " +
                        std::to_string(body.size()) +
                        "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff"
