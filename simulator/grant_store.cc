@@ -48,7 +48,13 @@ GrantStore::CodeOutcome GrantStore::redeemCode(const std::string& code, TimePoin
   Issue issue = std::get<Issue>(std::move(decision));
   grant.used = true;
   storeIssue(issue, now);
-  return {CodeStatus::kIssued, {}, issue, grant};
+  // A used code only answers its reuse (by its name, until it expires): the request it carried
+  // goes to the caller instead of staying in memory for the code's whole lifetime.
+  CodeGrant redeemed{grant.code, std::move(grant.request), std::move(grant.user_id),
+                     grant.expires_at, true};
+  grant.request = {};
+  grant.user_id.clear();
+  return {CodeStatus::kIssued, {}, std::move(issue), std::move(redeemed)};
 }
 
 GrantStore::RefreshOutcome GrantStore::useRefreshToken(const std::string& token, TimePoint now,

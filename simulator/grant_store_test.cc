@@ -49,6 +49,10 @@ TEST_F(GrantStoreTest, ReusedCodeRevokesItsLineage) {
   store.addCode(code("k", seconds(600)));
   auto first = store.redeemCode("k", clock.now(), issue("a1", "r1", t0 + seconds(3600)));
   ASSERT_EQ(first.status, CodeStatus::kIssued);
+  // The redeemed code comes back whole (the caller answers with its user and request).
+  ASSERT_TRUE(first.code);
+  EXPECT_EQ(first.code->user_id, "1001");
+  EXPECT_EQ(first.code->request.client_id, "c1");
   EXPECT_TRUE(store.findAccessToken("a1")->validAt(clock.now()));
   auto second = store.redeemCode("k", clock.now(), issue("a2", "r2", std::nullopt));
   EXPECT_EQ(second.status, CodeStatus::kReused);
