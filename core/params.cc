@@ -11,12 +11,15 @@ namespace linkgate {
 namespace {
 
 std::string join(const std::vector<Params::Item>& items, bool space_as_plus) {
+  size_t size = 0;
+  for (const auto& [name, value] : items) size += name.size() + value.size() + 2;
   std::string out;
+  out.reserve(size + size / 4);  // room for some escapes before the first growth
   for (const auto& [name, value] : items) {
     if (!out.empty()) out.push_back('&');
-    out += percentEncode(name, space_as_plus);
+    percentEncodeInto(out, name, space_as_plus);
     out.push_back('=');
-    out += percentEncode(value, space_as_plus);
+    percentEncodeInto(out, value, space_as_plus);
   }
   return out;
 }

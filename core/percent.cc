@@ -20,9 +20,7 @@ int hexValue(char c) {
 
 }  // namespace
 
-std::string percentEncode(std::string_view bytes, bool space_as_plus) {
-  std::string out;
-  out.reserve(bytes.size() * 3);
+void percentEncodeInto(std::string& out, std::string_view bytes, bool space_as_plus) {
   for (char ch : bytes) {
     const auto c = static_cast<unsigned char>(ch);
     if (isUnreserved(c)) {
@@ -30,11 +28,16 @@ std::string percentEncode(std::string_view bytes, bool space_as_plus) {
     } else if (space_as_plus && c == ' ') {
       out.push_back('+');
     } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
+      const char hex[3] = {'%', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(hex, 3);
     }
   }
+}
+
+std::string percentEncode(std::string_view bytes, bool space_as_plus) {
+  std::string out;
+  out.reserve(bytes.size() * 3);
+  percentEncodeInto(out, bytes, space_as_plus);
   return out;
 }
 

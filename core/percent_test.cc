@@ -15,6 +15,13 @@ TEST(PercentTest, EncodesAllButUnreserved) {
   EXPECT_EQ(percentEncode(std::string("\0\xff", 2)), "%00%FF");
 }
 
+TEST(PercentTest, EncodeIntoAppends) {
+  std::string out = "q=";
+  percentEncodeInto(out, "a b&");
+  percentEncodeInto(out, " +", /*space_as_plus=*/true);
+  EXPECT_EQ(out, "q=a%20b%26+%2B");
+}
+
 TEST(PercentTest, DecodesEitherHexCase) {
   EXPECT_EQ(percentDecode("%2f%2F%c3%A9").value(), "//\xc3\xa9");
   EXPECT_EQ(percentDecode("a+b").value(), "a+b");

@@ -3,7 +3,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <unistd.h>
+#include <pthread.h>
+
+#include <atomic>
 
 #include <algorithm>
 #include <climits>
@@ -37,12 +39,25 @@ void osslFill(uint8_t* out, size_t n) {
 // Issue 10: a /start takes four small random values (flow id, state, PKCE verifier, the seal's
 // nonce), and each RAND_bytes call costs far more than its bytes (the DRBG's lock and setup).
 // So each thread draws 4 KiB at a time and hands them out once each; a byte handed out is
-// wiped from the pool. A forked child refills before its first use (the pid is checked).
+// wiped from the pool. A forked child refills before its first use: a fork handler moves the
+// generation on (no getpid() system call per draw, 1.2 % of a /start's CPU).
 struct Pool {
   uint8_t bytes[4096];
   size_t used = sizeof bytes;  // all used: refill first
-  pid_t pid = 0;
+  unsigned generation = 0;
 };
+
+std::atomic<unsigned> fork_generation{0};
+
+unsigned currentGeneration() {
+  // Registered before the first pool is filled, so no fork can come between a fill and it.
+  static const bool registered = [] {
+    ::pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
+    return true;
+  }();
+  (void)registered;
+  return fork_generation.load(std::memory_order_relaxed);
+}
 
 }  // namespace
 
@@ -50,10 +65,11 @@ void SystemRandom::fill(uint8_t* out, size_t n) {
   thread_local Pool pool;
   if (n > sizeof pool.bytes / 4) return osslFill(out, n);
   while (n > 0) {
-    if (pool.used == sizeof pool.bytes || pool.pid != ::getpid()) {
+    const unsigned generation = currentGeneration();
+    if (pool.used == sizeof pool.bytes || pool.generation != generation) {
       osslFill(pool.bytes, sizeof pool.bytes);
       pool.used = 0;
-      pool.pid = ::getpid();
+      pool.generation = generation;
     }
     const size_t take = std::min(n, sizeof pool.bytes - pool.used);
     std::memcpy(out, pool.bytes + pool.used, take);

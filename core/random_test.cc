@@ -2,6 +2,8 @@
 #include "core/random.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <mutex>
 #include <set>
@@ -74,6 +76,30 @@ TEST(RandomTest, SystemRandomPoolHandsOutEachByteOnce) {
   const std::string big = r.bytes(100000);
   EXPECT_EQ(big.size(), 100000u);
   EXPECT_NE(big.substr(0, 64), big.substr(64, 64));
+}
+
+// A forked child shares its parent's memory, pool included: it must draw fresh bytes, not the
+// ones its parent hands out next.
+TEST(RandomTest, SystemRandomForkedChildDoesNotRepeatItsParent) {
+  SystemRandom r;
+  (void)r.bytes(16);  // the pool is full and partly used
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string v = r.bytes(32);
+    ::_exit(::write(fds[1], v.data(), v.size()) == 32 ? 0 : 1);
+  }
+  ::close(fds[1]);
+  const std::string mine = r.bytes(32);
+  std::string theirs(32, '\0');
+  ASSERT_EQ(::read(fds[0], theirs.data(), theirs.size()), 32);
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(mine, theirs);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <openssl/evp.h>
+
 #include "core/base64.h"
 
 namespace linkgate {
@@ -117,6 +119,44 @@ RC_GTEST_PROP(KeyRingProperty, OpenInvertsSeal,
   const auto sealed = ring.seal(plain, aad);
   RC_ASSERT(sealed.has_value());
   RC_ASSERT(ring.open(*sealed, aad).value() == plain);
+}
+
+// AES-256-GCM of (nonce, key, aad, plain) by a context made for this one call: the oracle for
+// the sealer's per-thread context, which is keyed once and re-used with a new nonce.
+std::string oracleGcm(const std::string& key, const std::string& nonce, const std::string& aad,
+                      const std::string& plain) {
+  const auto u = [](const std::string& s) {
+    return reinterpret_cast<const unsigned char*>(s.data());
+  };
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  std::string out(plain.size() + 16, '\0');
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  int len = 0;
+  bool ok = EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, 12, nullptr) == 1 &&
+            EVP_EncryptInit_ex(ctx, nullptr, nullptr, u(key), u(nonce)) == 1 &&
+            EVP_EncryptUpdate(ctx, nullptr, &len, u(aad), static_cast<int>(aad.size())) == 1 &&
+            EVP_EncryptUpdate(ctx, o, &len, u(plain), static_cast<int>(plain.size())) == 1 &&
+            EVP_EncryptFinal_ex(ctx, o + len, &len) == 1 &&
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, o + plain.size()) == 1;
+  EVP_CIPHER_CTX_free(ctx);
+  return ok ? out : "";
+}
+
+RC_GTEST_PROP(KeyRingProperty, EverySealIsExactAesGcmAcrossKeyChanges,
+              (const std::vector<std::tuple<bool, std::string, std::string>>& seals)) {
+  SeededRandom random(*rc::gen::arbitrary<uint64_t>());
+  KeyRing ring_a(random);
+  KeyRing ring_b(random);
+  RC_ASSERT(ring_a.addKey("a", kKeyA).has_value());
+  RC_ASSERT(ring_b.addKey("b", kKeyB).has_value());
+  for (const auto& [use_b, plain, aad] : seals) {
+    const std::string sealed = (use_b ? ring_b : ring_a).seal(plain, aad).value();
+    const auto raw = base64UrlDecode(sealed.substr(2));
+    RC_ASSERT(raw.has_value());
+    RC_ASSERT(raw->size() == 12 + plain.size() + 16);
+    RC_ASSERT(raw->substr(12) == oracleGcm(use_b ? kKeyB : kKeyA, raw->substr(0, 12), aad, plain));
+  }
 }
 
 RC_GTEST_PROP(KeyRingProperty, AnySingleBitFlipIsRejected,

@@ -26,13 +26,24 @@ std::optional<std::string> requestAuthority(const web::Request& request,
   auto host = request.header("x-forwarded-host");
   if (!host) host = request.header("host");
   if (!host || host->empty()) return std::nullopt;
+  // Issue 10: a thread sees the same Host again and again; its last answer is kept.
+  struct Last {
+    std::string scheme, header, authority;
+  };
+  thread_local Last last;
+  if (last.header == *host && last.scheme == scheme && !last.authority.empty()) {
+    return last.authority;
+  }
   std::string value = *host;
   if (auto comma = value.find(','); comma != std::string::npos) value.resize(comma);  // first hop
   while (!value.empty() && value.back() == ' ') value.pop_back();
   while (!value.empty() && value.front() == ' ') value.erase(0, 1);
   auto url = Url::parseAbsolute(scheme + "://" + value + "/");
-  if (!url || url->userinfo) return lower(value);  // not a host: never equal to the public one
-  return withPort(lower(url->host), url->effectivePort());
+  // Not a host: never equal to the public one.
+  std::string authority =
+      !url || url->userinfo ? lower(value) : withPort(lower(url->host), url->effectivePort());
+  last = {scheme, *host, authority};
+  return authority;
 }
 
 static bool isLoopbackName(const std::string& host) {
@@ -47,11 +58,24 @@ static std::string hostOf(const std::string& authority) {
 
 std::optional<web::Response> publicHostMismatch(const web::Request& request,
                                                 const std::string& public_url) {
-  auto expected_url = Url::parseAbsolute(public_url);
-  if (!expected_url) return std::nullopt;
-  const std::string scheme = lower(expected_url->scheme);
-  const std::string expected =
-      withPort(lower(expected_url->host), expected_url->effectivePort());
+  // The public URL is the same on every request: parsed once per thread while it is.
+  struct Public {
+    std::string url, scheme, expected, path;
+    bool valid = false;
+  };
+  thread_local Public pub;
+  if (pub.url != public_url || pub.url.empty()) {
+    auto parsed = Url::parseAbsolute(public_url);
+    pub = {public_url, "", "", "", parsed.has_value()};
+    if (parsed) {
+      pub.scheme = lower(parsed->scheme);
+      pub.expected = withPort(lower(parsed->host), parsed->effectivePort());
+      pub.path = parsed->path;
+    }
+  }
+  if (!pub.valid) return std::nullopt;
+  const std::string& scheme = pub.scheme;
+  const std::string& expected = pub.expected;
   auto actual = requestAuthority(request, scheme);
   if (!actual || *actual == expected) return std::nullopt;
   // Cookies are per host name, not per port, and a reverse proxy in front of the gateway may
@@ -61,7 +85,7 @@ std::optional<web::Response> publicHostMismatch(const web::Request& request,
   if (want == got || !isLoopbackName(want) || !isLoopbackName(got)) return std::nullopt;
   std::string base = public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::string prefix = expected_url->path;
+  std::string prefix = pub.path;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   // The same path and query at the public URL (the prefix once, whether or not a proxy kept it).
   std::string target = request.target;

@@ -26,6 +26,22 @@ TEST(RequestAuthority, DefaultPortAndCaseAreNormalised) {
   EXPECT_EQ(requestAuthority(proxied, "https"), "gw.example:443");
 }
 
+// Each thread keeps its last Host and public URL parsed: the same question asked again, or
+// after others, has the same answer.
+TEST(RequestAuthority, RepeatedAndInterleavedHostsKeepTheirAnswers) {
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(requestAuthority(withHost("/", "LocalHost"), "http"), "localhost:80");
+    EXPECT_EQ(requestAuthority(withHost("/", "LocalHost"), "https"), "localhost:443");
+    EXPECT_EQ(requestAuthority(withHost("/", "LocalHost"), "https"), "localhost:443");
+    EXPECT_EQ(requestAuthority(withHost("/", "a.example:81"), "https"), "a.example:81");
+    EXPECT_FALSE(publicHostMismatch(withHost("/", "127.0.0.1:8080"), "http://127.0.0.1:8080"));
+    EXPECT_TRUE(publicHostMismatch(withHost("/", "127.0.0.1:8080"), "http://localhost:8080"));
+    EXPECT_TRUE(publicHostMismatch(withHost("/", "127.0.0.1:8080"), "http://localhost:8080"));
+    EXPECT_FALSE(publicHostMismatch(withHost("/", "localhost:8080"), "http://localhost:8080"));
+    EXPECT_FALSE(publicHostMismatch(withHost("/", "localhost:8080"), "not a url"));
+  }
+}
+
 TEST(PublicHostMismatch, SameHostPasses) {
   for (const auto& [host, pub] : std::vector<std::pair<std::string, std::string>>{
            {"127.0.0.1:8080", "http://127.0.0.1:8080"},

@@ -52,15 +52,31 @@ void appendTextValue(std::string& out, std::string_view s) {
   }
 }
 
+void appendDigits(std::string& out, int value, int width) {
+  char buf[8];
+  for (int i = width - 1; i >= 0; --i, value /= 10) buf[i] = static_cast<char>('0' + value % 10);
+  out.append(buf, static_cast<size_t>(width));
+}
+
+// RFC 3339 in UTC with milliseconds, written by hand (snprintf was 0.5 % of a /start).
 void appendTimestamp(std::string& out, int64_t ms) {
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  out += buf;
+  appendDigits(out, tm.tm_year + 1900, 4);
+  out += '-';
+  appendDigits(out, tm.tm_mon + 1, 2);
+  out += '-';
+  appendDigits(out, tm.tm_mday, 2);
+  out += 'T';
+  appendDigits(out, tm.tm_hour, 2);
+  out += ':';
+  appendDigits(out, tm.tm_min, 2);
+  out += ':';
+  appendDigits(out, tm.tm_sec, 2);
+  out += '.';
+  appendDigits(out, static_cast<int>(ms % 1000), 3);
+  out += 'Z';
 }
 
 void formatInto(std::string& out, LogFormat format, LogLevel level, int64_t ts_millis,

@@ -32,6 +32,9 @@ TEST(LogFormat, TextLinesQuoteOnlyWhatNeedsIt) {
        LogField::str("empty", ""), LogField::num("status", 200)});
   EXPECT_EQ(line, "1970-01-01T00:00:01.500Z INFO request route=/link/oauth2/start "
                   "reason=\"two words\" status=200");
+  // Every field of the timestamp, each with its leading zeros.
+  EXPECT_EQ(Logger::format(LogFormat::kText, LogLevel::kInfo, 1804230489045, "x", {}),
+            "2027-03-05T07:08:09.045Z INFO x");
 }
 
 TEST(LogLevels, ParseAndFilter) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdio>
+
 namespace linkgate::gateway {
 namespace {
 
@@ -56,6 +58,16 @@ TEST(Uuid, CanonicalFormOnly) {
   const std::string id = newUuid(random);
   EXPECT_TRUE(isUuid(id));
   EXPECT_EQ(id[14], '4');
+  // The 16 random bytes, in order, as lower-case hex with the version and variant bits set.
+  SeededRandom same(1);
+  uint8_t b[16];
+  same.fill(b, sizeof b);
+  char expected[37];
+  std::snprintf(expected, sizeof expected,
+                "%02x%02x%02x%02x-%02x%02x-4%x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6] & 0x0F, b[7], (b[8] & 0x3F) | 0x80, b[9], b[10],
+                b[11], b[12], b[13], b[14], b[15]);
+  EXPECT_EQ(id, expected);
   EXPECT_TRUE(isUuid("00000000-0000-4000-8000-00000000000A"));
   for (const char* bad : {"", "0000000-0000-4000-8000-000000000000", "00000000000040008000000000000000",
                           "00000000-0000-4000-8000-00000000000g", "{00000000-0000-4000-8000-000000000000}"}) {
