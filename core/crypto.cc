@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "core/base64.h"
 
@@ -38,9 +39,14 @@ std::string randomToken(RandomSource& random, int bits) {
 }
 
 std::string sha256(std::string_view data) {
+  // One digest context per thread, re-initialised per hash (EVP_Digest makes and frees one).
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
+      EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(bytesOf(data), data.size(), md, &len, sha256Md(), nullptr) != 1) {
+  if (!ctx || EVP_DigestInit_ex2(ctx.get(), sha256Md(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), bytesOf(data), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) {
     die("EVP_Digest");
   }
   return std::string(reinterpret_cast<char*>(md), len);

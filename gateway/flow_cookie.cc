@@ -8,10 +8,17 @@ namespace {
 
 // {public path}/link/oauth2/callback: the cookie goes only to the callbacks.
 std::string cookiePath(const std::string& public_url) {
+  // The public URL is the same on every request: its path is worked out once per thread.
+  struct Last {
+    std::string public_url, path;
+  };
+  thread_local Last last;
+  if (!last.path.empty() && last.public_url == public_url) return last.path;
   auto url = Url::parse(public_url);
   std::string prefix = url ? url->path : "";
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  return prefix + "/link/oauth2/callback";
+  last = {public_url, prefix + "/link/oauth2/callback"};
+  return last.path;
 }
 
 std::string attributes(const std::string& public_url, int64_t max_age) {
