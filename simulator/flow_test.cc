@@ -248,6 +248,29 @@ TEST_P(ProviderFlow, ReusedCodeFailsAndRevokesWhatItIssued) {
   }
 }
 
+// token.limit (GitHub: ten per user, app and scope set): one token more revokes the oldest;
+// without a limit, eleven tokens of one user and scope set all stay valid.
+TEST_P(ProviderFlow, OneTokenPastThePerUserScopeLimitRevokesTheOldest) {
+  const int64_t limit = p_->token.limit.per_user_scope;
+  const int64_t n = (limit > 0 ? limit : 10) + 1;
+  std::vector<std::string> tokens;
+  for (int64_t i = 0; i < n; ++i) {
+    auto a = client_->authorize();
+    ASSERT_TRUE(a);
+    tokens.push_back(exchangeOk(*a));
+    ASSERT_FALSE(tokens.back().empty());
+  }
+  if (limit > 0) {
+    expectApiRejected(client_->apiMe(tokens.front()));
+    expectResourcesRejected(tokens.front());
+  } else {
+    EXPECT_EQ(client_->apiMe(tokens.front()).status, 200);
+  }
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    EXPECT_EQ(client_->apiMe(tokens[i]).status, 200) << "token " << i;
+  }
+}
+
 TEST_P(ProviderFlow, CodeExpiresAfterItsLifetime) {
   auto early = client_->authorize();
   auto late = client_->authorize();

@@ -82,6 +82,9 @@ void GrantStore::storeIssue(const Issue& issue, TimePoint now) {
   bool revoked = revoked_grants_.contains(access.grant);
   if (revoked) access.revoked_at = now;
   access_[access.token] = access;
+  if (issue.per_user_scope_limit > 0) {
+    limitPerUserScopeLocked(access, issue.per_user_scope_limit, now);
+  }
   for (const auto* extra : {&issue.refresh, &issue.companion_refresh}) {
     if (!*extra) continue;
     TokenRecord refresh = **extra;
@@ -94,6 +97,35 @@ void GrantStore::storeIssue(const Issue& issue, TimePoint now) {
     access_[companion.token] = companion;
   }
   countInsertLocked();
+}
+
+namespace {
+std::string userScopeKey(const TokenRecord& t) {
+  std::vector<std::string> scopes = t.scopes;
+  std::sort(scopes.begin(), scopes.end());
+  scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
+  std::string key = t.provider + '\n' + t.client_id + '\n' + t.user_id;
+  for (const auto& s : scopes) key += '\n' + s;
+  return key;
+}
+}  // namespace
+
+void GrantStore::limitPerUserScopeLocked(const TokenRecord& access, size_t limit,
+                                         TimePoint now) {
+  auto& names = by_user_scope_[userScopeKey(access)];
+  names.push_back(access.token);
+  if (names.size() <= limit) return;
+  // Tokens already invalid (revoked with their lineage, expired, pruned) do not count.
+  std::erase_if(names, [&](const std::string& name) {
+    auto it = access_.find(name);
+    return it == access_.end() || !it->second.validAt(now);
+  });
+  // The oldest go at once: kept as revoked until the slack ends, a provider that never expires
+  // its tokens (GitHub) would hold every one issued in the last minute.
+  while (names.size() > limit) {
+    access_.erase(names.front());
+    names.pop_front();
+  }
 }
 
 std::optional<TokenRecord> GrantStore::findAccessToken(const std::string& token) const {
@@ -133,6 +165,7 @@ void GrantStore::clear() {
   access_.clear();
   refresh_.clear();
   revoked_grants_.clear();
+  by_user_scope_.clear();
   inserts_since_prune_ = 0;
   prune_due_ = prune_every_;
 }
@@ -168,6 +201,10 @@ void GrantStore::pruneLocked(TimePoint now) {
   // Revocation marks every lineage token at once, and a revoked token issues nothing, so the
   // mark only matters while the code can still be redeemed.
   std::erase_if(revoked_grants_, [&](const std::string& grant) { return !codes_.contains(grant); });
+  for (auto it = by_user_scope_.begin(); it != by_user_scope_.end();) {
+    std::erase_if(it->second, [&](const std::string& name) { return !access_.contains(name); });
+    it = it->second.empty() ? by_user_scope_.erase(it) : std::next(it);
+  }
   inserts_since_prune_ = 0;
   prune_due_ = std::max(prune_every_, consents_.size() + codes_.size() + access_.size() +
                                           refresh_.size());

@@ -1,6 +1,7 @@
 // Pending consents, authorization codes, access and refresh tokens. Every token remembers the
 // code (grant) it descends from, so a reused code revokes the whole lineage (RFC 6749 §4.1.2).
 #pragma once
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -78,6 +79,9 @@ struct Issue {
   // token.companion: the second access token of a code exchange, and its refresh token.
   std::optional<TokenRecord> companion_access;
   std::optional<TokenRecord> companion_refresh;
+  // token.limit: past this many valid access tokens for the same provider, client, user and
+  // scope set, the oldest of them is revoked (and forgotten at once). 0 = no limit.
+  size_t per_user_scope_limit = 0;
 };
 
 // A rejection decided by a validation callback: RFC 6749 error code + description.
@@ -155,6 +159,7 @@ class GrantStore {
  private:
   void storeIssue(const Issue& issue, TimePoint now);
   void revokeLocked(const std::string& grant, TimePoint now);
+  void limitPerUserScopeLocked(const TokenRecord& access, size_t limit, TimePoint now);
   void countInsertLocked();
   void pruneLocked(TimePoint now);
 
@@ -170,6 +175,8 @@ class GrantStore {
   std::unordered_map<std::string, TokenRecord> access_;
   std::unordered_map<std::string, TokenRecord> refresh_;
   std::unordered_set<std::string> revoked_grants_;
+  // token.limit: the access tokens of each provider/client/user/scope set, oldest first.
+  std::unordered_map<std::string, std::deque<std::string>> by_user_scope_;
 };
 
 }  // namespace linkgate::sim

@@ -199,5 +199,61 @@ TEST_F(GrantStoreTest, ClearEmptiesEverything) {
   EXPECT_EQ(s.consents + s.codes + s.access_tokens + s.refresh_tokens + s.revoked_grants, 0u);
 }
 
+// token.limit (GitHub: ten tokens per user, app and scope set): the oldest valid one goes.
+struct LimitTest : GrantStoreTest {
+  GrantStore store{clock};
+  int codes = 0;
+  // Redeems a fresh code for (client, user) and issues `token` with `scopes` under `limit`.
+  void issueLimited(const std::string& token, const std::string& client, const std::string& user,
+                    std::vector<std::string> scopes, size_t limit) {
+    CodeGrant g = code("k" + std::to_string(++codes), seconds(600));
+    g.request.client_id = client;
+    g.user_id = user;
+    store.addCode(g);
+    auto outcome = store.redeemCode(g.code, clock.now(), [&](const CodeGrant& c) {
+      Issue i;
+      i.access = TokenRecord{token, "generic", client, c.user_id, scopes, {}, std::nullopt,
+                             std::nullopt, c.code, {}};
+      i.per_user_scope_limit = limit;
+      return std::variant<Issue, Rejection>(i);
+    });
+    ASSERT_EQ(outcome.status, CodeStatus::kIssued);
+  }
+  bool valid(const std::string& token) const {
+    auto t = store.findAccessToken(token);
+    return t && t->validAt(clock.now());
+  }
+};
+
+TEST_F(LimitTest, PastTheLimitTheOldestTokenOfTheSameUserClientAndScopesGoes) {
+  for (int i = 1; i <= 3; ++i) issueLimited("a" + std::to_string(i), "c1", "u1", {"x", "y"}, 3);
+  // Not the same combination: another scope set, user or client; the scope order is not.
+  issueLimited("other-scope", "c1", "u1", {"x"}, 3);
+  issueLimited("other-user", "c1", "u2", {"x", "y"}, 3);
+  issueLimited("other-client", "c2", "u1", {"x", "y"}, 3);
+  EXPECT_TRUE(valid("a1") && valid("a2") && valid("a3"));
+  issueLimited("a4", "c1", "u1", {"y", "x"}, 3);
+  EXPECT_FALSE(store.findAccessToken("a1"));  // revoked and forgotten at once
+  EXPECT_TRUE(valid("a2") && valid("a3") && valid("a4"));
+  EXPECT_TRUE(valid("other-scope") && valid("other-user") && valid("other-client"));
+  issueLimited("a5", "c1", "u1", {"x", "y", "x"}, 3);
+  EXPECT_FALSE(store.findAccessToken("a2"));
+  EXPECT_EQ(store.sizes().access_tokens, 6u);
+}
+
+TEST_F(LimitTest, InvalidTokensDoNotCountAndNoLimitKeepsEveryToken) {
+  issueLimited("a1", "c1", "u1", {}, 2);
+  issueLimited("a2", "c1", "u1", {}, 2);
+  ASSERT_EQ(store.redeemCode("k2", clock.now(), issue("z", "", std::nullopt)).status,
+            CodeStatus::kReused);  // a2's lineage revoked
+  issueLimited("a3", "c1", "u1", {}, 2);
+  EXPECT_TRUE(valid("a1") && valid("a3"));  // a2 no longer counted: the older a1 stays
+  issueLimited("a4", "c1", "u1", {}, 2);
+  EXPECT_FALSE(store.findAccessToken("a1"));
+  EXPECT_TRUE(valid("a3") && valid("a4"));
+  for (int i = 0; i < 20; ++i) issueLimited("n" + std::to_string(i), "c1", "u9", {}, 0);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(valid("n" + std::to_string(i))) << i;
+}
+
 }  // namespace
 }  // namespace linkgate::sim

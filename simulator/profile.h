@@ -161,6 +161,13 @@ struct AccessTokenJwt {
   std::string evidence;
 };
 
+// How many access tokens one user may hold for one client and one set of scopes: a code
+// exchange past the limit revokes the oldest of them (GitHub's OAuth Apps: ten).
+struct TokenLimit {
+  int64_t per_user_scope = 0;  // 0 = no limit
+  std::string evidence;
+};
+
 struct TokenSpec {
   std::vector<ClientAuth> client_auth = {ClientAuth::kPost, ClientAuth::kBasic};
   std::string client_id_param = "client_id";
@@ -179,6 +186,7 @@ struct TokenSpec {
   ExpiresIn expires_in = ExpiresIn::kNumber;
   AccessTokenJwt access_token_jwt;
   CompanionToken companion;
+  TokenLimit limit;
   ResponseSpec response;
   ErrorSpec errors;
   TokenTolerance tolerate;

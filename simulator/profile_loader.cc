@@ -283,7 +283,7 @@ void readToken(const Json& j, Profile& p, Context& ctx) {
         {"client_auth", "client_id_param", "encoding", "methods", "redirect_uri",
          "extra_params", "code_ttl_seconds", "access_token_ttl_seconds",
          "access_token_prefix", "token_type", "companion", "expires_in", "response", "errors",
-         "url_params_from_user", "tolerate", "access_token_jwt"});
+         "url_params_from_user", "tolerate", "access_token_jwt", "limit"});
   auto& t = p.token;
   if (const Json* jwt = o.get("access_token_jwt")) {
     Obj jo(*jwt, o.field("access_token_jwt"), {"claims", "evidence"});
@@ -335,6 +335,15 @@ void readToken(const Json& j, Profile& p, Context& ctx) {
     t.companion.evidence = co.reqString("evidence");
     if (t.companion.evidence.empty()) throw LoadError{co.field("evidence"), "must not be empty"};
     ctx.token_rules.companion = true;  // {companion.*} in the token and refresh answers
+  }
+  if (const Json* l = o.get("limit")) {
+    Obj lo(*l, o.field("limit"), {"per_user_scope", "evidence"});
+    if (lo.get("per_user_scope") == nullptr) {
+      throw LoadError{lo.field("per_user_scope"), "required"};
+    }
+    lo.readInt("per_user_scope", 1, 1000000, t.limit.per_user_scope);
+    t.limit.evidence = lo.reqString("evidence");
+    if (t.limit.evidence.empty()) throw LoadError{lo.field("evidence"), "must not be empty"};
   }
   o.readEnum("expires_in", kExpiresIn, t.expires_in);
   if (const Json* tol = o.get("tolerate")) t.tolerate = readTokenTolerance(*tol, o.field("tolerate"));
