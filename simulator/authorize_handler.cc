@@ -51,7 +51,7 @@ web::Response approve(const SimContext& ctx, const Provider& p, const Authorizat
   Behaviour b = ctx.behaviours.effective(p.profile);
   TimePoint now = ctx.clock.now();
   CodeGrant grant{randomToken(ctx.random, 160), req, user.at("id"),
-                  now + std::chrono::seconds(b.code_ttl_seconds), false};
+                  now + std::chrono::seconds(b.code_ttl_seconds)};
   Params params{{p.profile.authorize.code_param, grant.code}};
   TemplateValues values = baseValues(now, req.client_id, req.params, &user, req.scopes,
                                      b.scope_separator);

@@ -35,25 +35,21 @@ GrantStore::CodeOutcome GrantStore::redeemCode(const std::string& code, TimePoin
                                                const CodeDecision& decide) {
   std::lock_guard lock(mu_);
   auto it = codes_.find(code);
-  if (it == codes_.end()) return {CodeStatus::kUnknown, {}, {}, {}};
-  CodeGrant& grant = it->second;
-  if (grant.used) {
+  if (it == codes_.end()) {
+    if (!used_codes_.contains(code)) return {CodeStatus::kUnknown, {}, {}, {}};
     // RFC 6749 §4.1.2: a second use SHOULD revoke the tokens issued with the code.
-    revokeLocked(grant.code, now);
-    return {CodeStatus::kReused, {}, {}, grant};
+    revokeLocked(code, now);
+    return {CodeStatus::kReused, {}, {}, {}};
   }
+  CodeGrant& grant = it->second;
   if (now >= grant.expires_at) return {CodeStatus::kExpired, {}, {}, grant};
   auto decision = decide(grant);
   if (auto* r = std::get_if<Rejection>(&decision)) return {CodeStatus::kRejected, *r, {}, grant};
   Issue issue = std::get<Issue>(std::move(decision));
-  grant.used = true;
   storeIssue(issue, now);
-  // A used code only answers its reuse (by its name, until it expires): the request it carried
-  // goes to the caller instead of staying in memory for the code's whole lifetime.
-  CodeGrant redeemed{grant.code, std::move(grant.request), std::move(grant.user_id),
-                     grant.expires_at, true};
-  grant.request = {};
-  grant.user_id.clear();
+  used_codes_.emplace(code, grant.expires_at);
+  CodeGrant redeemed = std::move(grant);  // the caller answers with its user and request
+  codes_.erase(it);
   return {CodeStatus::kIssued, {}, std::move(issue), std::move(redeemed)};
 }
 
@@ -78,24 +74,20 @@ GrantStore::RefreshOutcome GrantStore::useRefreshToken(const std::string& token,
 }
 
 void GrantStore::storeIssue(const Issue& issue, TimePoint now) {
-  TokenRecord access = issue.access;
-  bool revoked = revoked_grants_.contains(access.grant);
-  if (revoked) access.revoked_at = now;
-  access_[access.token] = access;
+  bool revoked = revoked_grants_.contains(issue.access.grant);
+  // One copy of each record, straight into its map.
+  auto put = [&](auto& tokens, const TokenRecord& record) {
+    auto [it, inserted] = tokens.insert_or_assign(record.token, record);
+    if (revoked) it->second.revoked_at = now;
+  };
+  put(access_, issue.access);
   if (issue.per_user_scope_limit > 0) {
-    limitPerUserScopeLocked(access, issue.per_user_scope_limit, now);
+    limitPerUserScopeLocked(issue.access, issue.per_user_scope_limit, now);
   }
   for (const auto* extra : {&issue.refresh, &issue.companion_refresh}) {
-    if (!*extra) continue;
-    TokenRecord refresh = **extra;
-    if (revoked) refresh.revoked_at = now;
-    refresh_[refresh.token] = refresh;
+    if (*extra) put(refresh_, **extra);
   }
-  if (issue.companion_access) {
-    TokenRecord companion = *issue.companion_access;
-    if (revoked) companion.revoked_at = now;
-    access_[companion.token] = companion;
-  }
+  if (issue.companion_access) put(access_, *issue.companion_access);
   countInsertLocked();
 }
 
@@ -162,6 +154,7 @@ void GrantStore::clear() {
   std::lock_guard lock(mu_);
   consents_.clear();
   codes_.clear();
+  used_codes_.clear();
   access_.clear();
   refresh_.clear();
   revoked_grants_.clear();
@@ -177,7 +170,7 @@ void GrantStore::prune(TimePoint now) {
 
 GrantStore::Sizes GrantStore::sizes() const {
   std::lock_guard lock(mu_);
-  return {consents_.size(), codes_.size(), access_.size(), refresh_.size(),
+  return {consents_.size(), codes_.size() + used_codes_.size(), access_.size(), refresh_.size(),
           revoked_grants_.size()};
 }
 
@@ -193,6 +186,7 @@ void GrantStore::pruneLocked(TimePoint now) {
   std::erase_if(consents_, [&](const auto& kv) { return gone(kv.second.expires_at); });
   // A used code is kept for its whole lifetime: its reuse must still revoke the lineage.
   std::erase_if(codes_, [&](const auto& kv) { return gone(kv.second.expires_at); });
+  std::erase_if(used_codes_, [&](const auto& kv) { return gone(kv.second); });
   for (auto* tokens : {&access_, &refresh_}) {
     std::erase_if(*tokens, [&](const auto& kv) {
       return gone(kv.second.expires_at) || gone(kv.second.revoked_at);
@@ -200,14 +194,16 @@ void GrantStore::pruneLocked(TimePoint now) {
   }
   // Revocation marks every lineage token at once, and a revoked token issues nothing, so the
   // mark only matters while the code can still be redeemed.
-  std::erase_if(revoked_grants_, [&](const std::string& grant) { return !codes_.contains(grant); });
+  std::erase_if(revoked_grants_, [&](const std::string& grant) {
+    return !codes_.contains(grant) && !used_codes_.contains(grant);
+  });
   for (auto it = by_user_scope_.begin(); it != by_user_scope_.end();) {
     std::erase_if(it->second, [&](const std::string& name) { return !access_.contains(name); });
     it = it->second.empty() ? by_user_scope_.erase(it) : std::next(it);
   }
   inserts_since_prune_ = 0;
-  prune_due_ = std::max(prune_every_, consents_.size() + codes_.size() + access_.size() +
-                                          refresh_.size());
+  prune_due_ = std::max(prune_every_, consents_.size() + codes_.size() + used_codes_.size() +
+                                          access_.size() + refresh_.size());
 }
 
 }  // namespace linkgate::sim

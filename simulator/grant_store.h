@@ -45,7 +45,6 @@ struct CodeGrant {
   AuthorizationRequest request;
   std::string user_id;
   TimePoint expires_at;
-  bool used = false;
 };
 
 struct TokenRecord {  // access or refresh token
@@ -120,7 +119,8 @@ class GrantStore {
   void addCode(CodeGrant code);
   // Redeems a code: unknown → kUnknown; already used → kReused and every token of its lineage
   // revoked; expired → kExpired; otherwise decide(code) either rejects (code unchanged) or
-  // gives tokens, stored at once, and the code is marked used.
+  // gives tokens, stored at once, and the code is marked used. `code` is the redeemed code
+  // (kIssued), or the code as stored (kExpired, kRejected).
   struct CodeOutcome {
     CodeStatus status;
     std::optional<Rejection> rejection;
@@ -171,7 +171,10 @@ class GrantStore {
   // Hashed (issue 10): tokens that never expire (GitHub's) stay for the process's life, and
   // ordered maps of long random keys cost a string compare per level on every lookup.
   std::unordered_map<std::string, PendingConsent> consents_;
-  std::unordered_map<std::string, CodeGrant> codes_;
+  std::unordered_map<std::string, CodeGrant> codes_;  // not yet redeemed
+  // A redeemed code only answers its reuse (by its name, until it expires): its name and end,
+  // not the request it carried (a provider issuing 20k codes/s keeps 10 minutes of them).
+  std::unordered_map<std::string, TimePoint> used_codes_;
   std::unordered_map<std::string, TokenRecord> access_;
   std::unordered_map<std::string, TokenRecord> refresh_;
   std::unordered_set<std::string> revoked_grants_;
