@@ -58,6 +58,7 @@ Json Behaviour::toJson() const {
               {"iss", issName(iss)},
               {"code_ttl_seconds", code_ttl_seconds},
               {"access_token_ttl_seconds", access_token_ttl_seconds},
+              {"tokens_per_user_scope", tokens_per_user_scope},
               {"refresh_errors_http200", refresh_errors_http200},
               {"strict_docs", strict_docs}};
 }
@@ -71,6 +72,7 @@ Behaviour profileBehaviour(const Profile& p) {
                    IssMode::kProfile,
                    p.token.code_ttl_seconds,
                    p.token.access_token_ttl_seconds,
+                   p.token.limit.per_user_scope,
                    p.refresh.errors.style == ErrorStyle::kHttp200};
 }
 
@@ -83,6 +85,7 @@ Behaviour applyOverride(Behaviour b, const BehaviourOverride& o) {
   if (o.iss) b.iss = *o.iss;
   if (o.code_ttl_seconds) b.code_ttl_seconds = *o.code_ttl_seconds;
   if (o.access_token_ttl_seconds) b.access_token_ttl_seconds = *o.access_token_ttl_seconds;
+  if (o.tokens_per_user_scope) b.tokens_per_user_scope = *o.tokens_per_user_scope;
   if (o.refresh_errors_http200) b.refresh_errors_http200 = *o.refresh_errors_http200;
   if (o.strict_docs) b.strict_docs = *o.strict_docs;
   return b;
@@ -97,6 +100,7 @@ BehaviourOverride mergeOverride(BehaviourOverride a, const BehaviourOverride& b)
   if (b.iss) a.iss = b.iss;
   if (b.code_ttl_seconds) a.code_ttl_seconds = b.code_ttl_seconds;
   if (b.access_token_ttl_seconds) a.access_token_ttl_seconds = b.access_token_ttl_seconds;
+  if (b.tokens_per_user_scope) a.tokens_per_user_scope = b.tokens_per_user_scope;
   if (b.refresh_errors_http200) a.refresh_errors_http200 = b.refresh_errors_http200;
   if (b.strict_docs) a.strict_docs = b.strict_docs;
   return a;
@@ -155,6 +159,10 @@ Result<BehaviourOverride> parseBehaviour(const Json& body) {
       auto n = nonNegative(v, key);
       if (!n) return std::unexpected(n.error());
       o.access_token_ttl_seconds = *n;
+    } else if (key == "tokens_per_user_scope") {
+      auto n = nonNegative(v, key);
+      if (!n) return std::unexpected(n.error());
+      o.tokens_per_user_scope = *n;
     } else if (key == "refresh_errors_http200") {
       if (!v.is_boolean()) return fail("invalid_request", key + ": must be a boolean");
       o.refresh_errors_http200 = v.get<bool>();

@@ -26,6 +26,7 @@ struct BehaviourOverride {
   std::optional<IssMode> iss;
   std::optional<int64_t> code_ttl_seconds;
   std::optional<int64_t> access_token_ttl_seconds;
+  std::optional<int64_t> tokens_per_user_scope;
   std::optional<bool> refresh_errors_http200;
   std::optional<bool> strict_docs;
 };
@@ -41,6 +42,8 @@ struct Behaviour {
   IssMode iss;
   int64_t code_ttl_seconds;
   int64_t access_token_ttl_seconds;
+  // token.limit: access tokens kept per client, user and scope set (0 = no limit).
+  int64_t tokens_per_user_scope;
   bool refresh_errors_http200;
   // Only the documented form is accepted: the profile's tolerances are off (--strict-docs).
   bool strict_docs = false;

@@ -82,7 +82,7 @@ void GrantStore::storeIssue(const Issue& issue, TimePoint now) {
   };
   put(access_, issue.access);
   if (issue.per_user_scope_limit > 0) {
-    limitPerUserScopeLocked(issue.access, issue.per_user_scope_limit, now);
+    limitPerUserScopeLocked(issue.access, issue.per_user_scope_limit);
   }
   for (const auto* extra : {&issue.refresh, &issue.companion_refresh}) {
     if (*extra) put(refresh_, **extra);
@@ -102,18 +102,12 @@ std::string userScopeKey(const TokenRecord& t) {
 }
 }  // namespace
 
-void GrantStore::limitPerUserScopeLocked(const TokenRecord& access, size_t limit,
-                                         TimePoint now) {
+void GrantStore::limitPerUserScopeLocked(const TokenRecord& access, size_t limit) {
   auto& names = by_user_scope_[userScopeKey(access)];
   names.push_back(access.token);
-  if (names.size() <= limit) return;
-  // Tokens already invalid (revoked with their lineage, expired, pruned) do not count.
-  std::erase_if(names, [&](const std::string& name) {
-    auto it = access_.find(name);
-    return it == access_.end() || !it->second.validAt(now);
-  });
-  // The oldest go at once: kept as revoked until the slack ends, a provider that never expires
-  // its tokens (GitHub) would hold every one issued in the last minute.
+  // Only the newest `limit` issued can be valid. The oldest goes at once: kept as revoked until
+  // the slack ends, a provider that never expires its tokens (GitHub) would hold every one
+  // issued in the last minute. O(1) per token, whatever the limit.
   while (names.size() > limit) {
     access_.erase(names.front());
     names.pop_front();

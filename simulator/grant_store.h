@@ -78,8 +78,9 @@ struct Issue {
   // token.companion: the second access token of a code exchange, and its refresh token.
   std::optional<TokenRecord> companion_access;
   std::optional<TokenRecord> companion_refresh;
-  // token.limit: past this many valid access tokens for the same provider, client, user and
-  // scope set, the oldest of them is revoked (and forgotten at once). 0 = no limit.
+  // token.limit: of the access tokens issued for the same provider, client, user and scope set,
+  // only the newest this many are kept; the oldest past it is revoked (and forgotten at once),
+  // whether or not it was still valid. 0 = no limit.
   size_t per_user_scope_limit = 0;
 };
 
@@ -159,7 +160,7 @@ class GrantStore {
  private:
   void storeIssue(const Issue& issue, TimePoint now);
   void revokeLocked(const std::string& grant, TimePoint now);
-  void limitPerUserScopeLocked(const TokenRecord& access, size_t limit, TimePoint now);
+  void limitPerUserScopeLocked(const TokenRecord& access, size_t limit);
   void countInsertLocked();
   void pruneLocked(TimePoint now);
 

@@ -241,15 +241,17 @@ TEST_F(LimitTest, PastTheLimitTheOldestTokenOfTheSameUserClientAndScopesGoes) {
   EXPECT_EQ(store.sizes().access_tokens, 6u);
 }
 
-TEST_F(LimitTest, InvalidTokensDoNotCountAndNoLimitKeepsEveryToken) {
+TEST_F(LimitTest, TokensCountInIssueOrderValidOrNotAndNoLimitKeepsEveryToken) {
   issueLimited("a1", "c1", "u1", {}, 2);
   issueLimited("a2", "c1", "u1", {}, 2);
   ASSERT_EQ(store.redeemCode("k2", clock.now(), issue("z", "", std::nullopt)).status,
-            CodeStatus::kReused);  // a2's lineage revoked
+            CodeStatus::kReused);  // a2's lineage revoked: it still counts
   issueLimited("a3", "c1", "u1", {}, 2);
-  EXPECT_TRUE(valid("a1") && valid("a3"));  // a2 no longer counted: the older a1 stays
-  issueLimited("a4", "c1", "u1", {}, 2);
   EXPECT_FALSE(store.findAccessToken("a1"));
+  EXPECT_FALSE(valid("a2"));
+  EXPECT_TRUE(valid("a3"));
+  issueLimited("a4", "c1", "u1", {}, 2);
+  EXPECT_FALSE(store.findAccessToken("a2"));
   EXPECT_TRUE(valid("a3") && valid("a4"));
   for (int i = 0; i < 20; ++i) issueLimited("n" + std::to_string(i), "c1", "u9", {}, 0);
   for (int i = 0; i < 20; ++i) EXPECT_TRUE(valid("n" + std::to_string(i))) << i;

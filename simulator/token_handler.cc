@@ -272,7 +272,7 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
       }
     }
     Issue issue;
-    issue.per_user_scope_limit = static_cast<size_t>(t.limit.per_user_scope);
+    issue.per_user_scope_limit = static_cast<size_t>(b.tokens_per_user_scope);
     issue.access = TokenRecord{t.access_token_prefix + randomToken(ctx.random, 192),
                                p.slug, tr.client_id, g.user_id, g.request.scopes,
                                mergeParams(g.request.params, m.params),
@@ -364,6 +364,7 @@ web::Response refreshGrant(const SimContext& ctx, const RouteMatch& m, const web
       scopes = *requested;
     }
     Issue issue;
+    issue.per_user_scope_limit = static_cast<size_t>(b.tokens_per_user_scope);
     issue.access = old;
     issue.access.scopes = scopes;
     issue.access.token = newAccessToken(ctx, p, issue.access, now, b.access_token_ttl_seconds,

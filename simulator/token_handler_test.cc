@@ -290,6 +290,29 @@ TEST(Behaviour, ExpiresInAndLifetimes) {
   EXPECT_EQ(errorOf(s.token(codeBody(code))), "invalid_grant");
 }
 
+// token.limit at run time: a limit on a provider without one, off again, and a bad value.
+TEST(Behaviour, TokensPerUserScopeSetsAndLiftsTheLimit) {
+  GenericSim s;
+  auto tokens = [&](int n) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) out.push_back(s.exchange(s.code())["access_token"]);
+    return out;
+  };
+  EXPECT_EQ(s.control("POST", "/_sim/providers/generic/behaviour",
+                      Json{{"tokens_per_user_scope", 2}}).status, 200);
+  auto limited = tokens(3);
+  EXPECT_EQ(s.apiMe(limited[0]).status, 401);
+  EXPECT_EQ(s.apiMe(limited[1]).status, 200);
+  EXPECT_EQ(s.apiMe(limited[2]).status, 200);
+  s.control("POST", "/_sim/providers/generic/behaviour", Json{{"tokens_per_user_scope", 0}});
+  auto unlimited = tokens(4);
+  for (const auto& t : unlimited) EXPECT_EQ(s.apiMe(t).status, 200);
+  web::Response bad = s.control("POST", "/_sim/providers/generic/behaviour",
+                                Json{{"tokens_per_user_scope", -1}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(errorOf(bad), "invalid_request");
+}
+
 TEST(Behaviour, IssModes) {
   GenericSim s;
   auto iss = [&](const char* mode) {

@@ -153,6 +153,14 @@ class Stack:
                                     "client_secret": secret, "redirect_uris": [uri]})
             if status not in (200, 201):
                 raise RuntimeError(f"simulator client {provider}/{cid}: {status} {body}")
+        # GitHub revokes the oldest of more than ten tokens per user, app and scope set (the
+        # profile's token.limit). 32 flows in flight for the one user would see a token revoked
+        # before the gateway's account lookup, as they would at GitHub; the benchmark raises
+        # the limit to 1000 (so the simulator's memory stays bounded) instead.
+        status, _, body = http("POST", sim + "/_sim/providers/github/behaviour",
+                               {"tokens_per_user_scope": 1000})
+        if status != 200:
+            raise RuntimeError(f"simulator github behaviour: {status} {body}")
         auth = {"Authorization": "Bearer " + self.api_key}
         status, _, body = http("POST", gw + "/v1/oauth-apps",
                                {"provider": "github", "name": "bench", "client_id": "dev-github",
