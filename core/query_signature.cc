@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/crypto.h"
 
 namespace linkgate {
@@ -27,9 +28,7 @@ std::string querySignature(const Params& query, std::string_view signature_param
 bool querySignatureValid(const Params& query, std::string_view signature_param,
                          std::string_view key) {
   if (query.count(signature_param) != 1) return false;
-  std::string given = *query.get(signature_param);
-  std::transform(given.begin(), given.end(), given.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string given = lowerAscii(*query.get(signature_param));
   return constantTimeEqual(given, querySignature(query, signature_param, key));
 }
 

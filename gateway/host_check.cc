@@ -3,17 +3,12 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "core/url.h"
 #include "gateway/pages.h"
 
 namespace linkgate::gateway {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string withPort(const std::string& host, std::optional<int> port) {
   return port ? host + ":" + std::to_string(*port) : host;
@@ -40,8 +35,9 @@ std::optional<std::string> requestAuthority(const web::Request& request,
   while (!value.empty() && value.front() == ' ') value.erase(0, 1);
   auto url = Url::parseAbsolute(scheme + "://" + value + "/");
   // Not a host: never equal to the public one.
-  std::string authority =
-      !url || url->userinfo ? lower(value) : withPort(lower(url->host), url->effectivePort());
+  std::string authority = !url || url->userinfo
+                              ? lowerAscii(value)
+                              : withPort(lowerAscii(url->host), url->effectivePort());
   last = {scheme, *host, authority};
   return authority;
 }
@@ -68,8 +64,8 @@ std::optional<web::Response> publicHostMismatch(const web::Request& request,
     auto parsed = Url::parseAbsolute(public_url);
     pub = {public_url, "", "", "", parsed.has_value()};
     if (parsed) {
-      pub.scheme = lower(parsed->scheme);
-      pub.expected = withPort(lower(parsed->host), parsed->effectivePort());
+      pub.scheme = lowerAscii(parsed->scheme);
+      pub.expected = withPort(lowerAscii(parsed->host), parsed->effectivePort());
       pub.path = parsed->path;
     }
   }

@@ -63,14 +63,6 @@ bool isUuid(std::string_view s) {
   return true;
 }
 
-std::string lowerAscii(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string newUuid(RandomSource& random) {
   uint8_t b[16];
   random.fill(b, sizeof b);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii.h"  // lowerAscii, used with these checks
 #include "core/params.h"
 #include "core/random.h"
 #include "gateway/errors.h"
@@ -16,7 +17,6 @@ bool isValidUtf8(std::string_view text);
 bool hasControlChars(std::string_view text);
 // Canonical 8-4-4-4-12 hex UUID (either case).
 bool isUuid(std::string_view text);
-std::string lowerAscii(std::string_view text);
 std::string newUuid(RandomSource& random);
 
 // A parameter's value when it is present once, clean UTF-8 without control characters and at

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <variant>
 
+#include "core/ascii.h"
 #include "core/params.h"
 #include "core/percent.h"
 #include "simulator/oauth_response.h"
@@ -11,18 +12,13 @@
 namespace linkgate::sim {
 namespace {
 
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // The value after `prefix` in header `name`; the prefix compares case-insensitively, as an
 // HTTP authentication scheme does (RFC 9110 §11.1).
 std::optional<std::string> afterPrefix(const web::Request& request, std::string_view name,
                                        std::string_view prefix) {
   auto value = request.header(name);
   if (!value || value->size() < prefix.size()) return std::nullopt;
-  if (lower(value->substr(0, prefix.size())) != lower(std::string(prefix))) return std::nullopt;
+  if (!equalsIgnoreCase(value->substr(0, prefix.size()), prefix)) return std::nullopt;
   return value->substr(prefix.size());
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "core/params.h"
 #include "simulator/oauth_response.h"
 #include "simulator/template.h"
@@ -37,10 +38,7 @@ std::string mappedUrl(const std::string& base, const Provider& p, const Endpoint
 std::optional<std::string> bearer(const web::Request& request) {
   auto value = request.header("authorization");
   if (!value || value->size() <= 7) return std::nullopt;
-  std::string scheme = value->substr(0, 7);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (scheme != "bearer ") return std::nullopt;
+  if (lowerAscii(value->substr(0, 7)) != "bearer ") return std::nullopt;
   return value->substr(7);
 }
 

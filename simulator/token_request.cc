@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "core/base64.h"
 #include "core/json.h"
 #include "core/percent.h"
@@ -12,14 +13,8 @@
 namespace linkgate::sim {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string mediaType(const web::Request& request) {
-  std::string ct = lower(request.header("content-type").value_or(""));
+  std::string ct = lowerAscii(request.header("content-type").value_or(""));
   ct = ct.substr(0, ct.find(';'));
   while (!ct.empty() && ct.back() == ' ') ct.pop_back();
   return ct;
@@ -60,7 +55,7 @@ struct Basic {
 
 // RFC 6749 §2.3.1: id and secret are form-encoded before base64.
 std::optional<Basic> parseBasic(std::string_view header) {
-  if (header.size() < 6 || lower(header.substr(0, 6)) != "basic ") return std::nullopt;
+  if (header.size() < 6 || lowerAscii(header.substr(0, 6)) != "basic ") return std::nullopt;
   auto decoded = base64Decode(header.substr(6));
   if (!decoded) return std::nullopt;
   size_t colon = decoded->find(':');

@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace linkgate::web {
 namespace {
 
@@ -18,15 +20,6 @@ bool isTchar(unsigned char c) {
 }
 
 bool isFieldValueChar(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 std::string_view trimOws(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
@@ -80,13 +73,13 @@ std::optional<HeadVerdict> judgeField(std::string_view line, Fields& f) {
   std::string_view value = trimOws(line.substr(colon + 1));
   for (unsigned char c : value)
     if (!isFieldValueChar(c)) return reject(400, "a control character in a header value");
-  if (iequals(name, "content-length")) {
+  if (equalsIgnoreCase(name, "content-length")) {
     ++f.content_lengths;
     f.content_length = value;
-  } else if (iequals(name, "transfer-encoding")) {
+  } else if (equalsIgnoreCase(name, "transfer-encoding")) {
     ++f.transfer_encodings;
     f.transfer_encoding = value;
-  } else if (iequals(name, "host")) {
+  } else if (equalsIgnoreCase(name, "host")) {
     ++f.hosts;
   }
   return std::nullopt;
@@ -103,7 +96,7 @@ HeadVerdict judgeComplete(const Fields& f, size_t head_size) {
   if (f.content_lengths == 1 && f.transfer_encodings == 1)
     return reject(400, "Transfer-Encoding and Content-Length together");
   if (f.transfer_encodings == 1) {
-    if (!iequals(f.transfer_encoding, "chunked"))
+    if (!equalsIgnoreCase(f.transfer_encoding, "chunked"))
       return reject(400, "unsupported Transfer-Encoding (only chunked is accepted)");
     v.chunked = true;
   }

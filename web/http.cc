@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace linkgate::web {
 namespace {
 
@@ -13,18 +15,11 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 }  // namespace
 
 std::optional<std::string> Request::cookie(std::string_view name) const {
   for (const auto& [hname, value] : headers) {
-    if (!iequals(hname, "cookie")) continue;
+    if (!equalsIgnoreCase(hname, "cookie")) continue;
     std::string_view rest = value;
     while (!rest.empty()) {
       size_t semi = rest.find(';');
@@ -45,7 +40,7 @@ bool Request::wantsJson() const {
 }
 
 Response& Response::setHeader(std::string name, std::string value) {
-  std::erase_if(headers, [&](const auto& h) { return iequals(h.first, name); });
+  std::erase_if(headers, [&](const auto& h) { return equalsIgnoreCase(h.first, name); });
   headers.emplace_back(std::move(name), std::move(value));
   return *this;
 }

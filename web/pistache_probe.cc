@@ -11,6 +11,8 @@
 #include <pistache/http_defs.h>
 #include <pistache/http_headers.h>
 
+#include "core/ascii.h"
+
 namespace linkgate::web {
 namespace P = Pistache;
 
@@ -22,18 +24,11 @@ constexpr std::string_view kMethods[] = {
 #undef METHOD
 };
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 void parseField(std::string_view name, std::string_view value) {
-  if (iequals(name, "cookie")) {
+  if (equalsIgnoreCase(name, "cookie")) {
     P::Http::CookieJar jar;
     jar.addFromRaw(value.data(), value.size());
-  } else if (iequals(name, "set-cookie")) {
+  } else if (equalsIgnoreCase(name, "set-cookie")) {
     (void)P::Http::Cookie::fromRaw(value.data(), value.size());
   } else {
     auto& registry = P::Http::Header::Registry::instance();

@@ -12,6 +12,8 @@
 #include <cctype>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace linkgate::web::testing {
 namespace {
 
@@ -35,9 +37,7 @@ bool parseAnswer(const std::string& bytes, RawAnswer& a) {
     pos = next + 2;
     size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string name = lowerAscii(line.substr(0, colon));
     std::string value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     if (name == "content-length") length = std::stoul(value);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace linkgate::web {
 
 Result<Request> parseRequestHead(std::string_view head) {
@@ -32,9 +34,7 @@ Result<Request> parseRequestHead(std::string_view head) {
     if (h.empty()) break;  // end of head
     size_t colon = h.find(':');
     if (colon == std::string_view::npos || colon == 0) continue;
-    std::string name(h.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string name = lowerAscii(h.substr(0, colon));
     std::string_view value = h.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);

@@ -16,6 +16,7 @@
 #include <pistache/http_header.h>
 #include <pistache/peer.h>
 
+#include "core/ascii.h"
 #include "web/head_check.h"
 #include "web/pistache_probe.h"
 #include "web/raw_request.h"
@@ -74,16 +75,6 @@ class NamedHeader final : public P::Http::Header::Header {
   std::string value_;
 };
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 const char* statusText(int status) {
   switch (status) {
     case 413: return " Payload Too Large";
@@ -124,16 +115,17 @@ struct Slot {
     }
     bool nosniff = false;
     for (auto& [name, value] : r.headers) {
-      if (iequals(name, "set-cookie")) {
+      if (equalsIgnoreCase(name, "set-cookie")) {
         // Pistache's Cookie::fromString mangles attributes ("Secure" comes back as "; Secure=",
         // an empty "; ;" appears). A cookie whose name is ours and whose value is the rest of
         // the line, with no parsed attributes, is written back byte for byte.
         size_t eq = value.find('=');
         w.cookies().add(P::Http::Cookie(value.substr(0, eq),
                                         eq == std::string::npos ? "" : value.substr(eq + 1)));
-      } else if (!iequals(name, "content-length") && !iequals(name, "connection")) {
+      } else if (!equalsIgnoreCase(name, "content-length") &&
+                 !equalsIgnoreCase(name, "connection")) {
         w.headers().add(std::make_shared<NamedHeader>(name, value));
-        nosniff = nosniff || iequals(name, "x-content-type-options");
+        nosniff = nosniff || equalsIgnoreCase(name, "x-content-type-options");
       }
     }
     // Every answer: no content sniffing of JSON or text into something executable.
