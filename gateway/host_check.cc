@@ -1,8 +1,6 @@
 // Host check of /start (see host_check.h).
 #include "gateway/host_check.h"
 
-#include <algorithm>
-
 #include "core/ascii.h"
 #include "core/url.h"
 #include "gateway/pages.h"

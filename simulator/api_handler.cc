@@ -1,7 +1,6 @@
 // /api/me and api.resources: one token check, two ways of presenting the token.
 #include "simulator/api_handler.h"
 
-#include <cctype>
 #include <variant>
 
 #include "core/ascii.h"

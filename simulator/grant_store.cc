@@ -178,8 +178,8 @@ void GrantStore::pruneLocked(TimePoint now) {
   // thread may prune in between) still finds the entry it judged valid.
   auto gone = [&](const std::optional<TimePoint>& end) { return end && now >= *end + kPruneSlack; };
   std::erase_if(consents_, [&](const auto& kv) { return gone(kv.second.expires_at); });
-  // A used code is kept for its whole lifetime: its reuse must still revoke the lineage.
   std::erase_if(codes_, [&](const auto& kv) { return gone(kv.second.expires_at); });
+  // A used code is kept for its whole lifetime: its reuse must still revoke the lineage.
   std::erase_if(used_codes_, [&](const auto& kv) { return gone(kv.second); });
   for (auto* tokens : {&access_, &refresh_}) {
     std::erase_if(*tokens, [&](const auto& kv) {

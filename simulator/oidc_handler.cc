@@ -1,8 +1,6 @@
 // Discovery, JWKS, userinfo, key rotation.
 #include "simulator/oidc_handler.h"
 
-#include <algorithm>
-
 #include "core/ascii.h"
 #include "core/params.h"
 #include "simulator/oauth_response.h"

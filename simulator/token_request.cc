@@ -2,7 +2,6 @@
 #include "simulator/token_request.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/ascii.h"
 #include "core/base64.h"

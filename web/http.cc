@@ -2,7 +2,6 @@
 #include "web/http.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/ascii.h"
 

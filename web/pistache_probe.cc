@@ -4,7 +4,6 @@
 #include "web/pistache_probe.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include <pistache/cookie.h>

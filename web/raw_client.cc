@@ -7,9 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <thread>
-#include <cctype>
 #include <vector>
 
 #include "core/ascii.h"

@@ -1,9 +1,6 @@
 // Request-head parser used by the Pistache adapter (see raw_request.h for why).
 #include "web/raw_request.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "core/ascii.h"
 
 namespace linkgate::web {
