@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -57,7 +58,9 @@ struct TokenRecord {  // access or refresh token
   std::optional<TimePoint> expires_at;  // none = never
   std::optional<TimePoint> revoked_at;  // valid while now < revoked_at
   std::string grant;                    // the code the lineage started from
-  StringMap authorize_params;
+  // The authorization request's query (an id_token's nonce on refresh), shared by every token
+  // of the lineage: one copy per authorization instead of one per token and per lookup.
+  std::shared_ptr<const StringMap> authorize_params;
   bool companion = false;  // token.companion's token (its prefix and token_type on refresh)
   bool long_lived = false;  // issued by a long_lived exchange or renewal
   // A UUID naming the authorization (consent + code exchange) the lineage started from, kept

@@ -31,8 +31,9 @@ std::optional<std::string> idTokenForAnswer(const SimContext& ctx, const RouteMa
   r.scopes = access.scopes;
   r.separator = ctx.behaviours.effective(p).scope_separator;
   r.access_token = access.token;
-  auto nonce = access.authorize_params.find("nonce");
-  if (nonce != access.authorize_params.end()) r.nonce = nonce->second;
+  if (const auto& query = access.authorize_params) {
+    if (auto nonce = query->find("nonce"); nonce != query->end()) r.nonce = nonce->second;
+  }
   r.refresh = refresh;
   r.now = ctx.clock.now();
   auto token = ctx.id_tokens->issue(r, fault);

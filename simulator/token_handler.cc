@@ -277,7 +277,7 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
                                p.slug, tr.client_id, g.user_id, g.request.scopes,
                                mergeParams(g.request.params, m.params),
                                expiry(now, b.access_token_ttl_seconds), std::nullopt, g.code,
-                               g.request.authorize_params};
+                               std::make_shared<const StringMap>(g.request.authorize_params)};
     issue.access.issued_at = now;
     issue.access.authorization_id = newAuthorizationId(ctx.random);
     issue.access.token = newAccessToken(ctx, p, issue.access, now, b.access_token_ttl_seconds,
