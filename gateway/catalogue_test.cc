@@ -75,7 +75,10 @@ TEST(Catalogue, AccountBlockIsChecked) {
   EXPECT_EQ(accountFromFields(slack.account, Json{{"team_id", "T1"}}), std::nullopt);
   EXPECT_EQ(accountFromFields(slack.account, Json{{"team_id", "T1"}, {"authed_user_id", ""}}),
             std::nullopt);
-  EXPECT_EQ(accountFromFields(AccountSource{AccountFrom::kToken, {"n"}}, Json{{"n", 42}}), "42");
+  AccountSource numeric;
+  numeric.from = AccountFrom::kToken;
+  numeric.fields = {"n"};
+  EXPECT_EQ(accountFromFields(numeric, Json{{"n", 42}}), "42");
 }
 
 TEST(Catalogue, VerdictNamedCases) {

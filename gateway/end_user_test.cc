@@ -43,7 +43,9 @@ TEST(EndUser, Validation) {
 Catalogue acmeWithAccount() {
   Dialect d = testing::acmeDialect();
   d.token_response.extra_fields.emplace_back("user_id", "user.id");
-  d.account = AccountSource{AccountFrom::kToken, {"user_id"}};
+  d.account = AccountSource{};
+  d.account.from = AccountFrom::kToken;
+  d.account.fields = {"user_id"};
   Catalogue c;
   c.add(d);
   return c;

@@ -29,7 +29,7 @@ struct GrantStoreTest : ::testing::Test {
     return [=](const CodeGrant& g) -> std::variant<Issue, Rejection> {
       Issue i;
       i.access = TokenRecord{access, "generic", "c1", g.user_id, {}, {}, access_expiry,
-                             std::nullopt, g.code, {}};
+                             std::nullopt, g.code, {}, false, false, "", std::nullopt};
       if (!refresh.empty()) {
         TokenRecord r = i.access;
         r.token = refresh;
@@ -213,7 +213,7 @@ struct LimitTest : GrantStoreTest {
     auto outcome = store.redeemCode(g.code, clock.now(), [&](const CodeGrant& c) {
       Issue i;
       i.access = TokenRecord{token, "generic", client, c.user_id, scopes, {}, std::nullopt,
-                             std::nullopt, c.code, {}};
+                             std::nullopt, c.code, {}, false, false, "", std::nullopt};
       i.per_user_scope_limit = limit;
       return std::variant<Issue, Rejection>(i);
     });

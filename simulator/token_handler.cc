@@ -277,9 +277,8 @@ web::Response codeGrant(const SimContext& ctx, const RouteMatch& m, const web::R
                                p.slug, tr.client_id, g.user_id, g.request.scopes,
                                mergeParams(g.request.params, m.params),
                                expiry(now, b.access_token_ttl_seconds), std::nullopt, g.code,
-                               std::make_shared<const StringMap>(g.request.authorize_params)};
-    issue.access.issued_at = now;
-    issue.access.authorization_id = newAuthorizationId(ctx.random);
+                               std::make_shared<const StringMap>(g.request.authorize_params),
+                               false, false, newAuthorizationId(ctx.random), now};
     issue.access.token = newAccessToken(ctx, p, issue.access, now, b.access_token_ttl_seconds,
                                         b.scope_separator);
     if (issuesRefresh(p.refresh.issued, g.request)) {
