@@ -58,8 +58,8 @@ struct TokenRecord {  // access or refresh token
   std::optional<TimePoint> expires_at;  // none = never
   std::optional<TimePoint> revoked_at;  // valid while now < revoked_at
   std::string grant;                    // the code the lineage started from
-  // The authorization request's query (an id_token's nonce on refresh), shared by every token
-  // of the lineage: one copy per authorization instead of one per token and per lookup.
+  // The authorization request's query (the code exchange's id_token nonce; a refreshed one has
+  // none), shared by every token of the lineage: one copy per authorization, not per token.
   std::shared_ptr<const StringMap> authorize_params;
   bool companion = false;  // token.companion's token (its prefix and token_type on refresh)
   bool long_lived = false;  // issued by a long_lived exchange or renewal
